@@ -1,0 +1,42 @@
+import { common } from './messages/common.js';
+import { enrollment } from './messages/enrollment.js';
+
+/** Languages the assistant speaks. */
+export const LOCALES = ['en', 'it'] as const;
+/** One of the languages the assistant speaks. */
+export type Locale = (typeof LOCALES)[number];
+
+/**
+ * Every message, by language. Each feature owns one module under messages/ with the same
+ * shape in both languages; the compiler and a test keep the two catalogs aligned.
+ */
+export const catalogs = {
+  en: { common: common.en, enrollment: enrollment.en },
+  it: { common: common.it, enrollment: enrollment.it },
+} satisfies Record<Locale, unknown>;
+
+/** The English catalog's shape, which every language follows. */
+export type Catalog = (typeof catalogs)['en'];
+
+/** Maps an activity's locale (`it`, `it-IT`, `en-US`…) to a supported language. */
+export function resolveLocale(raw: string | undefined, fallback: Locale): Locale {
+  if (!raw) return fallback;
+  const lang = raw.trim().toLowerCase().split(/[-_]/)[0];
+  return lang === 'it' ? 'it' : 'en';
+}
+
+/** Looks up a dotted key (`common.errors.generic`) and fills `{name}` placeholders. */
+export function translate(locale: Locale, key: string, params?: Readonly<Record<string, string | number>>): string {
+  let node: unknown = catalogs[locale];
+  for (const part of key.split('.')) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  if (typeof node !== 'string') throw new Error(`Missing message "${key}" for locale ${locale}`);
+  return params ? node.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : node;
+}
+
+/** A translator bound to one language. */
+export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
+
+/** Binds `translate` to a language. */
+export const translator = (locale: Locale): Translate => (key, params) => translate(locale, key, params);

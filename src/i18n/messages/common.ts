@@ -1,0 +1,73 @@
+/** Messages every journey shares: the menu, help, errors and field validation. */
+const en = {
+  appName: 'CSP Partner Assistant',
+  welcome: {
+    title: 'Welcome to the CSP Partner Assistant',
+    body: 'I help indirect resellers in the Cloud Solution Provider program enroll, connect with an indirect provider and invite customers. Indirect providers answer requests here too.',
+    prompt: 'What would you like to do?',
+  },
+  help: {
+    title: 'What I can do',
+    body: 'Choose a button, or type one of these commands:',
+    commandsHeader: 'Commands',
+    languageNote: 'I answer in English or Italian, following the language of your app.',
+  },
+  notUnderstood: {
+    title: "I didn't understand that",
+    body: 'I can only follow the commands below. Type "help" at any time to see them again.',
+  },
+  menu: {
+    help: 'Help',
+    helpDescription: 'List what I can do',
+    cancel: 'Cancel',
+  },
+  errors: {
+    generic: 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment; if it keeps happening, contact your administrator and mention reference {reference}.',
+    invalidAction: 'That button belongs to a card I can no longer act on. Type "help" to start again.',
+    notSignedIn: 'I could not tell who you are in this chat, so I cannot do that. Sign in and try again.',
+  },
+  validation: {
+    fixFields: 'Please check the highlighted fields:',
+    required: 'This field is required.',
+    tooLong: 'This is too long (at most {max} characters).',
+    invalid: 'This value is not valid.',
+  },
+};
+
+const it: typeof en = {
+  appName: 'Assistente partner CSP',
+  welcome: {
+    title: "Benvenuto nell'Assistente partner CSP",
+    body: 'Aiuto i rivenditori indiretti del programma Cloud Solution Provider a iscriversi, a collaborare con un provider indiretto e a invitare i clienti. Anche i provider indiretti rispondono qui alle richieste.',
+    prompt: 'Cosa vuoi fare?',
+  },
+  help: {
+    title: 'Cosa posso fare',
+    body: 'Scegli un pulsante oppure digita uno di questi comandi:',
+    commandsHeader: 'Comandi',
+    languageNote: "Rispondo in italiano o in inglese, secondo la lingua dell'app.",
+  },
+  notUnderstood: {
+    title: 'Non ho capito',
+    body: 'Posso seguire solo i comandi qui sotto. Digita "aiuto" in qualsiasi momento per rivederli.',
+  },
+  menu: {
+    help: 'Aiuto',
+    helpDescription: 'Elenca cosa posso fare',
+    cancel: 'Annulla',
+  },
+  errors: {
+    generic: 'Si è verificato un errore da parte mia e non è stato modificato nulla. Riprova tra poco; se il problema continua, contatta il tuo amministratore indicando il riferimento {reference}.',
+    invalidAction: 'Quel pulsante appartiene a una scheda su cui non posso più agire. Digita "aiuto" per ricominciare.',
+    notSignedIn: 'Non riesco a capire chi sei in questa chat, quindi non posso farlo. Accedi e riprova.',
+  },
+  validation: {
+    fixFields: 'Controlla i campi indicati:',
+    required: 'Questo campo è obbligatorio.',
+    tooLong: 'Il valore è troppo lungo (al massimo {max} caratteri).',
+    invalid: 'Questo valore non è valido.',
+  },
+};
+
+/** The shared messages in every language. */
+export const common = { en, it };
