@@ -1,6 +1,19 @@
 /** Messages every journey shares: the menu, help, errors and field validation. */
 const en = {
   appName: 'CSP Partner Assistant',
+  actionDone: 'Done.',
+  commands: {
+    help: 'help|commands|what can you do',
+    menu: 'menu|start|hi|hello',
+    language: 'language|lingua',
+    helpDescription: 'List what I can do.',
+    menuDescription: 'Show the main menu.',
+    languageDescription: 'Choose my language: "language english" or "language italiano".',
+  },
+  language: {
+    changed: 'From now on I will answer in English.',
+    unknown: 'I speak English and Italian. Type "language english" or "language italiano".',
+  },
   welcome: {
     title: 'Welcome to the CSP Partner Assistant',
     body: 'I help indirect resellers in the Cloud Solution Provider program enroll, connect with an indirect provider and invite customers. Indirect providers answer requests here too.',
@@ -36,6 +49,19 @@ const en = {
 
 const it: typeof en = {
   appName: 'Assistente partner CSP',
+  actionDone: 'Fatto.',
+  commands: {
+    help: 'aiuto|comandi|cosa sai fare',
+    menu: 'menu|menù|inizia|ciao|salve',
+    language: 'lingua|language',
+    helpDescription: 'Elenca cosa posso fare.',
+    menuDescription: 'Mostra il menu principale.',
+    languageDescription: 'Scegli la mia lingua: "lingua italiano" o "lingua english".',
+  },
+  language: {
+    changed: 'Da ora in poi risponderò in italiano.',
+    unknown: 'Parlo italiano e inglese. Digita "lingua italiano" o "lingua english".',
+  },
   welcome: {
     title: "Benvenuto nell'Assistente partner CSP",
     body: 'Aiuto i rivenditori indiretti del programma Cloud Solution Provider a iscriversi, a collaborare con un provider indiretto e a invitare i clienti. Anche i provider indiretti rispondono qui alle richieste.',

@@ -1,0 +1,48 @@
+import type { Result } from '../domain/result.js';
+
+/** A stored record with the version that compare-and-set checks. */
+export interface Versioned<T> {
+  readonly id: string;
+  readonly version: number;
+  readonly value: T;
+}
+
+/**
+ * Domain records of one type, written with compare-and-set on a version number, so that
+ * two concurrent writers never both win.
+ */
+export interface RecordStore<T> {
+  get(id: string): Promise<Versioned<T> | undefined>;
+  /**
+   * Writes `value` when the stored version is `expectedVersion` (0: the record must not exist).
+   * Returns the stored record, or undefined when another writer came first.
+   */
+  compareAndSet(id: string, expectedVersion: number, value: T): Promise<Versioned<T> | undefined>;
+  /** Removes the record when the stored version is `expectedVersion`; false when it changed or is gone. */
+  delete(id: string, expectedVersion: number): Promise<boolean>;
+  /** Every record of this type, in no particular order. */
+  list(): AsyncIterable<Versioned<T>>;
+}
+
+/** The instant a use case acts at; tests pass a fixed one. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Reads, changes and writes one record, retrying on a concurrent write so the change applies to the latest state. */
+export async function mutate<T>(
+  store: RecordStore<T>,
+  id: string,
+  change: (current: T | undefined) => Result<T>,
+  attempts = 8,
+): Promise<Result<Versioned<T>>> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const current = await store.get(id);
+    const next = change(current?.value);
+    if (!next.ok) return next;
+    if (current && next.value === current.value) return { ok: true, value: current };
+    const saved = await store.compareAndSet(id, current?.version ?? 0, next.value);
+    if (saved) return { ok: true, value: saved };
+  }
+  throw new Error(`Record ${id} kept changing under ${attempts} attempts to update it`);
+}

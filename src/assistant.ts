@@ -1,0 +1,113 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  UserState,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import type { Server } from 'restify';
+import type { Clock } from './app/ports.js';
+import { AssistantBot } from './bot/assistant-bot.js';
+import type { Feature } from './bot/feature.js';
+import { MainMenu } from './bot/main-menu.feature.js';
+import type { Preferences, Session } from './bot/turn.js';
+import { createTurnErrorHandler } from './bot/turn-error.js';
+import { turnLogger } from './bot/turn-log.js';
+import { CardRenderer } from './cards/renderer.js';
+import type { Config } from './config.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { cardsDir } from './paths.js';
+import { CasBotStorage } from './storage/bot-storage.js';
+import type { StorageBackend } from './storage/cas-store.js';
+import { openStorage } from './storage/open-storage.js';
+
+/** What tests may replace; everything else comes from the configuration. */
+export interface AssistantOverrides {
+  readonly log?: Logger;
+  readonly storage?: StorageBackend;
+  readonly clock?: Clock;
+}
+
+/** A built assistant: its server and the pieces tests look at. */
+export interface Assistant {
+  readonly server: Server;
+  readonly adapter: CloudAdapter;
+  readonly storage: StorageBackend;
+  readonly log: Logger;
+  /** Starts listening; resolves with the port actually bound. */
+  listen(): Promise<number>;
+  /** Stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** The composition root: builds every object from the configuration and wires them together. */
+export async function createAssistant(config: Config, overrides: AssistantOverrides = {}): Promise<Assistant> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const storage = overrides.storage ?? (await openStorage(config.storageUrl));
+  void (overrides.clock ?? systemClock);
+
+  const botStorage = new CasBotStorage(storage.namespace('botstate'));
+  const conversationState = new ConversationState(botStorage);
+  const userState = new UserState(botStorage);
+  const renderer = new CardRenderer(cardsDir);
+
+  const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config));
+  const adapter = new CloudAdapter(auth);
+  adapter.use(turnLogger(log));
+  adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
+
+  const features: Feature[] = [];
+  const menu = new MainMenu(() => features);
+  features.push(menu.feature());
+
+  const bot = new AssistantBot({
+    features,
+    states: [conversationState, userState],
+    renderer,
+    session: conversationState.createProperty<Session>('session'),
+    preferences: userState.createProperty<Preferences>('preferences'),
+    defaultLocale: config.defaultLocale,
+    fallback: menu,
+  });
+
+  const { server, inFlight } = createHttpServer({ adapter, bot, storage, log });
+
+  return {
+    server,
+    adapter,
+    storage,
+    log,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.removeListener('error', reject);
+          const address = server.address();
+          log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
+          resolve(address.port);
+        });
+      }),
+    stop: async (graceMs = 4000) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      server.server.closeAllConnections();
+      await closed;
+      await storage.close();
+    },
+  };
+}
+
+function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+  const { appId, appPassword, appType, appTenantId } = config.bot;
+  return {
+    ...(appId ? { MicrosoftAppId: appId } : {}),
+    ...(appPassword ? { MicrosoftAppPassword: appPassword } : {}),
+    ...(appType ? { MicrosoftAppType: appType } : {}),
+    ...(appTenantId ? { MicrosoftAppTenantId: appTenantId } : {}),
+  };
+}

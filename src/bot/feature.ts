@@ -1,0 +1,35 @@
+import type { Turn } from './turn.js';
+
+/** Data a card action carries (from Action.Execute `data` or Action.Submit `value`), untrusted. */
+export type ActionData = Readonly<Record<string, unknown>>;
+
+/** Handles one card action verb. */
+export type ActionHandler = (turn: Turn, data: ActionData) => Promise<void>;
+
+/** A typed command; `wordsKey` names a catalog entry with its words, separated by `|`. */
+export interface Command {
+  readonly wordsKey: string;
+  readonly descriptionKey: string;
+  /** Hidden commands work but are not listed on the help card. */
+  readonly hidden?: boolean;
+  run(turn: Turn, rest: string): Promise<void>;
+}
+
+/** A button on the welcome and help cards. */
+export interface MenuEntry {
+  readonly titleKey: string;
+  readonly verb: string;
+}
+
+/**
+ * A journey or a piece of the assistant: its commands, card verbs and menu buttons.
+ * The bot routes to features; rules stay in the domain and use cases they call.
+ */
+export interface Feature {
+  readonly name: string;
+  readonly menu?: readonly MenuEntry[];
+  readonly commands?: readonly Command[];
+  readonly actions?: Readonly<Record<string, ActionHandler>>;
+  /** Free text while this feature waits for an answer; the session says what it waits for. */
+  onText?(turn: Turn, text: string, kind: string): Promise<void>;
+}

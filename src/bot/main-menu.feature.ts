@@ -1,0 +1,98 @@
+import { translate, type Locale } from '../i18n/catalog.js';
+import type { Feature, MenuEntry } from './feature.js';
+import type { Turn } from './turn.js';
+
+/** Verbs of the main menu's own buttons. */
+export const MENU_VERBS = { help: 'menu.help', welcome: 'menu.welcome' } as const;
+
+/**
+ * The welcome card, help, the language choice and the answer to text nobody understood.
+ * Its buttons are the menu entries of every feature, so the menu offers what exists.
+ */
+export class MainMenu {
+  private readonly entries: () => readonly MenuEntry[];
+  private readonly allFeatures: () => readonly Feature[];
+
+  constructor(features: () => readonly Feature[]) {
+    this.allFeatures = features;
+    this.entries = () => features().flatMap((f) => f.menu ?? []);
+  }
+
+  /** The welcome card: what the assistant is for and the journeys on offer. */
+  async welcome(turn: Turn): Promise<void> {
+    await turn.show('welcome', {
+      title: turn.t('common.welcome.title'),
+      body: turn.t('common.welcome.body'),
+      prompt: turn.t('common.welcome.prompt'),
+      menu: this.menuButtons(turn),
+    });
+  }
+
+  /** A short answer to text that matched nothing, with the main menu. */
+  async notUnderstood(turn: Turn): Promise<void> {
+    await turn.show('welcome', {
+      title: turn.t('common.notUnderstood.title'),
+      body: turn.t('common.notUnderstood.body'),
+      prompt: turn.t('common.welcome.prompt'),
+      menu: this.menuButtons(turn),
+    });
+  }
+
+  /** Lists the commands and the buttons. */
+  async help(turn: Turn): Promise<void> {
+    const commands = this.allFeatures()
+      .flatMap((f) => f.commands ?? [])
+      .filter((c) => !c.hidden)
+      .map((c) => ({ word: firstWord(turn.locale, c.wordsKey), description: turn.t(c.descriptionKey) }));
+    await turn.show('help', { commands, menu: this.menuButtons(turn) });
+  }
+
+  /** The feature that carries the menu's own commands and buttons. */
+  feature(): Feature {
+    return {
+      name: 'menu',
+      commands: [
+        { wordsKey: 'common.commands.help', descriptionKey: 'common.commands.helpDescription', run: (turn) => this.help(turn) },
+        { wordsKey: 'common.commands.menu', descriptionKey: 'common.commands.menuDescription', run: (turn) => this.welcome(turn) },
+        {
+          wordsKey: 'common.commands.language',
+          descriptionKey: 'common.commands.languageDescription',
+          run: (turn, rest) => this.language(turn, rest),
+        },
+      ],
+      actions: {
+        [MENU_VERBS.help]: (turn) => this.help(turn),
+        [MENU_VERBS.welcome]: (turn) => this.welcome(turn),
+      },
+    };
+  }
+
+  private async language(turn: Turn, rest: string): Promise<void> {
+    const wanted = languageOf(rest);
+    if (!wanted) {
+      await turn.say('common.language.unknown');
+      return;
+    }
+    const preferences = await turn.preferences();
+    preferences.locale = wanted;
+    await turn.context.sendActivity(translate(wanted, 'common.language.changed'));
+  }
+
+  private menuButtons(turn: Turn): { title: string; verb: string }[] {
+    return [
+      ...this.entries().map((e) => ({ title: turn.t(e.titleKey), verb: e.verb })),
+      { title: turn.t('common.menu.help'), verb: MENU_VERBS.help },
+    ];
+  }
+}
+
+function firstWord(locale: Locale, key: string): string {
+  return translate(locale, key).split('|')[0];
+}
+
+function languageOf(text: string): Locale | undefined {
+  const word = text.trim().toLowerCase();
+  if (['it', 'italian', 'italiano', 'ita'].includes(word)) return 'it';
+  if (['en', 'english', 'inglese', 'eng'].includes(word)) return 'en';
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import { CardFactory, MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { Actor } from '../domain/actor.js';
+import type { DomainError } from '../domain/result.js';
+import { resolveLocale, translator, type Locale, type Translate } from '../i18n/catalog.js';
+import type { AdaptiveCardJson, CardRenderer } from '../cards/renderer.js';
+
+/** What the assistant remembers about one conversation between turns. */
+export interface Session {
+  /** A feature waiting for typed text (a code, a reason), and what for. */
+  awaiting?: { feature: string; kind: string; ref?: string };
+}
+
+/** What the assistant remembers about one user across conversations. */
+export interface Preferences {
+  /** A language the user chose with the "language" command; overrides the channel's locale. */
+  locale?: Locale;
+}
+
+/** Collaborators every turn needs. */
+export interface TurnServices {
+  readonly renderer: CardRenderer;
+  readonly session: StatePropertyAccessor<Session>;
+  readonly preferences: StatePropertyAccessor<Preferences>;
+  readonly defaultLocale: Locale;
+}
+
+/**
+ * One turn as a feature sees it: who is speaking, in which language, and how to answer.
+ * The first card a card action shows replaces the clicked card in Teams (Action.Execute);
+ * everywhere else cards are sent as new messages.
+ */
+export class Turn {
+  /** The card that answers an Action.Execute invoke, when the turn is one. */
+  invokeCard?: AdaptiveCardJson;
+
+  private constructor(
+    readonly context: TurnContext,
+    private readonly services: TurnServices,
+    readonly locale: Locale,
+    readonly isExecute: boolean,
+  ) {}
+
+  /** Builds the turn view of a context, resolving the user's language. */
+  static async create(context: TurnContext, services: TurnServices, isExecute = false): Promise<Turn> {
+    const preferences = await services.preferences.get(context, {});
+    const locale = preferences.locale ?? resolveLocale(context.activity.locale, services.defaultLocale);
+    return new Turn(context, services, locale, isExecute);
+  }
+
+  /** Translator in the user's language. */
+  get t(): Translate {
+    return translator(this.locale);
+  }
+
+  /** Teams or another channel, for how cards are shaped. */
+  get channel(): 'msteams' | 'other' {
+    return this.context.activity.channelId === 'msteams' ? 'msteams' : 'other';
+  }
+
+  /** The signed-in user, or undefined when the channel says nothing usable about them. */
+  get actor(): Actor | undefined {
+    return actorOf(this.context);
+  }
+
+  /** The conversation's remembered state (saved at the end of a turn that did not fail). */
+  session(): Promise<Session> {
+    return this.services.session.get(this.context, {});
+  }
+
+  /** The user's remembered preferences. */
+  preferences(): Promise<Preferences> {
+    return this.services.preferences.get(this.context, {});
+  }
+
+  /** Expands a card template in the user's language for this channel. */
+  render(name: string, view: object = {}): AdaptiveCardJson {
+    return this.services.renderer.render(name, view, { locale: this.locale, channel: this.channel });
+  }
+
+  /** Shows a card: as the answer to the clicked card on the first call of an Execute turn, else as a new message. */
+  async show(name: string, view: object = {}): Promise<void> {
+    const card = this.render(name, view);
+    if (this.isExecute && !this.invokeCard) {
+      this.invokeCard = card;
+      return;
+    }
+    await this.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  }
+
+  /** Sends a plain message in the user's language. */
+  async say(key: string, params?: Record<string, string | number>): Promise<void> {
+    await this.context.sendActivity(MessageFactory.text(this.t(key, params)));
+  }
+
+  /** Tells the user why a domain operation was refused. */
+  async refuse(error: DomainError): Promise<void> {
+    await this.say(error.messageKey, error.params as Record<string, string | number> | undefined);
+  }
+}
+
+/** The user behind an activity: Teams' Entra object id and tenant, or the channel's user id. */
+export function actorOf(context: TurnContext): Actor | undefined {
+  const { from, conversation, channelData } = context.activity;
+  const userId = from?.aadObjectId ?? from?.id;
+  if (!userId) return undefined;
+  const tenantId: string | undefined = conversation?.tenantId ?? channelData?.tenant?.id;
+  return { userId, name: from?.name?.trim() || userId, ...(tenantId ? { tenantId } : {}) };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { LOCALES } from './i18n/catalog.js';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const Port = z.coerce.number().int().min(0).max(65535);
+
+const StorageUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^(memory:|sqlite:\/\/.+|rediss?:\/\/.+)$/.test(v), 'must be memory:, sqlite://<file> or redis://<host>:<port>');
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const UserIdList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean));
+
+/** The environment variables the assistant reads, with their defaults. */
+export const Env = z.object({
+  PORT: Port.default(3978),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: HttpUrl.optional(),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  STORAGE_URL: StorageUrl.optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalText,
+  DIRECT_LINE_SECRET: optionalText,
+  INVITATION_SIGNING_KEY: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters')
+    .optional(),
+  DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/.+/.test(v), 'must be smtp://… or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().trim().email().default('csp-assistant@localhost.example'),
+  REVIEWER_IDS: UserIdList.default([]),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The assistant's configuration, parsed once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicBaseUrl: string;
+  readonly dataDir: string;
+  readonly storageUrl: string;
+  readonly bot: {
+    readonly appId?: string;
+    readonly appPassword?: string;
+    readonly appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly appTenantId?: string;
+  };
+  readonly directLineSecret?: string;
+  readonly invitationSigningKey?: string;
+  readonly defaultLocale: (typeof LOCALES)[number];
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly reviewerIds: readonly string[];
+  readonly logLevel: string;
+}
+
+/** Thrown when the environment has bad values; `problems` has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment (only `process.env` in production; tests pass their own). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable counts as unset, the way shells and .env files are usually written.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `Configuration error: ${issue.path.join('.') || '(environment)'} ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const port = e.PORT;
+  return {
+    port,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    dataDir: e.DATA_DIR,
+    storageUrl: e.STORAGE_URL ?? `sqlite://${e.DATA_DIR.replace(/\/+$/, '')}/assistant.sqlite`,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      appTenantId: e.MicrosoftAppTenantId,
+    },
+    directLineSecret: e.DIRECT_LINE_SECRET,
+    invitationSigningKey: e.INVITATION_SIGNING_KEY,
+    defaultLocale: e.DEFAULT_LOCALE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    reviewerIds: e.REVIEWER_IDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
