@@ -27,6 +27,8 @@ export interface AssistantOverrides {
   readonly log?: Logger;
   readonly storage?: StorageBackend;
   readonly clock?: Clock;
+  /** Features added after the built-in ones (tests use it to exercise the turn machinery). */
+  readonly extraFeatures?: readonly Feature[];
 }
 
 /** A built assistant: its server and the pieces tests look at. */
@@ -62,6 +64,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
   features.push(menu.feature());
+  features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
     features,

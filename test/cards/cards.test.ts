@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { CardRenderer } from '../../src/cards/renderer.js';
+import { LOCALES } from '../../src/i18n/catalog.js';
+import { cardsDir } from '../../src/paths.js';
+import { MAX_CARD_BYTES, schemaErrors } from '../support/card-schema.js';
+import { walk } from '../support/chat.js';
+import { fixtures } from './fixtures.js';
+
+const renderer = new CardRenderer(cardsDir);
+const TEXT_KEYS = ['text', 'title', 'label', 'placeholder', 'errorMessage', 'altText'];
+
+describe('Card templates', () => {
+  const names = renderer.names();
+
+  it('has a fixture for every template, so every card is checked', () => {
+    expect(names).to.not.be.empty;
+    expect(names.filter((n) => !fixtures[n])).to.deep.equal([]);
+  });
+
+  for (const name of names) {
+    describe(name, () => {
+      it('takes its text from the catalogs, not from the template', () => {
+        const template = JSON.parse(readFileSync(join(cardsDir, `${name}.json`), 'utf8'));
+        const literal: string[] = [];
+        walk(template, (node) => {
+          for (const key of TEXT_KEYS) {
+            const value = node[key];
+            if (typeof value === 'string' && value.replace(/\$\{[^}]+\}/g, '').trim() !== '') literal.push(`${key}: ${value}`);
+          }
+        });
+        expect(literal, 'literal text in the template').to.deep.equal([]);
+      });
+
+      for (const locale of LOCALES) {
+        for (const channel of ['msteams', 'other'] as const) {
+          it(`expands to a valid card in ${locale} for ${channel}`, () => {
+            for (const view of fixtures[name] ?? []) {
+              const card = renderer.render(name, view, { locale, channel });
+              const json = JSON.stringify(card);
+              expect(schemaErrors(card), 'schema errors').to.deep.equal([]);
+              expect(json, 'unexpanded binding').to.not.include('${');
+              expect(Buffer.byteLength(json), 'bytes').to.be.below(MAX_CARD_BYTES);
+              walk(card, (node, key) => {
+                if (typeof node.type !== 'string') return;
+                if (node.type.startsWith('Input.')) {
+                  expect(node.label, `label of input ${node.id}`).to.be.a('string').and.not.empty;
+                }
+                if (node.type.startsWith('Action.')) {
+                  expect(node.title, `title of an action under ${key}`).to.be.a('string').and.not.empty;
+                }
+                if (node.type === 'Action.Execute') {
+                  expect(channel, 'Action.Execute outside Teams').to.equal('msteams');
+                  expect(node.fallback?.type, 'fallback of Action.Execute').to.equal('Action.Submit');
+                  expect(node.fallback?.data?.verb).to.equal(node.verb);
+                }
+                if (node.type === 'Action.Submit' && key !== 'fallback') {
+                  expect(node.data?.verb, 'verb of Action.Submit').to.be.a('string');
+                }
+              });
+              for (const text of collectTexts(card)) expect(text, 'empty text').to.not.equal('');
+            }
+          });
+        }
+      }
+    });
+  }
+});
+
+function collectTexts(card: object): string[] {
+  const texts: string[] = [];
+  walk(card, (node) => {
+    if (node.type === 'TextBlock') texts.push(String(node.text ?? ''));
+  });
+  return texts;
+}

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('Configuration', () => {
+  it('starts on the embedded defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.port).to.equal(3978);
+    expect(config.storageUrl).to.equal('sqlite://./data/assistant.sqlite');
+    expect(config.publicBaseUrl).to.equal('http://localhost:3978');
+    expect(config.defaultLocale).to.equal('en');
+    expect(config.bot.appId).to.equal(undefined);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: '  ' }).port).to.equal(3978);
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      PUBLIC_BASE_URL: 'https://assistant.contoso.example/',
+      STORAGE_URL: 'redis://127.0.0.1:6379',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'tenant',
+      DEFAULT_LOCALE: 'it',
+      REVIEWER_IDS: 'a, b,,c',
+    });
+    expect(config.port).to.equal(8080);
+    expect(config.publicBaseUrl).to.equal('https://assistant.contoso.example');
+    expect(config.storageUrl).to.equal('redis://127.0.0.1:6379');
+    expect(config.bot.appType).to.equal('SingleTenant');
+    expect(config.defaultLocale).to.equal('it');
+    expect(config.reviewerIds).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /^Configuration error: PORT /],
+    [{ PORT: '70000' }, /^Configuration error: PORT /],
+    [{ STORAGE_URL: 'postgres://x' }, /^Configuration error: STORAGE_URL must be memory:, sqlite/],
+    [{ PUBLIC_BASE_URL: 'ftp://x' }, /^Configuration error: PUBLIC_BASE_URL /],
+    [{ DEFAULT_LOCALE: 'fr' }, /^Configuration error: DEFAULT_LOCALE /],
+    [{ MicrosoftAppType: 'Other' }, /^Configuration error: MicrosoftAppType /],
+    [{ INVITATION_SIGNING_KEY: 'short' }, /^Configuration error: INVITATION_SIGNING_KEY must be at least 32/],
+    [{ SMTP_URL: 'mail.example' }, /^Configuration error: SMTP_URL /],
+  ];
+  for (const [env, message] of bad) {
+    it(`stops with one line naming ${Object.keys(env)[0]} when it is ${JSON.stringify(Object.values(env)[0])}`, () => {
+      try {
+        loadConfig(env);
+        expect.fail('accepted a bad value');
+      } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        const { problems } = error as ConfigError;
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(message);
+        expect(problems[0]).to.not.include('\n');
+      }
+    });
+  }
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', DEFAULT_LOCALE: 'fr' });
+      expect.fail('accepted bad values');
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(' ')[2])).to.have.members(['PORT', 'DEFAULT_LOCALE']);
+    }
+  });
+});

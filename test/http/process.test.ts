@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { projectRoot } from '../../src/paths.js';
+
+const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
+
+/** Starts `node dist/src/main.js` and resolves with the port from its "listening" log line. */
+function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) resolve({ child, port: JSON.parse(line).port, exited });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
+  });
+}
+
+describe('The assistant process', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'csp-process-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('stops with one line naming a bad variable and exit code 1', async () => {
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty', DATA_DIR: dataDir } });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).to.equal(1);
+    expect(stderr.trim().split('\n')).to.have.length(1);
+    expect(stderr).to.match(/^Configuration error: PORT /);
+  });
+
+  it('on SIGTERM stops accepting, finishes the turn in flight, and exits 0 within 5 s', async () => {
+    const { child, port, exited } = await startProcess({ PORT: '0', DATA_DIR: dataDir });
+    const body = JSON.stringify({
+      type: 'message',
+      text: 'help',
+      deliveryMode: 'expectReplies',
+      channelId: 'emulator',
+      conversation: { id: 'c-shutdown' },
+      from: { id: 'u-shutdown' },
+      recipient: { id: 'assistant' },
+    });
+    let signalled = 0;
+    // Send half of a request, signal, then the rest: the request is in flight during the shutdown.
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/api/messages', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 40));
+      setTimeout(() => {
+        signalled = Date.now();
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(40)), 200);
+      }, 100);
+    });
+    const { status, text } = await response;
+    expect(status).to.equal(200);
+    expect(JSON.parse(text).activities).to.have.length(1);
+    expect(await exited).to.equal(0);
+    expect(Date.now() - signalled).to.be.below(5000);
+  });
+});

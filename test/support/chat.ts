@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+
+/** An activity as the bot returns it, loosely typed for assertions. */
+export type Activity = Record<string, any>;
+/** An Adaptive Card as JSON. */
+export type Card = Record<string, any>;
+
+/** Who is talking, and where. */
+export interface ChatUser {
+  readonly id: string;
+  readonly name?: string;
+  readonly aadObjectId?: string;
+  readonly tenantId?: string;
+  readonly locale?: string;
+  readonly channelId?: string;
+}
+
+/**
+ * A user talking to the real server over HTTP with deliveryMode "expectReplies", the way the
+ * Emulator or a test client does: each call returns the activities the bot answered with.
+ */
+export class Chat {
+  readonly conversationId: string;
+
+  constructor(
+    private readonly baseUrl: string,
+    readonly user: ChatUser,
+    conversationId?: string,
+  ) {
+    this.conversationId = conversationId ?? `conv-${randomUUID()}`;
+  }
+
+  /** Types a message. */
+  say(text: string): Promise<Activity[]> {
+    return this.post({ type: 'message', text });
+  }
+
+  /** Clicks an Action.Submit button: a message whose value carries the verb and the inputs. */
+  submit(verb: string, data: Record<string, unknown> = {}): Promise<Activity[]> {
+    return this.post({ type: 'message', value: { ...data, verb } });
+  }
+
+  /** Clicks an Action.Execute button (Teams Universal Actions); returns the card that replaces it and any other replies. */
+  async execute(verb: string, data: Record<string, unknown> = {}): Promise<{ card?: Card; replies: Activity[]; body: any }> {
+    const activities = await this.post({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    const response = activities.find((a) => a.type === 'invokeResponse');
+    const body = response?.value?.body;
+    return {
+      card: body?.type === 'application/vnd.microsoft.card.adaptive' ? body.value : undefined,
+      replies: activities.filter((a) => a.type !== 'invokeResponse'),
+      body,
+    };
+  }
+
+  /** Clicks a button found on a card by its title, on whichever path the card uses. */
+  async click(card: Card, title: string, inputs: Record<string, unknown> = {}): Promise<Activity[]> {
+    const action = findAction(card, title);
+    if (!action) throw new Error(`No button "${title}" on the card; it has: ${actionTitles(card).join(', ')}`);
+    if (action.type === 'Action.Execute') {
+      const { card: next, replies } = await this.execute(action.verb, { ...(action.data ?? {}), ...inputs });
+      return next ? [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: next }] }, ...replies] : replies;
+    }
+    const { verb, ...data } = action.data ?? {};
+    return this.submit(verb, { ...data, ...inputs });
+  }
+
+  /** The user joins the conversation (the first contact in most channels). */
+  join(): Promise<Activity[]> {
+    return this.post({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: this.user.id, name: this.user.name }],
+    });
+  }
+
+  /** Teams' event when the app is installed. */
+  install(): Promise<Activity[]> {
+    return this.post({ type: 'installationUpdate', action: 'add' });
+  }
+
+  /** Posts any activity with expectReplies and returns the answer's activities. */
+  async post(partial: Activity): Promise<Activity[]> {
+    const { status, body } = await this.raw(partial);
+    if (status !== 200) throw new Error(`POST /api/messages answered ${status}: ${JSON.stringify(body)}`);
+    return body?.activities ?? [];
+  }
+
+  /** Posts and returns status and body as they came. */
+  async raw(partial: Activity): Promise<{ status: number; body: any }> {
+    const channelId = this.user.channelId ?? 'emulator';
+    const activity = {
+      id: randomUUID(),
+      channelId,
+      serviceUrl: 'http://127.0.0.1:1/',
+      deliveryMode: 'expectReplies',
+      timestamp: new Date().toISOString(),
+      locale: this.user.locale ?? 'en-US',
+      from: { id: this.user.id, name: this.user.name ?? this.user.id, ...(this.user.aadObjectId ? { aadObjectId: this.user.aadObjectId } : {}) },
+      recipient: { id: 'assistant', name: 'CSP Partner Assistant' },
+      conversation: { id: this.conversationId, ...(this.user.tenantId ? { tenantId: this.user.tenantId } : {}) },
+      ...(this.user.tenantId ? { channelData: { tenant: { id: this.user.tenantId } } } : {}),
+      ...partial,
+    };
+    const res = await fetch(`${this.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+}
+
+/** The Adaptive Cards among the activities, in order. */
+export function cardsOf(activities: Activity[]): Card[] {
+  return activities.flatMap((a) =>
+    (a.attachments ?? []).filter((x: any) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x: any) => x.content),
+  );
+}
+
+/** The plain texts among the activities, in order. */
+export function textsOf(activities: Activity[]): string[] {
+  return activities.filter((a) => a.type === 'message' && typeof a.text === 'string').map((a) => a.text as string);
+}
+
+/** Every piece of visible text on a card (text blocks, facts, labels, titles), joined by new lines. */
+export function textOf(card: Card): string {
+  const parts: string[] = [];
+  walk(card, (node) => {
+    for (const key of ['text', 'title', 'value', 'label', 'placeholder', 'errorMessage']) {
+      if (typeof node[key] === 'string') parts.push(node[key]);
+    }
+  });
+  return parts.join('\n');
+}
+
+/** The titles of every button on a card. */
+export function actionTitles(card: Card): string[] {
+  const titles: string[] = [];
+  walk(card, (node) => {
+    if (typeof node.type === 'string' && node.type.startsWith('Action.') && typeof node.title === 'string') titles.push(node.title);
+  });
+  return titles;
+}
+
+/** The first button with this title (not a fallback). */
+export function findAction(card: Card, title: string): Card | undefined {
+  let found: Card | undefined;
+  walk(card, (node, key) => {
+    if (!found && key !== 'fallback' && typeof node.type === 'string' && node.type.startsWith('Action.') && node.title === title) found = node;
+  });
+  return found;
+}
+
+/** Every input on a card, by id. */
+export function inputsOf(card: Card): Record<string, Card> {
+  const inputs: Record<string, Card> = {};
+  walk(card, (node) => {
+    if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') inputs[node.id] = node;
+  });
+  return inputs;
+}
+
+/** Visits every object in a card, with the key it sits under. */
+export function walk(node: unknown, visit: (node: Record<string, any>, key?: string) => void, key?: string): void {
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, visit, key);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  visit(node as Record<string, any>, key);
+  for (const [k, v] of Object.entries(node)) walk(v, visit, k);
+}
