@@ -8,6 +8,8 @@ import {
 import type { Server } from 'restify';
 import type { Clock } from './app/ports.js';
 import { AssistantBot } from './bot/assistant-bot.js';
+import { ContactBook, type Contact } from './bot/contact-book.js';
+import { ProactiveNotifier } from './bot/proactive-notifier.js';
 import type { Feature } from './bot/feature.js';
 import { MainMenu } from './bot/main-menu.feature.js';
 import type { Preferences, Session } from './bot/turn.js';
@@ -16,9 +18,19 @@ import { turnLogger } from './bot/turn-log.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
+import { enrollmentRoutes } from './http/enrollment.routes.js';
+import { TrackedTasks } from './app/background.js';
+import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
+import { EnrollmentFeature } from './bot/enrollment.feature.js';
+import type { EnrollmentApplication } from './domain/enrollment/enrollment.js';
+import type { Organization } from './domain/organization/organization.js';
+import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
+import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
+import { join } from 'node:path';
 import { createLogger, type Logger } from './log.js';
-import { cardsDir } from './paths.js';
+import { cardsDir, seedDir } from './paths.js';
 import { CasBotStorage } from './storage/bot-storage.js';
+import { CasRecordStore } from './storage/record-store.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 
@@ -49,7 +61,7 @@ const systemClock: Clock = { now: () => new Date() };
 export async function createAssistant(config: Config, overrides: AssistantOverrides = {}): Promise<Assistant> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? (await openStorage(config.storageUrl));
-  void (overrides.clock ?? systemClock);
+  const clock = overrides.clock ?? systemClock;
 
   const botStorage = new CasBotStorage(storage.namespace('botstate'));
   const conversationState = new ConversationState(botStorage);
@@ -61,14 +73,37 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   adapter.use(turnLogger(log));
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
+  const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));
+  const notifier = new ProactiveNotifier(adapter, config.bot.appId ?? '', contacts, renderer, log);
+  const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
+  const records = <T>(name: string) => new CasRecordStore<T>(storage.namespace(name));
+
+  const enrollment = new EnrollmentService({
+    applications: records<EnrollmentApplication>('enrollments'),
+    applicants: records<ApplicantIndex>('applicants'),
+    organizations: records<Organization>('organizations'),
+    memberships: records<Membership>('memberships'),
+    reviewCards: records<ReviewCards>('review-cards'),
+    partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
+    outbox: config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log),
+    notifier,
+    tasks,
+    clock,
+    reviewerIds: config.reviewerIds,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
+  for (const [kind, view] of Object.entries(enrollmentFeature.notificationViews())) notifier.register(kind, view);
+
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(menu.feature());
+  features.push(enrollmentFeature.feature(), menu.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
     features,
     states: [conversationState, userState],
+    contacts,
     renderer,
     session: conversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
@@ -76,7 +111,13 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     fallback: menu,
   });
 
-  const { server, inFlight } = createHttpServer({ adapter, bot, storage, log });
+  const { server, inFlight } = createHttpServer({
+    adapter,
+    bot,
+    storage,
+    log,
+    routes: [enrollmentRoutes(enrollment, config.defaultLocale)],
+  });
 
   return {
     server,
@@ -100,9 +141,17 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.server.closeAllConnections();
       await closed;
+      await withDeadline(tasks.drain(), Math.max(0, deadline - Date.now()));
       await storage.close();
     },
   };
+}
+
+/** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */
+async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {

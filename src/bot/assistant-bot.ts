@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import { translate } from '../i18n/catalog.js';
 import { LOCALES } from '../i18n/catalog.js';
+import type { ContactBook } from './contact-book.js';
 import type { ActionData, Command, Feature } from './feature.js';
 import { Turn, type TurnServices } from './turn.js';
 
@@ -15,6 +16,8 @@ import { Turn, type TurnServices } from './turn.js';
 export interface AssistantBotOptions extends TurnServices {
   readonly features: readonly Feature[];
   readonly states: readonly BotState[];
+  /** Where users can be reached later; remembered on every successful turn. */
+  readonly contacts?: ContactBook;
   /** Shown when a turn starts a conversation or nothing else matches. */
   readonly fallback: {
     welcome(turn: Turn): Promise<void>;
@@ -72,6 +75,11 @@ export class AssistantBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
     await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
+    const type = context.activity.type;
+    if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === 'installationUpdate')) {
+      const turn = await Turn.create(context, this.options);
+      if (turn.actor) await this.options.contacts.remember(turn.actor.userId, context, turn.locale);
+    }
   }
 
   protected override async onAdaptiveCardInvoke(

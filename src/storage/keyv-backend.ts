@@ -56,6 +56,7 @@ export class KeyvBackend implements StorageBackend {
   private constructor(
     readonly kind: 'memory' | 'sqlite',
     private readonly file?: string,
+    private readonly wal = true,
   ) {}
 
   /** An in-memory backend: nothing survives the process. */
@@ -63,10 +64,10 @@ export class KeyvBackend implements StorageBackend {
     return new KeyvBackend('memory');
   }
 
-  /** A SQLite file, created with its folder on first use, in WAL mode. */
-  static sqlite(file: string): KeyvBackend {
+  /** A SQLite file, created with its folder on first use, in WAL mode (`wal: false` only to measure the difference). */
+  static sqlite(file: string, options: { wal?: boolean } = {}): KeyvBackend {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new KeyvBackend('sqlite', file);
+    return new KeyvBackend('sqlite', file, options.wal ?? true);
   }
 
   namespace(name: string): CasStore {
@@ -97,7 +98,7 @@ export class KeyvBackend implements StorageBackend {
       const store = new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: 5000, iterationLimit: 500 } as never);
       const keyv = new Keyv<string>({ store, namespace: name, throwOnErrors: true });
       // Every operation waits for the tuning, so a database that cannot be opened fails each call.
-      const ready = tune(store);
+      const ready = tune(store, this.wal);
       // Callers await `ready` and see the failure; this only stops Node from reporting it as unhandled first.
       ready.catch(() => undefined);
       opened = { keyv, ready };
@@ -108,7 +109,7 @@ export class KeyvBackend implements StorageBackend {
 }
 
 /** WAL with synchronous=NORMAL: about three times the state writes per second of the default journal. */
-async function tune(store: KeyvSqlite): Promise<void> {
-  await store.query('PRAGMA journal_mode=WAL');
-  await store.query('PRAGMA synchronous=NORMAL');
+async function tune(store: KeyvSqlite, wal: boolean): Promise<void> {
+  await store.query(wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE');
+  await store.query(wal ? 'PRAGMA synchronous=NORMAL' : 'PRAGMA synchronous=FULL');
 }

@@ -17,8 +17,9 @@ export interface RunningAssistant {
 export async function startAssistant(
   env: Record<string, string> = {},
   overrides: AssistantOverrides = {},
+  options: { dataDir?: string; keepData?: boolean } = {},
 ): Promise<RunningAssistant> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'csp-assistant-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'csp-assistant-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   const assistant = await createAssistant(config, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...overrides });
   const port = await assistant.listen();
@@ -28,7 +29,7 @@ export async function startAssistant(
     dataDir,
     stop: async () => {
       await assistant.stop(1000);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -13,6 +13,8 @@ export interface ChatUser {
   readonly tenantId?: string;
   readonly locale?: string;
   readonly channelId?: string;
+  /** Where the bot sends proactive messages for this user (a FakeConnector in tests). */
+  readonly serviceUrl?: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export class Chat {
     const activity = {
       id: randomUUID(),
       channelId,
-      serviceUrl: 'http://127.0.0.1:1/',
+      serviceUrl: this.user.serviceUrl ?? 'http://127.0.0.1:1/',
       deliveryMode: 'expectReplies',
       timestamp: new Date().toISOString(),
       locale: this.user.locale ?? 'en-US',

@@ -1,0 +1,45 @@
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import type { RecordStore } from '../app/ports.js';
+import { mutate } from '../app/ports.js';
+import { ok } from '../domain/result.js';
+import type { Locale } from '../i18n/catalog.js';
+
+/** How to reach a user proactively, and in which language. */
+export interface Contact {
+  readonly reference: Partial<ConversationReference>;
+  readonly locale: Locale;
+  readonly name: string;
+}
+
+/**
+ * The conversation reference of every user who talked to the assistant, kept so that
+ * decisions and status changes can be sent to them later. Written only when it changes.
+ */
+export class ContactBook {
+  private readonly known = new Map<string, string>();
+
+  constructor(private readonly store: RecordStore<Contact>) {}
+
+  /** Remembers where this user can be reached. */
+  async remember(userId: string, context: TurnContext, locale: Locale): Promise<void> {
+    const reference = TurnContext.getConversationReference(context.activity);
+    // activityId changes every turn and is not needed to start a new message.
+    delete reference.activityId;
+    const contact: Contact = { reference, locale, name: context.activity.from?.name ?? userId };
+    const json = JSON.stringify(contact);
+    if (this.known.get(userId) === json) return;
+    await mutate(this.store, userId, () => ok(contact));
+    this.known.set(userId, json);
+  }
+
+  /** The channel's own ids (Teams MRIs such as 29:…) of the users who ever talked to the assistant. */
+  async channelIds(userIds: readonly string[]): Promise<string[]> {
+    const contacts = await Promise.all(userIds.map((id) => this.find(id)));
+    return contacts.flatMap((c) => (c?.reference.user?.id ? [c.reference.user.id] : []));
+  }
+
+  /** Where to reach a user, when they ever talked to the assistant. */
+  async find(userId: string): Promise<Contact | undefined> {
+    return (await this.store.get(userId))?.value;
+  }
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Mail, Outbox } from '../app/outbox.port.js';
+import type { Logger } from '../log.js';
+
+/** Writes each mail as an .eml file, for local use with no mail server; logs where. */
+export class FileOutbox implements Outbox {
+  constructor(
+    private readonly dir: string,
+    private readonly from: string,
+    private readonly log: Logger,
+  ) {}
+
+  async send(mail: Mail): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+    const eml = [
+      `From: ${this.from}`,
+      `To: ${mail.to}`,
+      `Subject: ${encodeHeader(mail.subject)}`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      mail.text,
+      '',
+    ].join('\r\n');
+    await writeFile(file, eml, 'utf8');
+    this.log.info({ file }, 'mail written to the outbox folder');
+  }
+}
+
+/** Sends through an SMTP server (SMTP_URL). */
+export class SmtpOutbox implements Outbox {
+  private readonly transport;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(url);
+  }
+
+  async send(mail: Mail): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+  }
+}
+
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}

@@ -1,0 +1,383 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { seedDir } from '../../src/paths.js';
+import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { FakeConnector } from '../support/fake-connector.js';
+
+type Profile = { partnerId: string; organizationName: string; country: string; active: boolean };
+const seed = JSON.parse(readFileSync(join(seedDir, 'partner-profiles.json'), 'utf8')) as { signIns: Record<string, Profile[]> };
+
+/** A sign-in of the reference data with an active Italian profile, plus its other profiles. */
+function italianSignIn(): { userName: string; active: Profile; other: Profile[] } {
+  for (const [userName, profiles] of Object.entries(seed.signIns)) {
+    const active = profiles.find((p) => p.country === 'IT' && p.active);
+    if (active) return { userName, active, other: profiles.filter((p) => p !== active) };
+  }
+  throw new Error('the reference data has no active Italian profile');
+}
+function inactiveProfile(): { userName: string; profile: Profile } {
+  for (const [userName, profiles] of Object.entries(seed.signIns)) {
+    const profile = profiles.find((p) => !p.active);
+    if (profile) return { userName, profile };
+  }
+  throw new Error('the reference data has no inactive profile');
+}
+function foreignActiveProfile(country: string): { userName: string; profile: Profile } {
+  for (const [userName, profiles] of Object.entries(seed.signIns)) {
+    const profile = profiles.find((p) => p.active && p.country !== country);
+    if (profile) return { userName, profile };
+  }
+  throw new Error('the reference data has no active profile outside ' + country);
+}
+
+const LEGAL = {
+  legalName: 'Contoso Italia S.r.l.',
+  country: 'IT',
+  line1: 'Via Roma 1',
+  line2: '',
+  city: 'Milano',
+  region: 'MI',
+  postalCode: '20121',
+  contactFirstName: 'Giulia',
+  contactLastName: 'Rossi',
+  contactEmail: 'giulia.rossi@contoso-italia.example',
+  contactPhone: '+39 02 1234 5678',
+  supportEmail: 'support@contoso-italia.example',
+  supportPhone: '02 1234 5679',
+  supportWebsite: 'https://contoso-italia.example/support',
+};
+
+const card = (activities: Activity[]): Card => {
+  const cards = cardsOf(activities);
+  if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
+  return cards[cards.length - 1];
+};
+
+/** Reads the newest verification mail in the outbox and returns its code and link. */
+function latestMail(dataDir: string): { code: string; link: string; to: string } {
+  const dir = join(dataDir, 'outbox');
+  const files = readdirSync(dir).sort();
+  const text = readFileSync(join(dir, files[files.length - 1]), 'utf8');
+  return {
+    code: /\b(\d{6})\b/.exec(text.split('\r\n\r\n').slice(1).join('\n'))![1],
+    link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1],
+    to: /^To: (.+)$/m.exec(text)![1].trim(),
+  };
+}
+
+describe('Enrollment journey', () => {
+  let app: RunningAssistant;
+  let connector: FakeConnector;
+  const reviewers = ['reviewer-anna', 'reviewer-marco'];
+
+  before(async () => {
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startAssistant({ REVIEWER_IDS: reviewers.join(',') });
+  });
+  after(async () => {
+    await app.stop();
+    await connector.stop();
+  });
+
+  /** A Teams user of a tenant. */
+  const teamsUser = (name: string, tenantId: string) =>
+    new Chat(app.baseUrl, { id: `29:${name}`, aadObjectId: `aad-${name}`, name, tenantId, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+  /** A web chat user (no tenant in the activity). */
+  const webUser = (name: string, locale = 'en-US') => new Chat(app.baseUrl, { id: `web-${name}`, name, locale, serviceUrl: connector.serviceUrl });
+
+  async function reviewersSayHello(): Promise<Chat[]> {
+    const chats = reviewers.map((id) => new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl }));
+    for (const chat of chats) await chat.say('help');
+    return chats;
+  }
+
+  /** Drives a web user up to the review step with valid answers. */
+  async function throughLegal(chat: Chat, country = 'IT'): Promise<Card> {
+    const { userName, active } = italianSignIn();
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    await chat.submit('enrollment.checklist');
+    await chat.submit('enrollment.tenant', { mode: 'existing', tenantId: randomTenant(), country, globalAdmin: 'true' });
+    await chat.submit('enrollment.mpnSignIn', { userName });
+    await chat.submit('enrollment.mpnSelect', { partnerId: active.partnerId });
+    return card(await chat.submit('enrollment.legal', LEGAL));
+  }
+
+  it('walks a new reseller in Teams from "enroll" to approval, each step a card', async () => {
+    await reviewersSayHello();
+    const tenantId = randomTenant();
+    const chat = teamsUser('giulia', tenantId);
+    const { userName, active } = italianSignIn();
+
+    let shown = card(await chat.say('enroll'));
+    expect(textOf(shown)).to.include('Is your organization already enrolled');
+    shown = card(await chat.click(shown, 'No, we are new to CSP'));
+    expect(textOf(shown)).to.include('Before you begin');
+    expect(actionTitles(shown)).to.include.members(['Continue', 'Save for later']);
+    shown = card(await chat.click(shown, 'Continue'));
+    expect(textOf(shown)).to.include(`This chat runs in the tenant ${tenantId}`);
+    expect(actionTitles(shown)).to.include.members(['Sign in to Azure AD', 'Create new tenant']);
+
+    // Without the global admin confirmation the same card comes back with the reason.
+    shown = card(await chat.click(shown, 'Sign in to Azure AD', { country: 'IT', globalAdmin: 'false' }));
+    expect(textOf(shown)).to.include('Your Azure AD tenant');
+    expect(shown.body.some((b: Card) => b.color === 'Attention')).to.equal(true);
+
+    shown = card(await chat.click(shown, 'Sign in to Azure AD', { country: 'IT', globalAdmin: 'true' }));
+    expect(textOf(shown)).to.include('Partner Membership Center user name');
+    shown = card(await chat.click(shown, 'Sign in', { userName }));
+    expect(textOf(shown)).to.include('Select your organization profile');
+    expect(JSON.stringify(inputsOf(shown).partnerId.choices)).to.include(active.partnerId);
+
+    shown = card(await chat.click(shown, 'Continue', { partnerId: active.partnerId }));
+    expect(textOf(shown)).to.include('Legal business profile');
+    expect(inputsOf(shown).country.value).to.equal('IT');
+
+    shown = card(await chat.click(shown, 'Save', LEGAL));
+    expect(textOf(shown)).to.include('Review your application');
+    expect(textOf(shown)).to.include('+390212345678');
+    expect(actionTitles(shown)).to.include.members(['Enroll now', 'Edit: Azure AD tenant', 'Edit: MPN ID', 'Edit: Legal business profile']);
+
+    shown = card(await chat.click(shown, 'Enroll now'));
+    expect(textOf(shown)).to.include('Verify the primary contact');
+    const mail = latestMail(app.dataDir);
+    expect(mail.to).to.equal(LEGAL.contactEmail);
+
+    // A wrong code says how many tries are left; the right code, typed, verifies.
+    const wrong = card(await chat.say(mail.code === '000000' ? '111111' : '000000'));
+    expect(textOf(wrong)).to.include('4 tries left');
+    const verified = await chat.say(mail.code);
+    expect(textsOf(verified).join()).to.include('now under review');
+
+    // Both reviewers got the application as a card with Approve and Reject.
+    for (const reviewer of reviewers) {
+      const posted = await connector.waitFor((r) => r.method === 'POST' && r.activity.recipient?.id === reviewer);
+      const review = posted.activity.attachments[0].content;
+      expect(textOf(review)).to.include('Contoso Italia S.r.l.');
+      expect(actionTitles(review)).to.include.members(['Approve', 'Reject']);
+    }
+
+    // The first reviewer approves; the second click, by anyone, is told who decided first.
+    const anna = new Chat(app.baseUrl, { id: 'reviewer-anna', name: 'Anna', channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    const marco = new Chat(app.baseUrl, { id: 'reviewer-marco', name: 'Marco', serviceUrl: connector.serviceUrl });
+    const applicationId = JSON.parse(JSON.stringify(connector.received.find((r) => r.activity.recipient?.id === 'reviewer-anna')!.activity.attachments[0].content.actions[0].data)).applicationId;
+    const approved = await anna.execute('enrollment.review.approve', { applicationId });
+    expect(textOf(approved.card!)).to.match(/Approved by Anna/);
+    expect(actionTitles(approved.card!)).to.not.include('Approve');
+    const late = await marco.submit('enrollment.review.approve', { applicationId });
+    expect(textsOf(late).join()).to.include('already decided by Anna');
+
+    // Every posted copy of the review card was updated to the final state.
+    await connector.waitFor((r) => r.method === 'PUT' && r.activity.recipient?.id === 'reviewer-marco');
+    const updated = connector.received.filter((r) => r.method === 'PUT').map((r) => textOf(r.activity.attachments[0].content));
+    expect(updated.every((t) => /Approved by Anna/.test(t))).to.equal(true);
+
+    // The applicant is told, and is the organization's first Admin agent.
+    const notice = await connector.waitFor((r) => r.activity.recipient?.id === '29:giulia' && /Approved/.test(JSON.stringify(r.activity)));
+    expect(textOf(notice.activity.attachments[0].content)).to.include('You are an Admin agent');
+    const status = card(await chat.say('status'));
+    expect(textOf(status)).to.include('Status: Approved');
+  });
+
+  it('refuses an inactive MPN profile and one from another country, with the reason', async () => {
+    const chat = webUser('mpn-rules');
+    const inactive = inactiveProfile();
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    await chat.submit('enrollment.checklist');
+    await chat.submit('enrollment.tenant', { mode: 'existing', tenantId: randomTenant(), country: inactive.profile.country, globalAdmin: 'true' });
+    await chat.submit('enrollment.mpnSignIn', { userName: inactive.userName });
+    const refused = card(await chat.submit('enrollment.mpnSelect', { partnerId: inactive.profile.partnerId }));
+    expect(textOf(refused)).to.include('Select your organization profile');
+    expect(refused.body.filter((b: Card) => b.color === 'Attention').map((b: Card) => b.text).join()).to.match(/active/i);
+
+    const foreign = foreignActiveProfile('IT');
+    const other = webUser('mpn-country');
+    await other.say('enroll');
+    await other.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    await other.submit('enrollment.checklist');
+    await other.submit('enrollment.tenant', { mode: 'existing', tenantId: randomTenant(), country: 'IT', globalAdmin: 'true' });
+    await other.submit('enrollment.mpnSignIn', { userName: foreign.userName });
+    const mismatch = card(await other.submit('enrollment.mpnSelect', { partnerId: foreign.profile.partnerId }));
+    expect(mismatch.body.filter((b: Card) => b.color === 'Attention').map((b: Card) => b.text).join()).to.match(/Italy|country/i);
+  });
+
+  it('shows the legal form again with every problem and what the user typed', async () => {
+    const chat = webUser('legal-errors');
+    await throughLegal(chat);
+    await chat.submit('enrollment.edit', { section: 'legal' });
+    const typed = { ...LEGAL, contactEmail: 'giulia@gmail.com', postalCode: '1234', legalName: '' };
+    const shown = card(await chat.submit('enrollment.legal', typed));
+    const errors = shown.body.filter((b: Card) => b.color === 'Attention').map((b: Card) => b.text).join('\n');
+    expect(errors).to.match(/e-mail/i);
+    expect(errors).to.match(/postal code/i);
+    expect(inputsOf(shown).contactEmail.value).to.equal('giulia@gmail.com');
+    expect(inputsOf(shown).postalCode.value).to.equal('1234');
+    // Nothing half-valid was stored: the review still shows the earlier, valid answers.
+    const fixed = card(await chat.submit('enrollment.legal', LEGAL));
+    expect(textOf(fixed)).to.include(LEGAL.contactEmail);
+  });
+
+  it('refuses Enroll now before every section is valid, listing what is missing', async () => {
+    const chat = webUser('incomplete');
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    const replies = await chat.submit('enrollment.enrollNow');
+    const text = [...textsOf(replies), ...cardsOf(replies).map(textOf)].join('\n');
+    expect(text).to.include('Azure AD tenant');
+    expect(text).to.include('MPN ID');
+    expect(text).to.include('Legal business profile');
+  });
+
+  it('lets a non-reviewer replaying Approve change nothing', async () => {
+    await reviewersSayHello();
+    const chat = webUser('replay');
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    await chat.say(latestMail(app.dataDir).code);
+    const applicationId = await pendingApplicationId();
+    const intruder = webUser('intruder');
+    const refused = textsOf(await intruder.submit('enrollment.review.approve', { applicationId }));
+    expect(refused.join()).to.include('Only enrollment reviewers');
+    expect(textOf(card(await chat.say('status')))).to.include('Status: Under review');
+  });
+
+  it('records one decision when two reviewers approve and reject at once', async () => {
+    await reviewersSayHello();
+    const chat = webUser('race');
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    await chat.say(latestMail(app.dataDir).code);
+    const applicationId = await pendingApplicationId();
+    const [anna, marco] = reviewers.map((id) => new Chat(app.baseUrl, { id, name: id }));
+    const results = await Promise.all([
+      anna.submit('enrollment.review.approve', { applicationId }),
+      marco.submit('enrollment.review.reject', { applicationId, reason: 'Address could not be verified' }),
+    ]);
+    const refusals = results.filter((r) => textsOf(r).some((t) => t.includes('already decided')));
+    expect(refusals).to.have.length(1);
+    const status = textOf(card(await chat.say('status')));
+    expect(/Status: Approved/.test(status) !== /Status: Rejected/.test(status)).to.equal(true);
+  });
+
+  it('requires a reason to reject, and lets the applicant edit and resubmit', async () => {
+    await reviewersSayHello();
+    const chat = webUser('rejected');
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    await chat.say(latestMail(app.dataDir).code);
+    const applicationId = await pendingApplicationId();
+    const anna = new Chat(app.baseUrl, { id: 'reviewer-anna', name: 'Anna' });
+    const noReason = card(await anna.submit('enrollment.review.reject', { applicationId, reason: ' ' }));
+    expect(actionTitles(noReason)).to.include('Reject');
+    expect(noReason.body.some((b: Card) => b.color === 'Attention')).to.equal(true);
+    await anna.submit('enrollment.review.reject', { applicationId, reason: 'The legal name does not match the MPN profile' });
+
+    const status = card(await chat.say('status'));
+    expect(textOf(status)).to.include('The legal name does not match');
+    const reopened = card(await chat.click(status, 'Edit and resubmit'));
+    expect(textOf(reopened)).to.include('Review your application');
+    const again = card(await chat.click(reopened, 'Enroll now'));
+    expect(textOf(again)).to.include('Verify the primary contact');
+  });
+
+  it('locks verification after 5 wrong codes', async () => {
+    const chat = webUser('lockout');
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    const { code } = latestMail(app.dataDir);
+    const wrong = code === '999999' ? '888888' : '999999';
+    for (let i = 0; i < 4; i++) await chat.submit('enrollment.verify', { code: wrong });
+    const locked = card(await chat.submit('enrollment.verify', { code: wrong }));
+    expect(textOf(locked)).to.include('locked until');
+    const stillLocked = card(await chat.submit('enrollment.verify', { code }));
+    expect(textOf(stillLocked)).to.include('locked until');
+  });
+
+  it('verifies through the e-mail link: the page asks first, works once, refuses tampering', async () => {
+    const chat = webUser('link');
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    const { link } = latestMail(app.dataDir);
+    const path = new URL(link).pathname;
+    const page = await fetch(`${app.baseUrl}${path}`, { headers: { 'accept-language': 'it-IT,it;q=0.9' } });
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+    expect(page.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
+    expect(await page.text()).to.include('Verifica il mio indirizzo e-mail');
+    expect(textOf(card(await chat.say('status')))).to.include('Waiting for the primary contact');
+
+    const tampered = await fetch(`${app.baseUrl}${path.slice(0, -2)}xx`, { method: 'POST' });
+    expect(tampered.status).to.equal(404);
+    const done = await fetch(`${app.baseUrl}${path}`, { method: 'POST' });
+    expect(done.status).to.equal(200);
+    expect(await done.text()).to.include('is verified');
+    const again = await fetch(`${app.baseUrl}${path}`, { method: 'POST' });
+    expect(again.status).to.equal(410);
+    expect(textOf(card(await chat.say('status')))).to.include('Under review');
+  });
+
+  it('needs only the support contact from an organization already enrolled in CSP', async () => {
+    const tenantId = randomTenant();
+    const chat = teamsUser('already', tenantId);
+    await chat.say('enroll');
+    const form = card(await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' }));
+    expect(textOf(form)).to.include('Customer support contact');
+    const bad = card(await chat.submit('enrollment.supportContact', { supportEmail: 'not-an-email', supportPhone: '12' }));
+    expect(bad.body.filter((b: Card) => b.color === 'Attention').length).to.be.greaterThan(1);
+    const done = card(await chat.submit('enrollment.supportContact', { supportEmail: 'help@already.example', supportPhone: '+1 425 555 0100' }));
+    expect(textOf(done)).to.include('Status: Approved');
+
+    // A colleague in the same tenant cannot enroll it again.
+    const colleague = teamsUser('colleague', tenantId);
+    expect(textsOf(await colleague.say('enroll')).join()).to.include('already has an enrolled organization');
+
+    // The admin agent makes the colleague a sales agent; the colleague cannot change roles.
+    await colleague.say('users');
+    const users = card(await chat.say('users'));
+    const colleagueIndex = users.body.find((b: Card) => b.type === 'Container' && textOf(b).includes('colleague')).items.find((i: Card) => i.type === 'Input.Toggle').id.split('_')[1];
+    const updated = card(await chat.submit('enrollment.users.setRoles', { userId: 'aad-colleague', index: colleagueIndex, [`salesAgent_${colleagueIndex}`]: 'true', [`adminAgent_${colleagueIndex}`]: 'false' }));
+    expect(textOf(updated)).to.include('Roles of colleague updated');
+    const refused = card(await colleague.submit('enrollment.users.setRoles', { userId: 'aad-already', index: '0', adminAgent_0: 'false' }));
+    expect(refused.body.some((b: Card) => b.color === 'Attention')).to.equal(true);
+  });
+
+  it('resumes at the same step with the same answers after a restart', async () => {
+    const restartable = await startAssistant({}, {}, { keepData: true });
+    const user = { id: 'web-restart', name: 'Restart' };
+    const chat = new Chat(restartable.baseUrl, user);
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    await chat.submit('enrollment.checklist');
+    await chat.submit('enrollment.tenant', { mode: 'new', initialDomain: 'contosorestart.onmicrosoft.com', newCountry: 'IT' });
+    expect(textsOf(await chat.say('cancel')).join()).to.include('answers are kept');
+    await restartable.stop();
+
+    const again = await startAssistant({}, {}, { dataDir: restartable.dataDir });
+    try {
+      const resumed = card(await new Chat(again.baseUrl, user).say('enroll'));
+      expect(textOf(resumed)).to.include('Partner Membership Center user name');
+      await new Chat(again.baseUrl, user).submit('enrollment.signInAgain');
+      const status = card(await new Chat(again.baseUrl, user).say('status'));
+      expect(textOf(status)).to.include('Azure AD tenant given');
+    } finally {
+      await again.stop();
+    }
+  });
+
+  async function pendingApplicationId(): Promise<string> {
+    const anna = new Chat(app.baseUrl, { id: 'reviewer-anna', name: 'Anna' });
+    const cards = cardsOf(await anna.say('reviews'));
+    const last = cards[cards.length - 1];
+    return last.actions.find((a: Card) => a.title === 'Approve').data.applicationId;
+  }
+});
+
+let tenantCounter = 0;
+function randomTenant(): string {
+  tenantCounter++;
+  return `00000000-0000-4000-8000-${String(Date.now() % 1e6).padStart(6, '0')}${String(tenantCounter).padStart(6, '0')}`;
+}
