@@ -78,9 +78,13 @@ export function normalizePostalCode(raw: string, countryCode: string): string {
   const compact = v.replace(/[\s-]/g, '');
   switch (countryCode) {
     case 'GB':
-    case 'IE':
+      if (compact.length >= 5 && compact.length <= 7) v = `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+      break;
     case 'CA':
-      if (compact.length >= 5) v = `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+      if (compact.length === 6) v = `${compact.slice(0, 3)} ${compact.slice(3)}`;
+      break;
+    case 'IE':
+      if (compact.length === 7) v = `${compact.slice(0, 3)} ${compact.slice(3)}`;
       break;
     case 'NL':
       if (/^\d{4}[A-Z]{2}$/.test(compact)) v = `${compact.slice(0, 4)} ${compact.slice(4)}`;
