@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_CARD_BYTES, schemaErrors } from './card-schema.js';
 
 /** An activity as the bot returns it, loosely typed for assertions. */
 export type Activity = Record<string, any>;
@@ -112,7 +113,27 @@ export class Chat {
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    const body = text ? JSON.parse(text) : undefined;
+    if (res.status === 200) checkCards(body?.activities ?? []);
+    return { status: res.status, body };
+  }
+}
+
+/**
+ * Every card a conversation test receives is held to the same bar as the template tests:
+ * valid against the official Adaptive Card 1.5 schema, fully expanded, under the size limit.
+ */
+export function checkCards(activities: Activity[]): void {
+  const cards = [
+    ...cardsOf(activities),
+    ...activities.filter((a) => a.type === 'invokeResponse' && a.value?.body?.type === 'application/vnd.microsoft.card.adaptive').map((a) => a.value.body.value),
+  ];
+  for (const card of cards) {
+    const json = JSON.stringify(card);
+    const errors = schemaErrors(card);
+    if (errors.length) throw new Error(`the bot sent a card that is not schema-valid: ${errors.join('; ')}`);
+    if (json.includes('${')) throw new Error(`the bot sent a card with an unexpanded binding: ${json.slice(0, 200)}`);
+    if (Buffer.byteLength(json) >= MAX_CARD_BYTES) throw new Error(`the bot sent a card of ${Buffer.byteLength(json)} bytes`);
   }
 }
 

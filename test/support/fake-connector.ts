@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { checkCards } from './chat.js';
 
 /** An activity the bot sent to the connector: a new message, a reply or an update. */
 export interface Received {
@@ -43,6 +44,8 @@ export class FakeConnector {
         }
         const conversationId = decodeURIComponent(match[1]);
         const activityId = req.method === 'PUT' ? decodeURIComponent(match[2]) : `act-${randomUUID()}`;
+        // Proactive cards are held to the same bar as the cards in replies.
+        checkCards([JSON.parse(body || '{}')]);
         this.received.push({ method: req.method as 'POST' | 'PUT', conversationId, activityId, activity: JSON.parse(body || '{}') });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
