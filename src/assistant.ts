@@ -27,6 +27,13 @@ import type { Organization } from './domain/organization/organization.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
 import { join } from 'node:path';
+import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
+import { ProviderFeature } from './bot/provider.feature.js';
+import type { ProviderLink } from './domain/provider/provider-link.js';
+import type { Provider } from './domain/provider/provider.js';
+import { providerRoutes } from './http/provider.routes.js';
+import { seedProviders } from './storage/reference-providers.js';
+import { loadSigningKey } from './storage/signing-key.js';
 import { createLogger, type Logger } from './log.js';
 import { cardsDir, seedDir } from './paths.js';
 import { CasBotStorage } from './storage/bot-storage.js';
@@ -93,11 +100,31 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     publicBaseUrl: config.publicBaseUrl,
   });
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
-  for (const [kind, view] of Object.entries(enrollmentFeature.notificationViews())) notifier.register(kind, view);
+
+  const providerStore = records<Provider>('providers');
+  await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
+  const providers = new ProviderService({
+    providers: providerStore,
+    links: records<ProviderLink>('provider-links'),
+    invitations: records<ResellerInvitation>('reseller-invitations'),
+    approvalCards: records<ApprovalCards>('approval-cards'),
+    organizationOf: (actor) => enrollment.organizationOf(actor),
+    organizations: records<Organization>('organizations'),
+    notifier,
+    tasks,
+    clock,
+    signingKey: loadSigningKey(config.invitationSigningKey, config.dataDir),
+    publicBaseUrl: config.publicBaseUrl,
+    invitationTtlDays: config.invitationTtlDays,
+  });
+  const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids));
+  for (const feature of [enrollmentFeature, providerFeature]) {
+    for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
+  }
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(enrollmentFeature.feature(), menu.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), menu.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -116,7 +143,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     bot,
     storage,
     log,
-    routes: [enrollmentRoutes(enrollment, config.defaultLocale)],
+    routes: [enrollmentRoutes(enrollment, config.defaultLocale), providerRoutes(providers, config.defaultLocale)],
   });
 
   return {

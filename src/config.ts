@@ -43,6 +43,7 @@ export const Env = z.object({
     .trim()
     .min(32, 'must be at least 32 characters')
     .optional(),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
   SMTP_URL: z
     .string()
@@ -69,6 +70,7 @@ export interface Config {
   };
   readonly directLineSecret?: string;
   readonly invitationSigningKey?: string;
+  readonly invitationTtlDays: number;
   readonly defaultLocale: (typeof LOCALES)[number];
   readonly smtpUrl?: string;
   readonly mailFrom: string;
@@ -110,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
+    invitationTtlDays: e.INVITATION_TTL_DAYS,
     defaultLocale: e.DEFAULT_LOCALE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -5,6 +5,7 @@ import type { EnrollmentApplication, EnrollmentSection, PartnerProfile } from '.
 import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
 import { hasRole, type Organization, type Role } from '../domain/organization/organization.js';
 import type { DomainError, Result } from '../domain/result.js';
+import { errorLines as formErrors, formatInstant, text, type ErrorLine } from './presenting.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
 import type { ActionData, Feature } from './feature.js';
 import type { NotificationView } from './proactive-notifier.js';
@@ -45,7 +46,6 @@ const LEGAL_FIELDS = [
 ] as const;
 const SUPPORT_FIELDS = ['supportEmail', 'supportPhone', 'supportWebsite'] as const;
 
-type ErrorLine = { text: string };
 
 /**
  * The enrollment journey in chat: one card per step, each answer handed to the
@@ -172,7 +172,7 @@ export class EnrollmentFeature {
   }
 
   private async start(turn: Turn): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const started = await this.service.start(actor);
     if (!started.ok) {
@@ -184,7 +184,7 @@ export class EnrollmentFeature {
 
   /** Applies one answer; on a field problem shows the same card again with the reasons and what was typed. */
   private async step(turn: Turn, change: (actor: Actor) => Promise<Result<EnrollmentApplication>>, typed?: ActionData): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const result = await change(actor);
     if (result.ok) {
@@ -218,7 +218,7 @@ export class EnrollmentFeature {
   }
 
   private async mpnSignIn(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const result = await this.service.setPartnerCenterSignIn(actor, text(data.userName));
     if (result.ok) {
@@ -237,7 +237,7 @@ export class EnrollmentFeature {
   }
 
   private async enrollNow(turn: Turn): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const result = await this.service.enrollNow(actor, turn.locale);
     const app = result.ok ? result.value : await this.service.current(actor);
@@ -249,7 +249,7 @@ export class EnrollmentFeature {
   }
 
   private async resend(turn: Turn): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const result = await this.service.resendVerification(actor, turn.locale);
     if (!result.ok) {
@@ -260,7 +260,7 @@ export class EnrollmentFeature {
   }
 
   private async verifyCode(turn: Turn, code: string): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const result = await this.service.verifyCode(actor, code);
     const session = await turn.session();
@@ -289,7 +289,7 @@ export class EnrollmentFeature {
   }
 
   private async status(turn: Turn): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const app = await this.service.current(actor);
     if (!app) {
@@ -301,7 +301,7 @@ export class EnrollmentFeature {
   }
 
   private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'rejected'): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const applicationId = text(data.applicationId);
     const result = await this.service.decide(actor, applicationId, outcome, outcome === 'rejected' ? text(data.reason) : undefined);
@@ -333,7 +333,7 @@ export class EnrollmentFeature {
   }
 
   private async reviews(turn: Turn): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     if (!this.service.isReviewer(actor)) {
       await turn.say('enrollmentUi.errors.notReviewer');
@@ -348,7 +348,7 @@ export class EnrollmentFeature {
   }
 
   private async users(turn: Turn, notice = '', errors: ErrorLine[] = []): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const org = await this.service.organizationOf(actor);
     if (!org) {
@@ -380,7 +380,7 @@ export class EnrollmentFeature {
   }
 
   private async setRoles(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await requireActor(turn);
+    const actor = await turn.requireActor();
     if (!actor) return;
     const index = text(data.index);
     const userId = text(data.userId);
@@ -497,35 +497,9 @@ function applicantOf(app: EnrollmentApplication): Actor {
   return { userId: app.applicantId, name: app.applicantName, ...(app.tenantIdHint ? { tenantId: app.tenantIdHint } : {}) };
 }
 
-/** The signed-in user, or a clear refusal when the channel gives none. */
-async function requireActor(turn: Turn): Promise<Actor | undefined> {
-  const actor = turn.actor;
-  if (!actor) await turn.say('common.errors.notSignedIn');
-  return actor;
-}
 
 function errorLines(error: DomainError | undefined, t: Translate, locale: Locale): ErrorLine[] {
-  if (!error) return [];
-  if (error.fields?.length) {
-    return [
-      { text: t(error.messageKey) },
-      ...error.fields.map((f) => ({ text: `${fieldLabel(f.field, t)}: ${t(f.messageKey, localizeParams(f.params, t, locale))}` })),
-    ];
-  }
-  return [{ text: t(error.messageKey, localizeParams(error.params, t, locale)) }];
-}
-
-/** Domain errors carry codes (countries, sections, instants); the user reads names and dates. */
-function localizeParams(params: DomainError['params'], t: Translate, locale: Locale): Record<string, string | number> | undefined {
-  if (!params) return undefined;
-  const out: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (/country$/i.test(key) && typeof value === 'string') out[key] = countryName(value, locale);
-    else if (key === 'sections' && typeof value === 'string') out[key] = value.split(',').map((s) => t(`enrollmentUi.sections.${s}`)).join(', ');
-    else if (key === 'at' && typeof value === 'string') out[key] = formatInstant(value, locale);
-    else out[key] = value;
-  }
-  return out;
+  return formErrors(error, t, locale, (field) => fieldLabel(field, t));
 }
 
 function fieldLabel(field: string, t: Translate): string {
@@ -549,9 +523,6 @@ function pick<K extends string>(data: ActionData, fields: readonly K[]): Record<
   return Object.fromEntries(fields.map((f) => [f, text(data[f])])) as Record<K, string>;
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
 
 function supportValues(app: EnrollmentApplication): Partial<Record<(typeof SUPPORT_FIELDS)[number], string>> {
   const s = app.support ?? app.legal?.support;
@@ -637,11 +608,4 @@ function timelineLine(entry: AuditEntry, t: Translate, locale: Locale): string {
     what = t('enrollmentUi.events.other');
   }
   return t('enrollmentUi.timelineEntry', { at: formatInstant(entry.at, locale), what, by: entry.byName });
-}
-
-/** A stored instant in the user's language, in UTC so every reader sees the same time. */
-export function formatInstant(iso: string, locale: Locale): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
 }

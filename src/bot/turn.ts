@@ -62,6 +62,13 @@ export class Turn {
     return actorOf(this.context);
   }
 
+  /** The signed-in user, or undefined after telling the user that this needs a known identity. */
+  async requireActor(): Promise<Actor | undefined> {
+    const actor = this.actor;
+    if (!actor) await this.say('common.errors.notSignedIn');
+    return actor;
+  }
+
   /** The conversation's remembered state (saved at the end of a turn that did not fail). */
   session(): Promise<Session> {
     return this.services.session.get(this.context, {});

@@ -28,7 +28,12 @@ export function sendError(res: Response, status: number, code: string, message: 
  * Counts requests in flight so a shutdown can let them finish.
  */
 export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: () => number } {
-  const server = restify.createServer({ name: 'csp-partner-assistant', handleUncaughtExceptions: false });
+  const server = restify.createServer({
+    name: 'csp-partner-assistant',
+    handleUncaughtExceptions: false,
+    // Passed to find-my-way: signed invitation tokens are longer than its default of 100.
+    maxParamLength: 1024,
+  } as restify.ServerOptions);
   let inFlight = 0;
   server.pre((req, res, next) => {
     inFlight++;

@@ -1,0 +1,55 @@
+import { countryName } from '../domain/enrollment/countries.js';
+import type { DomainError } from '../domain/result.js';
+import type { Locale, Translate } from '../i18n/catalog.js';
+
+/** A line of problems shown in red at the top of a form card. */
+export type ErrorLine = { text: string };
+
+/** A stored instant in the user's language, in UTC so every reader sees the same time. */
+export function formatInstant(iso: string, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
+}
+
+/** A stored date in the user's language. */
+export function formatDate(iso: string, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** The lines a refused form shows: the reason, then one line per field with its label. */
+export function errorLines(error: DomainError | undefined, t: Translate, locale: Locale, labelOf: (field: string) => string): ErrorLine[] {
+  if (!error) return [];
+  if (error.fields?.length) {
+    return [
+      { text: t(error.messageKey) },
+      ...error.fields.map((f) => ({ text: `${labelOf(f.field)}: ${t(f.messageKey, localizeParams(f.params, t, locale))}` })),
+    ];
+  }
+  return [{ text: t(error.messageKey, localizeParams(error.params, t, locale)) }];
+}
+
+/** Domain errors carry codes (countries, sections, instants); the user reads names and dates. */
+export function localizeParams(params: DomainError['params'], t: Translate, locale: Locale): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (/country$/i.test(key) && typeof value === 'string') out[key] = countryName(value, locale);
+    else if (key === 'sections' && typeof value === 'string') out[key] = value.split(',').map((s) => t(`enrollmentUi.sections.${s}`)).join(', ');
+    else if (key === 'at' && typeof value === 'string') out[key] = formatInstant(value, locale);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** A card input as trimmed text (cards submit strings; anything else counts as empty). */
+export function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
+/** The message of a refusal, in the user's language. */
+export function refusal(error: DomainError, t: Translate, locale: Locale): string {
+  return t(error.messageKey, localizeParams(error.params, t, locale));
+}

@@ -1,0 +1,426 @@
+import { PROVIDER_NOTICES, type ProviderService } from '../app/provider.service.js';
+import type { Actor } from '../domain/actor.js';
+import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
+import type { ProviderLink } from '../domain/provider/provider-link.js';
+import type { Provider } from '../domain/provider/provider.js';
+import type { DomainError } from '../domain/result.js';
+import type { Locale, Translate } from '../i18n/catalog.js';
+import type { ActionData, Feature } from './feature.js';
+import { errorLines, formatDate, formatInstant, refusal, text, type ErrorLine } from './presenting.js';
+import type { NotificationView } from './proactive-notifier.js';
+import type { Turn } from './turn.js';
+
+/** Card verbs of the provider journey. */
+export const PROVIDER_VERBS = {
+  find: 'provider.find',
+  request: 'provider.request',
+  approve: 'provider.approve',
+  decline: 'provider.decline',
+  refreshRequest: 'provider.request.refresh',
+  authorize: 'provider.authorize',
+  providers: 'provider.providers',
+  resellers: 'provider.resellers',
+  customers: 'provider.customers',
+  history: 'provider.history',
+  end: 'provider.end',
+  confirmEnd: 'provider.end.confirm',
+  invite: 'provider.invite',
+  register: 'provider.register',
+} as const;
+
+const FIELD_LABELS: Record<string, string> = {
+  email: 'provider.invite.email',
+  partnerId: 'provider.invite.partnerId',
+  name: 'provider.register.name',
+  countries: 'provider.register.countries',
+  services: 'provider.register.services',
+  support: 'provider.register.support',
+  contactEmail: 'provider.register.contactEmail',
+  consent: 'provider.consent.title',
+  reason: 'provider.request.reason',
+};
+
+/**
+ * The provider journey in chat: the directory and Request to connect for resellers; the
+ * approval card, invitations and Indirect resellers for providers; the consent card and
+ * Indirect providers for resellers' admin agents.
+ */
+export class ProviderFeature {
+  constructor(
+    private readonly service: ProviderService,
+    private readonly channelIdsOf: (userIds: readonly string[]) => Promise<string[]>,
+  ) {}
+
+  /** The feature as the bot routes to it. */
+  feature(): Feature {
+    const v = PROVIDER_VERBS;
+    return {
+      name: 'provider',
+      menu: [
+        { titleKey: 'provider.menu.find', verb: v.find },
+        { titleKey: 'provider.menu.providers', verb: v.providers },
+      ],
+      commands: [
+        { wordsKey: 'provider.commands.find', descriptionKey: 'provider.commands.findDescription', run: (turn, rest) => this.directory(turn, { keyword: rest }) },
+        { wordsKey: 'provider.commands.providers', descriptionKey: 'provider.commands.providersDescription', run: (turn) => this.providers(turn) },
+        { wordsKey: 'provider.commands.resellers', descriptionKey: 'provider.commands.resellersDescription', run: (turn, rest) => this.resellers(turn, { search: rest }) },
+        { wordsKey: 'provider.commands.invite', descriptionKey: 'provider.commands.inviteDescription', run: (turn) => this.inviteForm(turn) },
+        { wordsKey: 'provider.commands.requests', descriptionKey: 'provider.commands.requestsDescription', run: (turn) => this.requests(turn) },
+        { wordsKey: 'provider.commands.accept', descriptionKey: 'provider.commands.acceptDescription', run: (turn, rest) => this.accept(turn, rest) },
+        { wordsKey: 'provider.commands.register', descriptionKey: 'provider.commands.registerDescription', run: (turn) => this.registerForm(turn) },
+      ],
+      actions: {
+        [v.find]: (turn, data) => this.directory(turn, data),
+        [v.request]: (turn, data) => this.request(turn, data),
+        [v.approve]: (turn, data) => this.decide(turn, data, 'approved'),
+        [v.decline]: (turn, data) => this.decide(turn, data, 'declined'),
+        [v.refreshRequest]: (turn, data) => this.refreshRequest(turn, data),
+        [v.authorize]: (turn, data) => this.authorize(turn, data),
+        [v.providers]: (turn) => this.providers(turn),
+        [v.resellers]: (turn, data) => this.resellers(turn, data),
+        [v.customers]: (turn, data) => this.customers(turn, data),
+        [v.history]: (turn, data) => this.history(turn, data),
+        [v.end]: (turn, data) => this.confirmEnd(turn, data),
+        [v.confirmEnd]: (turn, data) => this.end(turn, data),
+        [v.invite]: (turn, data) => this.invite(turn, data),
+        [v.register]: (turn, data) => this.register(turn, data),
+      },
+    };
+  }
+
+  /** How provider notifications look to their recipients. */
+  notificationViews(): Record<string, NotificationView> {
+    const withLink = async (data: Record<string, unknown>) => {
+      const link = await this.service.link(text(data.linkId));
+      if (!link) throw new Error(`Relationship ${String(data.linkId)} is gone`);
+      return link;
+    };
+    return {
+      [PROVIDER_NOTICES.request]: async (data, t, locale) => ({ card: 'provider-request', view: await this.requestView(await withLink(data), t, locale, []) }),
+      [PROVIDER_NOTICES.consent]: async (data, t) => ({ card: 'provider-consent', view: consentView(await withLink(data), t, true, []) }),
+      [PROVIDER_NOTICES.declined]: async (data, t) => {
+        const link = await withLink(data);
+        const reason = link.decision?.reason ? t('provider.notices.reasonSuffix', { reason: link.decision.reason }) : '';
+        return notice(t('provider.notices.declinedTitle'), t('provider.notices.declined', { provider: link.providerName, reason }), t('provider.buttons.search'), PROVIDER_VERBS.find);
+      },
+      [PROVIDER_NOTICES.authorized]: async (data, t) => {
+        const link = await withLink(data);
+        return notice(t('provider.notices.authorizedTitle'), t('provider.notices.authorized', { reseller: link.resellerName, provider: link.providerName }), t('provider.buttons.resellers'), PROVIDER_VERBS.resellers);
+      },
+      [PROVIDER_NOTICES.ended]: async (data, t) => {
+        const link = await withLink(data);
+        return notice(t('provider.notices.endedTitle'), t('provider.end.done', { reseller: link.resellerName, provider: link.providerName }), t('provider.buttons.providers'), PROVIDER_VERBS.providers);
+      },
+    };
+  }
+
+  private async directory(turn: Turn, data: ActionData): Promise<void> {
+    const { t, locale } = turn;
+    const query = { country: text(data.country), keyword: text(data.keyword) };
+    const page = await this.service.directory(query, Number(text(data.page)) || 1);
+    await turn.show('provider-directory', {
+      countries: [{ title: t('provider.directory.anyCountry'), value: '' }, ...countryChoices(locale)],
+      values: query,
+      summary: page.total ? t('provider.directory.results', { total: page.total, page: page.page, pages: page.pages }) : t('provider.directory.none'),
+      providers: page.items.map((p) => directoryEntry(p, t, locale)),
+      hasPrevious: page.page > 1,
+      hasNext: page.page < page.pages,
+      previous: { ...query, page: String(page.page - 1) },
+      next: { ...query, page: String(page.page + 1) },
+    });
+  }
+
+  private async request(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const result = await this.service.requestConnection(actor, text(data.providerTenantId));
+    if (!result.ok) {
+      await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    await turn.context.sendActivity(turn.t('provider.request.sent', { provider: result.value.providerName }));
+  }
+
+  private async requests(turn: Turn): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const pending = await this.service.pendingRequests(actor);
+    if (!pending.length) {
+      await turn.say('provider.request.none');
+      return;
+    }
+    for (const link of pending.slice(0, 10)) await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, []));
+  }
+
+  private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const id = text(data.linkId);
+    const result = await this.service.decide(actor, id, outcome, text(data.reason));
+    const link = await this.service.link(id);
+    if (!result.ok) {
+      if (result.error.code === 'LINK.NOT_APPROVER' || !link) {
+        await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+        return;
+      }
+      if (result.error.field) {
+        await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, this.errors(result.error, turn)));
+        return;
+      }
+      await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, []));
+      await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    await turn.show('provider-request', await this.requestView(result.value, turn.t, turn.locale, []));
+  }
+
+  private async refreshRequest(turn: Turn, data: ActionData): Promise<void> {
+    const actor = turn.actor;
+    const link = await this.service.link(text(data.linkId));
+    if (!actor || !link || !(await this.service.isApprover(actor, link))) {
+      await turn.say('provider.errors.notApprover');
+      return;
+    }
+    await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, []));
+  }
+
+  private async accept(turn: Turn, code: string): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const result = await this.service.acceptInvitation(actor, code);
+    if (!result.ok) {
+      await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    const side = await this.service.resellerSide(actor);
+    await turn.show('provider-consent', consentView(result.value, turn.t, side?.isAdminAgent ?? false, []));
+  }
+
+  private async authorize(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const id = text(data.linkId);
+    const consent = data.consent === 'true' || data.consent === true;
+    const result = await this.service.authorize(actor, id, consent);
+    if (result.ok) {
+      await turn.context.sendActivity(turn.t('provider.consent.done', { provider: result.value.providerName }));
+      await this.providers(turn);
+      return;
+    }
+    const link = await this.service.visibleLink(actor, id);
+    if (!link || result.error.code === 'LINK.ALREADY_OPEN' || result.error.code === 'LINK.NOT_AUTHORIZABLE') {
+      await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    const side = await this.service.resellerSide(actor);
+    await turn.show('provider-consent', consentView(link, turn.t, side?.isAdminAgent ?? false, this.errors(result.error, turn)));
+  }
+
+  private async providers(turn: Turn): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const links = await this.service.indirectProviders(actor);
+    if (!links) {
+      await turn.say('provider.errors.noOrganization');
+      return;
+    }
+    await turn.show('provider-list', {
+      title: turn.t('provider.list.providersTitle'),
+      empty: links.length === 0,
+      emptyText: turn.t('provider.list.providersNone'),
+      items: links.map((l) => ({
+        linkId: l.id,
+        name: l.providerName,
+        detail: turn.t('provider.list.since', { date: formatDate(l.authorizedAt ?? '', turn.locale) }),
+      })),
+    });
+  }
+
+  private async resellers(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const search = text(data.search);
+    const page = await this.service.indirectResellers(actor, search, Number(text(data.page)) || 1);
+    if (!page) {
+      await turn.say('provider.errors.notProvider');
+      return;
+    }
+    await turn.show('reseller-list', {
+      search,
+      summary: page.total ? turn.t('provider.list.count', { total: page.total, page: page.page, pages: page.pages }) : turn.t('provider.list.resellersNone'),
+      items: page.items.map((l) => ({
+        linkId: l.id,
+        name: l.resellerName,
+        detail: [l.resellerPartnerId ? turn.t('provider.list.mpn', { partnerId: l.resellerPartnerId }) : '', turn.t('provider.list.since', { date: formatDate(l.authorizedAt ?? '', turn.locale) })]
+          .filter(Boolean)
+          .join(' · '),
+      })),
+      hasPrevious: page.page > 1,
+      hasNext: page.page < page.pages,
+      previous: { search, page: String(page.page - 1) },
+      next: { search, page: String(page.page + 1) },
+    });
+  }
+
+  private async customers(turn: Turn, data: ActionData): Promise<void> {
+    const link = await this.visible(turn, data);
+    if (!link) return;
+    await turn.show('provider-customers', {
+      title: turn.t('provider.customers.title', { reseller: link.resellerName, provider: link.providerName }),
+      customers: [],
+      empty: true,
+      hasCustomers: false,
+      emptyText: turn.t('provider.customers.none'),
+    });
+  }
+
+  private async history(turn: Turn, data: ActionData): Promise<void> {
+    const link = await this.visible(turn, data);
+    if (!link) return;
+    await turn.show('provider-history', {
+      title: turn.t('provider.history.title', { reseller: link.resellerName, provider: link.providerName }),
+      entries: link.history.map((h) => ({
+        text: turn.t('provider.history.entry', { at: formatInstant(h.at, turn.locale), what: turn.t(`provider.events.${h.what}`), by: h.byName }),
+      })),
+    });
+  }
+
+  private async confirmEnd(turn: Turn, data: ActionData): Promise<void> {
+    const link = await this.visible(turn, data);
+    if (!link) return;
+    await turn.show('provider-end-confirm', {
+      linkId: link.id,
+      text: turn.t('provider.end.confirm', { reseller: link.resellerName, provider: link.providerName }),
+    });
+  }
+
+  private async end(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const result = await this.service.end(actor, text(data.linkId));
+    if (!result.ok) {
+      await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    await turn.context.sendActivity(turn.t('provider.end.done', { reseller: result.value.resellerName, provider: result.value.providerName }));
+  }
+
+  private async inviteForm(turn: Turn, errors: ErrorLine[] = [], values = { email: '', partnerId: '' }): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const provider = await this.service.providerOf(actor);
+    if (!provider) {
+      await turn.say('provider.errors.notProvider');
+      return;
+    }
+    await turn.show('provider-invite', { intro: turn.t('provider.invite.intro', { provider: provider.name }), errors, values });
+  }
+
+  private async invite(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const values = { email: text(data.email), partnerId: text(data.partnerId) };
+    const result = await this.service.inviteReseller(actor, values, turn.locale);
+    if (!result.ok) {
+      if (result.error.fields) await this.inviteForm(turn, this.errors(result.error, turn), values);
+      else await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    const { link, subject, body, postedToReseller, invitation } = result.value;
+    await turn.show('provider-invite-draft', {
+      intro: turn.t('provider.invite.draftIntro', { expires: formatDate(invitation.expiresAt, turn.locale) }),
+      to: invitation.email,
+      subject,
+      body,
+      link,
+      posted: postedToReseller,
+      postedText: turn.t('provider.invite.posted'),
+      mailto: `mailto:${encodeURIComponent(invitation.email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`,
+    });
+  }
+
+  private async registerForm(turn: Turn, errors: ErrorLine[] = [], values: Record<string, string> = {}): Promise<void> {
+    const fields = ['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail', 'approverIds'];
+    await turn.show('provider-register', { errors, values: Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])) });
+  }
+
+  private async register(turn: Turn, data: ActionData): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const values = Object.fromEntries(['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail', 'approverIds'].map((f) => [f, text(data[f])]));
+    const result = await this.service.register(actor, values);
+    if (!result.ok) {
+      if (result.error.fields) await this.registerForm(turn, this.errors(result.error, turn), values);
+      else await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    await turn.context.sendActivity(turn.t('provider.register.done', { provider: result.value.name }));
+  }
+
+  private async visible(turn: Turn, data: ActionData): Promise<ProviderLink | undefined> {
+    const actor = await turn.requireActor();
+    if (!actor) return undefined;
+    const link = await this.service.visibleLink(actor, text(data.linkId));
+    if (!link) await turn.say('provider.errors.notResellerUser');
+    return link;
+  }
+
+  private errors(error: DomainError, turn: Turn): ErrorLine[] {
+    return errorLines(error, turn.t, turn.locale, (field) => (FIELD_LABELS[field] ? turn.t(FIELD_LABELS[field]) : field));
+  }
+
+  private async requestView(link: ProviderLink, t: Translate, locale: Locale, errors: ErrorLine[]) {
+    const decided = link.status !== 'requested' && link.decision ? link.decision : undefined;
+    return {
+      linkId: link.id,
+      intro: t('provider.request.intro', { reseller: link.resellerName, provider: link.providerName }),
+      facts: [
+        { title: t('provider.request.reseller'), value: link.resellerName },
+        { title: t('provider.request.mpn'), value: link.resellerPartnerId ?? '—' },
+        { title: t('provider.request.country'), value: link.resellerCountry ? countryName(link.resellerCountry, locale) : '—' },
+        { title: t('provider.request.asked'), value: link.requestedAt ? formatInstant(link.requestedAt, locale) : '—' },
+        { title: t('provider.request.requestedBy'), value: link.history.filter((h) => h.what === 'requested').at(-1)?.byName ?? '—' },
+      ],
+      open: link.status === 'requested',
+      decided: !!decided,
+      decidedText: decided ? t('provider.request.decided', { outcome: t(`provider.outcomes.${decided.outcome}`), by: decided.byName, at: formatInstant(decided.at, locale) }) : '',
+      hasReason: !!decided?.reason,
+      reasonText: decided?.reason ? t('provider.notices.reasonSuffix', { reason: decided.reason }).trim() : '',
+      errors,
+      approverIds: await this.channelIdsOf(await this.service.approversOf(link)),
+    };
+  }
+}
+
+function consentView(link: ProviderLink, t: Translate, isAdminAgent: boolean, errors: ErrorLine[]) {
+  const provider = link.providerName;
+  return {
+    linkId: link.id,
+    intro: t('provider.consent.intro', { provider }),
+    grants: t('provider.consent.grants', { provider }),
+    checkbox: t('provider.consent.checkbox', { provider }),
+    canAuthorize: isAdminAgent,
+    adminOnly: !isAdminAgent,
+    errors,
+  };
+}
+
+function directoryEntry(p: Provider, t: Translate, locale: Locale) {
+  return {
+    tenantId: p.tenantId,
+    name: p.name,
+    serves: t('provider.directory.serves', { countries: p.countries.map((c) => countryName(c, locale)).join(', ') }),
+    services: t('provider.directory.services', { services: p.services.join(', ') }),
+    support: t('provider.directory.support', { support: p.support }),
+    contact: t('provider.directory.contact', { email: p.contactEmail }),
+  };
+}
+
+function countryChoices(locale: Locale) {
+  return COUNTRIES.map((c) => ({ title: countryName(c.code, locale), value: c.code })).sort((a, b) => a.title.localeCompare(b.title, locale));
+}
+
+function notice(title: string, body: string, buttonTitle: string, verb: string) {
+  return { card: 'provider-notice', view: { title, body, buttonTitle, verb } };
+}
+

@@ -1,0 +1,227 @@
+import { expect } from 'chai';
+import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { CasRecordStore } from '../../src/storage/record-store.js';
+import type { Organization } from '../../src/domain/organization/organization.js';
+
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
+const lastCard = (activities: Activity[]): Card => {
+  const cards = cardsOf(activities);
+  if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
+  return cards[cards.length - 1];
+};
+
+describe('Provider journey', () => {
+  let app: RunningAssistant;
+  let connector: FakeConnector;
+  let now = new Date('2026-11-24T09:00:00Z');
+  let tenantCounter = 0;
+
+  before(async () => {
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startAssistant({}, { clock: { now: () => now } });
+  });
+  after(async () => {
+    await app.stop();
+    await connector.stop();
+  });
+  beforeEach(() => {
+    now = new Date(now.getTime() + 60_000);
+  });
+
+  const user = (id: string, extra: Partial<{ tenantId: string; aadObjectId: string; channelId: string; locale: string }> = {}) =>
+    new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl, ...extra });
+  const approvers = () => ['provider-approver-contoso', 'provider-approver-contoso-2'].map((id) => user(id));
+
+  /** An enrolled reseller organization (the already-enrolled path), with its first admin agent. */
+  async function reseller(name: string): Promise<{ admin: Chat; tenantId: string }> {
+    const tenantId = `aaaaaaaa-0000-4000-8000-${String(++tenantCounter).padStart(12, '0')}`;
+    const admin = user(`29:${name}`, { tenantId, aadObjectId: `aad-${name}`, channelId: 'msteams' });
+    await admin.say('enroll');
+    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
+    await admin.submit('enrollment.supportContact', { supportEmail: `help@${name}.example`, supportPhone: '+39 02 1234 5678' });
+    return { admin, tenantId };
+  }
+
+  async function requestAndApprove(admin: Chat): Promise<string> {
+    for (const a of approvers()) await a.say('help');
+    await admin.submit('provider.request', { providerTenantId: CONTOSO });
+    const [anna] = approvers();
+    const request = lastCard(await anna.say('requests'));
+    const linkId = request.actions.find((a: Card) => a.title === 'Approve').data.linkId;
+    await anna.submit('provider.approve', { linkId });
+    return linkId;
+  }
+
+  it('searches the directory by country and keyword, a page at a time', async () => {
+    const chat = user('u-directory');
+    const all = lastCard(await chat.say('find a provider'));
+    expect(textOf(all)).to.include('4 providers found');
+    const italy = lastCard(await chat.submit('provider.find', { country: 'IT', keyword: '' }));
+    expect(textOf(italy)).to.include('Contoso Distribution Europe').and.include('Adatum Italia Distribuzione').and.not.include('Northwind');
+    const keyword = lastCard(await chat.submit('provider.find', { country: 'IT', keyword: 'dynamics' }));
+    expect(textOf(keyword)).to.include('1 providers found').and.include('Contoso');
+    expect(actionTitles(keyword)).to.include('Request to connect');
+    const none = lastCard(await chat.submit('provider.find', { country: 'JP', keyword: '' }));
+    expect(textOf(none)).to.include('No provider matches');
+    const paged = lastCard(await chat.submit('provider.find', { page: '2' }));
+    expect(textOf(paged)).to.include('page 1 of 1');
+  });
+
+  it('sends a request to connect to the approvers, who decide once; others are refused', async () => {
+    const { admin } = await reseller('litware');
+    const [anna, marco] = approvers();
+    await anna.say('help');
+    await marco.say('help');
+    const sent = textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO }));
+    expect(sent.join()).to.include('was sent to Contoso Distribution Europe');
+    const posted = await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /litware/i.test(JSON.stringify(r.activity)));
+    const card = posted.activity.attachments[0].content;
+    expect(actionTitles(card)).to.include.members(['Approve', 'Decline']);
+    const linkId = card.actions.find((a: Card) => a.title === 'Approve').data.linkId;
+
+    expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join()).to.include('already have a request');
+
+    const intruder = user('provider-approver-northwind');
+    expect(textsOf(await intruder.submit('provider.approve', { linkId })).join()).to.include('Only the approvers of this provider');
+
+    const [a, b] = await Promise.all([anna.submit('provider.approve', { linkId }), marco.submit('provider.decline', { linkId, reason: 'Outside our region' })]);
+    const refused = [a, b].filter((r) => textsOf(r).some((t) => t.includes('already decided by')));
+    expect(refused).to.have.length(1);
+    await connector.waitFor((r) => r.method === 'PUT' && /(Approved|Declined) by/.test(JSON.stringify(r.activity)));
+  });
+
+  it('authorizes only with the box ticked and the Admin agent role; then both lists show it', async () => {
+    const { admin, tenantId } = await reseller('tailspin');
+    const linkId = await requestAndApprove(admin);
+    const consentPost = await connector.waitFor((r) => r.activity.recipient?.id === '29:tailspin' && /Authorize indirect provider/.test(JSON.stringify(r.activity)));
+    const consent = consentPost.activity.attachments[0].content;
+    expect(textOf(consent)).to.include('submit orders and add subscriptions').and.include('administrator access');
+    expect(inputsOf(consent).consent.type).to.equal('Input.Toggle');
+
+    const unticked = lastCard(await admin.submit('provider.authorize', { linkId, consent: 'false' }));
+    expect(textOf(unticked)).to.include('Tick the box');
+    expect(textOf(lastCard(await admin.say('providers')))).to.include('no indirect provider yet');
+
+    const colleague = user('29:tailspin-sales', { tenantId, aadObjectId: 'aad-tailspin-sales', channelId: 'msteams' });
+    await colleague.say('users');
+    const colleagueRefused = await colleague.submit('provider.authorize', { linkId, consent: 'true' });
+    expect([...textsOf(colleagueRefused), ...cardsOf(colleagueRefused).map(textOf)].join()).to.include('Only an Admin agent');
+
+    const done = await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    expect(textsOf(done).join()).to.include('is now on your Indirect providers list');
+    const list = lastCard(done);
+    expect(textOf(list)).to.include('Indirect providers').and.include('Contoso Distribution Europe');
+    expect(actionTitles(list)).to.include.members(['View customers', 'History', 'End relationship']);
+
+    const [anna] = approvers();
+    const resellers = lastCard(await anna.say('resellers'));
+    expect(textOf(resellers)).to.include('tailspin');
+    const searched = lastCard(await anna.submit('provider.resellers', { search: 'no-such-reseller' }));
+    expect(textOf(searched)).to.not.include('tailspin');
+    await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /authorized Contoso/.test(JSON.stringify(r.activity)));
+
+    expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join()).to.include('already your indirect provider');
+    const customers = lastCard(await admin.submit('provider.customers', { linkId }));
+    expect(textOf(customers)).to.include('No customers are shared yet');
+  });
+
+  it('ends a relationship after confirmation; both sides are told and neither list shows it; history keeps it', async () => {
+    const { admin } = await reseller('wingtip');
+    const linkId = await requestAndApprove(admin);
+    await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    const confirm = lastCard(await admin.submit('provider.end', { linkId }));
+    expect(actionTitles(confirm)).to.include.members(['Yes, end the relationship', 'No, keep it']);
+    expect(textsOf(await admin.submit('provider.end.confirm', { linkId })).join()).to.include('has ended');
+    expect(textOf(lastCard(await admin.say('providers')))).to.not.include('Contoso');
+    const [anna] = approvers();
+    expect(textOf(lastCard(await anna.say('resellers')))).to.not.include('wingtip');
+    await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /Relationship ended/.test(JSON.stringify(r.activity)));
+    const history = textOf(lastCard(await admin.submit('provider.history', { linkId })));
+    for (const event of ['Request to connect', 'Request approved', 'Indirect provider authorized', 'Relationship ended']) expect(history).to.include(event);
+    // Another reseller cannot read this relationship by replaying its id.
+    const { admin: other } = await reseller('stranger');
+    expect(textsOf(await other.submit('provider.history', { linkId })).join()).to.include('Only users of the reseller organization');
+  });
+
+  it('invites a reseller with a signed, expiring, single-use link', async () => {
+    const { admin } = await reseller('fourthcoffee');
+    const [anna] = approvers();
+    const form = lastCard(await anna.say('invite reseller'));
+    expect(Object.keys(inputsOf(form))).to.include.members(['email', 'partnerId']);
+    const bad = lastCard(await anna.submit('provider.invite', { email: 'not-an-email' }));
+    expect(textOf(bad)).to.include('not a valid e-mail address');
+    const draft = lastCard(await anna.submit('provider.invite', { email: 'partners@fourthcoffee.example' }));
+    const body = textOf(draft);
+    const link = /(http:\/\/\S+\/providers\/invitations\/\S+)/.exec(body)![1];
+    expect(actionTitles(draft)).to.include('Open in e-mail');
+    const path = new URL(link).pathname;
+
+    const page = await fetch(`${app.baseUrl}${path}`);
+    expect(page.status, await page.clone().text()).to.equal(200);
+    expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+    const html = await page.text();
+    expect(html).to.include('Contoso Distribution Europe');
+    const code = /accept invitation ([0-9a-f-]{36})/.exec(html)![1];
+
+    const tampered = await fetch(`${app.baseUrl}${path.slice(0, -3)}abc`);
+    expect(tampered.status).to.equal(404);
+
+    const consent = lastCard(await admin.say(`accept invitation ${code}`));
+    expect(textOf(consent)).to.include('administrator access');
+    const linkId = consent.actions.find((a: Card) => a.title === 'Authorize indirect provider').data.linkId;
+    await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    expect((await fetch(`${app.baseUrl}${path}`)).status).to.equal(410);
+    expect(textsOf(await admin.say(`accept invitation ${code}`)).join()).to.include('already used');
+
+    // An expired link: the clock moves past the 30 days.
+    const expiring = lastCard(await anna.submit('provider.invite', { email: 'later@reseller.example' }));
+    const expiringPath = new URL(/(http:\/\/\S+\/providers\/invitations\/\S+)/.exec(textOf(expiring))![1]).pathname;
+    now = new Date(now.getTime() + 31 * 86_400_000);
+    const expired = await fetch(`${app.baseUrl}${expiringPath}`, { headers: { 'accept-language': 'it' } });
+    expect(expired.status).to.equal(410);
+    expect(await expired.text()).to.include('scaduto');
+  });
+
+  it('retries a notification when Teams throttles (429)', async () => {
+    const { admin } = await reseller('proseware');
+    const [anna] = approvers();
+    await anna.say('help');
+    connector.throttleNext = 2;
+    await admin.submit('provider.request', { providerTenantId: CONTOSO });
+    await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /proseware/.test(JSON.stringify(r.activity)), 8000);
+    expect(connector.throttleNext).to.equal(0);
+  });
+
+  it('sends the authorization card straight to the admin agents of a reseller invited by a known MPN ID', async () => {
+    const organizations = new CasRecordStore<Organization>(app.assistant.storage.namespace('organizations'));
+    await organizations.compareAndSet('bbbbbbbb-0000-4000-8000-000000000001', 0, {
+      tenantId: 'bbbbbbbb-0000-4000-8000-000000000001',
+      name: 'Known Reseller S.p.A.',
+      kind: 'reseller',
+      partnerId: '7654321',
+      country: 'IT',
+      members: [{ userId: 'aad-known', name: 'Known Admin', roles: ['adminAgent'], addedAt: now.toISOString() }],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      history: [],
+    });
+    const known = user('29:known', { aadObjectId: 'aad-known', tenantId: 'bbbbbbbb-0000-4000-8000-000000000001', channelId: 'msteams' });
+    await known.say('help');
+    const [anna] = approvers();
+    const draft = lastCard(await anna.submit('provider.invite', { email: 'admin@known.example', partnerId: '7654321' }));
+    expect(textOf(draft)).to.include('I also sent its Admin agents the authorization card');
+    const posted = await connector.waitFor((r) => r.activity.recipient?.id === '29:known' && /Authorize indirect provider/.test(JSON.stringify(r.activity)));
+    const linkId = posted.activity.attachments[0].content.actions[0].data.linkId;
+    expect(textsOf(await known.submit('provider.authorize', { linkId, consent: 'true' })).join()).to.include('is now on your Indirect providers list');
+  });
+
+  it('speaks Italian to Italian users, with the guide’s terms', async () => {
+    const chat = user('u-it', { locale: 'it-IT' });
+    const card = lastCard(await chat.say('trova un provider'));
+    expect(textOf(card)).to.include('Trova un provider indiretto');
+    expect(actionTitles(card)).to.include('Richiedi collegamento');
+  });
+});
