@@ -18,6 +18,7 @@ import { turnLogger } from './bot/turn-log.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
+import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
 import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
@@ -32,6 +33,10 @@ import { ProviderFeature } from './bot/provider.feature.js';
 import type { ProviderLink } from './domain/provider/provider-link.js';
 import type { Provider } from './domain/provider/provider.js';
 import { providerRoutes } from './http/provider.routes.js';
+import { customerRoutes } from './http/customer.routes.js';
+import { CustomerService } from './app/customer.service.js';
+import { CustomerFeature } from './bot/customer.feature.js';
+import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
 import { loadSigningKey } from './storage/signing-key.js';
 import { createLogger, type Logger } from './log.js';
@@ -85,10 +90,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
   const records = <T>(name: string) => new CasRecordStore<T>(storage.namespace(name));
 
+  const organizations = records<Organization>('organizations');
   const enrollment = new EnrollmentService({
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
-    organizations: records<Organization>('organizations'),
+    organizations,
     memberships: records<Membership>('memberships'),
     reviewCards: records<ReviewCards>('review-cards'),
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
@@ -101,30 +107,47 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   });
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
 
+  const signingKey = loadSigningKey(config.invitationSigningKey, config.dataDir);
+  const links = records<ProviderLink>('provider-links');
   const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
   const providers = new ProviderService({
     providers: providerStore,
-    links: records<ProviderLink>('provider-links'),
+    links,
     invitations: records<ResellerInvitation>('reseller-invitations'),
     approvalCards: records<ApprovalCards>('approval-cards'),
     organizationOf: (actor) => enrollment.organizationOf(actor),
-    organizations: records<Organization>('organizations'),
+    organizations,
     notifier,
     tasks,
     clock,
-    signingKey: loadSigningKey(config.invitationSigningKey, config.dataDir),
+    signingKey,
     publicBaseUrl: config.publicBaseUrl,
     invitationTtlDays: config.invitationTtlDays,
   });
-  const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids));
-  for (const feature of [enrollmentFeature, providerFeature]) {
+  const customers = new CustomerService({
+    invitations: records<CustomerInvitation>('customer-invitations'),
+    customers: records<Customer>('customers'),
+    organizationOf: (actor) => enrollment.organizationOf(actor),
+    organizations,
+    links,
+    providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
+    notifier,
+    tasks,
+    clock,
+    signingKey,
+    publicBaseUrl: config.publicBaseUrl,
+    invitationTtlDays: config.invitationTtlDays,
+  });
+  const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids), (link) => customers.shared(link));
+  const customerFeature = new CustomerFeature(customers);
+  for (const feature of [enrollmentFeature, providerFeature, customerFeature]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), menu.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), menu.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -138,12 +161,17 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     fallback: menu,
   });
 
+  const throttle = pageThrottle(config.pageRate);
   const { server, inFlight } = createHttpServer({
     adapter,
     bot,
     storage,
     log,
-    routes: [enrollmentRoutes(enrollment, config.defaultLocale), providerRoutes(providers, config.defaultLocale)],
+    routes: [
+      enrollmentRoutes(enrollment, config.defaultLocale, throttle),
+      providerRoutes(providers, config.defaultLocale, throttle),
+      customerRoutes(customers, config.defaultLocale, throttle),
+    ],
   });
 
   return {

@@ -44,6 +44,8 @@ export const Env = z.object({
     .min(32, 'must be at least 32 characters')
     .optional(),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  PAGE_RATE_PER_SECOND: z.coerce.number().positive().max(10000).default(2),
+  PAGE_RATE_BURST: z.coerce.number().int().min(1).max(100000).default(20),
   DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
   SMTP_URL: z
     .string()
@@ -71,6 +73,8 @@ export interface Config {
   readonly directLineSecret?: string;
   readonly invitationSigningKey?: string;
   readonly invitationTtlDays: number;
+  /** Requests per second and burst per client address on the pages reached by links. */
+  readonly pageRate: { readonly perSecond: number; readonly burst: number };
   readonly defaultLocale: (typeof LOCALES)[number];
   readonly smtpUrl?: string;
   readonly mailFrom: string;
@@ -113,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     directLineSecret: e.DIRECT_LINE_SECRET,
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    pageRate: { perSecond: e.PAGE_RATE_PER_SECOND, burst: e.PAGE_RATE_BURST },
     defaultLocale: e.DEFAULT_LOCALE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

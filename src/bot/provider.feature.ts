@@ -49,6 +49,8 @@ export class ProviderFeature {
   constructor(
     private readonly service: ProviderService,
     private readonly channelIdsOf: (userIds: readonly string[]) => Promise<string[]>,
+    /** The customers a reseller and a provider share (from the customer journey). */
+    private readonly sharedCustomers: (link: ProviderLink) => Promise<readonly { companyName: string; domain: string }[]>,
   ) {}
 
   /** The feature as the bot routes to it. */
@@ -265,11 +267,12 @@ export class ProviderFeature {
   private async customers(turn: Turn, data: ActionData): Promise<void> {
     const link = await this.visible(turn, data);
     if (!link) return;
+    const customers = (await this.sharedCustomers(link)).map((c) => ({ name: c.companyName, detail: c.domain }));
     await turn.show('provider-customers', {
       title: turn.t('provider.customers.title', { reseller: link.resellerName, provider: link.providerName }),
-      customers: [],
-      empty: true,
-      hasCustomers: false,
+      customers,
+      empty: customers.length === 0,
+      hasCustomers: customers.length > 0,
       emptyText: turn.t('provider.customers.none'),
     });
   }

@@ -1,4 +1,4 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { EnrollmentService } from '../app/enrollment.service.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import { escapeHtml, pageLocale, sendPage } from './pages.js';
@@ -9,9 +9,8 @@ const TOKEN = /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{16,64}$/;
  * The page the primary contact reaches from the verification e-mail. Opening the link only
  * shows a button: mail scanners that open links must not use up the single-use token.
  */
-export function enrollmentRoutes(service: EnrollmentService, defaultLocale: Locale) {
+export function enrollmentRoutes(service: EnrollmentService, defaultLocale: Locale, throttle: RequestHandler) {
   return (server: Server): void => {
-    const throttle = restify.plugins.throttle({ burst: 10, rate: 2, ip: true });
 
     server.get('/enrollment/verify/:token', throttle, async (req: Request, res: Response) => {
       const locale = pageLocale(req, defaultLocale);

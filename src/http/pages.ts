@@ -1,4 +1,4 @@
-import type { Request, Response } from 'restify';
+import restify, { type Request, type RequestHandler, type Response } from 'restify';
 import { translate, type Locale } from '../i18n/catalog.js';
 
 /** Headers every page sends: no scripts, no framing, no referrer (links carry tokens). */
@@ -58,4 +58,9 @@ ${body}
 </html>`;
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
   res.end(html);
+}
+
+/** One rate limit per client address for every page reached by a link (verification, invitations). */
+export function pageThrottle(rate: { perSecond: number; burst: number }): RequestHandler {
+  return restify.plugins.throttle({ rate: rate.perSecond, burst: rate.burst, ip: true });
 }

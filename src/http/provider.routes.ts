@@ -1,4 +1,4 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { ProviderService } from '../app/provider.service.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import { escapeHtml, pageLocale, sendPage } from './pages.js';
@@ -8,9 +8,8 @@ import { escapeHtml, pageLocale, sendPage } from './pages.js';
  * authorizing grants, and the code an Admin agent types in the assistant to accept. It
  * changes nothing itself; tampered, expired and used links get a clear page.
  */
-export function providerRoutes(service: ProviderService, defaultLocale: Locale) {
+export function providerRoutes(service: ProviderService, defaultLocale: Locale, throttle: RequestHandler) {
   return (server: Server): void => {
-    const throttle = restify.plugins.throttle({ burst: 10, rate: 2, ip: true });
     server.get('/providers/invitations/:token', throttle, async (req: Request, res: Response) => {
       const locale = pageLocale(req, defaultLocale);
       const t = (key: string, params?: Record<string, string>) => translate(locale, `provider.page.${key}`, params);

@@ -33,7 +33,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     handleUncaughtExceptions: false,
     // Passed to find-my-way: signed invitation tokens are longer than its default of 100.
     maxParamLength: 1024,
-  } as restify.ServerOptions);
+    log: deps.log.child({ component: 'restify' }),
+  } as unknown as restify.ServerOptions);
   let inFlight = 0;
   server.pre((req, res, next) => {
     inFlight++;

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../domain/actor.js';
+import {
+  accept,
+  applyAcceptance,
+  canPlaceOrder,
+  finishDraft,
+  linkProblem,
+  resend,
+  revoke,
+  validateInvitationInput,
+  type Customer,
+  type CustomerInvitation,
+} from '../domain/customer/customer.js';
+import { hasRole, type Organization } from '../domain/organization/organization.js';
+import { signToken, verifyToken } from '../domain/provider/invitation-token.js';
+import type { ProviderLink } from '../domain/provider/provider-link.js';
+import { paginate, type Page } from '../domain/provider/provider.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { translate, type Locale } from '../i18n/catalog.js';
+import type { BackgroundTasks } from './background.js';
+import type { Notifier } from './notifier.port.js';
+import { mutate, type Clock, type RecordStore } from './ports.js';
+
+/** What the customer use cases need. */
+export interface CustomerDeps {
+  readonly invitations: RecordStore<CustomerInvitation>;
+  readonly customers: RecordStore<Customer>;
+  readonly organizationOf: (actor: Actor) => Promise<Organization | undefined>;
+  readonly organizations: RecordStore<Organization>;
+  readonly links: RecordStore<ProviderLink>;
+  readonly providerApprovers: (providerTenantId: string) => Promise<readonly string[]>;
+  readonly notifier: Notifier;
+  readonly tasks: BackgroundTasks;
+  readonly clock: Clock;
+  readonly signingKey: string;
+  readonly publicBaseUrl: string;
+  readonly invitationTtlDays: number;
+}
+
+/** Notification kinds of the customer journey. */
+export const CUSTOMER_NOTICES = { accepted: 'customer.accepted' } as const;
+
+const KIND = 'customer-invitation';
+const PAGE_SIZE = 5;
+
+/** A customer as a list shows it, with what the guide's order rule says about its provider. */
+export interface CustomerRow {
+  readonly customer: Customer;
+  readonly provider?: { readonly name: string; readonly canOrder: boolean };
+}
+
+/**
+ * The customer journey: two-tier invitations (Invite new customers) and reseller-only ones
+ * (Request a reseller relationship), the customer's acceptance, and the Customers list.
+ */
+export class CustomerService {
+  constructor(private readonly deps: CustomerDeps) {}
+
+  /** Drafts an invitation and its e-mail with the personalized link; two-tier only with an active provider. */
+  async draft(actor: Actor, input: Record<string, unknown>, locale: Locale): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const org = await this.agentOrganization(actor);
+    if (!org.ok) return org;
+    const fields = validateInvitationInput(input);
+    if (!fields.ok) return fields;
+    let provider: { tenantId: string; name: string } | undefined;
+    const linkId = typeof input.providerLinkId === 'string' ? input.providerLinkId : '';
+    if (linkId) {
+      const link = (await this.deps.links.get(linkId))?.value;
+      if (!link || link.resellerId !== org.value.tenantId || link.status !== 'authorized') return fail('INVITATION.NO_ACTIVE_PROVIDER', 'customer.errors.noActiveProvider');
+      provider = { tenantId: link.providerTenantId, name: link.providerName };
+    }
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    const linkVersion = randomUUID();
+    const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
+    const link = this.linkFor(id, linkVersion, expiresAt);
+    const d = fields.value;
+    const params = {
+      reseller: org.value.name,
+      customer: d.companyName,
+      provider: provider?.name ?? '',
+      link,
+      gdap: d.delegatedAdmin ? translate(locale, 'customer.draft.gdapLine', { days: d.delegatedAdmin.durationDays, roles: d.delegatedAdmin.roles.join(', ') }) : '',
+    };
+    const invitation: CustomerInvitation = {
+      id,
+      linkId: linkVersion,
+      resellerId: org.value.tenantId,
+      resellerName: org.value.name,
+      ...(provider ? { providerTenantId: provider.tenantId, providerName: provider.name } : {}),
+      ...d,
+      status: 'drafted',
+      subject: translate(locale, 'customer.draft.mailSubject', params),
+      body: translate(locale, provider ? 'customer.draft.mailBodyTwoTier' : 'customer.draft.mailBodyResellerOnly', params),
+      expiresAt: expiresAt.toISOString(),
+      history: [{ at: now.toISOString(), by: actor.userId, byName: actor.name, what: 'drafted' }],
+    };
+    const saved = await mutate(this.deps.invitations, id, () => ok(invitation));
+    return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
+  }
+
+  /** Done: records the (possibly edited) e-mail as sent, refusing one that lost or altered the link. */
+  async done(actor: Actor, invitationId: string, edited: { subject: string; body: string }): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const mine = await this.ownInvitation(actor, invitationId);
+    if (!mine.ok) return mine;
+    const link = this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const saved = await mutate(this.deps.invitations, invitationId, (current) =>
+      current ? finishDraft(current, edited, link, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+    );
+    return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
+  }
+
+  /** The current link of an invitation of the caller's organization. */
+  async linkOf(actor: Actor, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const mine = await this.ownInvitation(actor, invitationId);
+    return mine.ok ? ok({ invitation: mine.value, link: this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
+  }
+
+  /** Pending invitations of the caller's organization, newest first. */
+  async pending(actor: Actor): Promise<Result<CustomerInvitation[]>> {
+    const org = await this.agentOrganization(actor);
+    if (!org.ok) return org;
+    const found: CustomerInvitation[] = [];
+    for await (const r of this.deps.invitations.list()) if (r.value.resellerId === org.value.tenantId && r.value.status === 'sent') found.push(r.value);
+    return ok(found.sort((a, b) => (b.sentAt ?? '').localeCompare(a.sentAt ?? '')));
+  }
+
+  /** Resend: a new link; the old one stops working. */
+  async resend(actor: Actor, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const mine = await this.ownInvitation(actor, invitationId);
+    if (!mine.ok) return mine;
+    const now = this.deps.clock.now();
+    const version = randomUUID();
+    const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
+    const oldLink = this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const link = this.linkFor(mine.value.id, version, expiresAt);
+    const saved = await mutate(this.deps.invitations, invitationId, (current) =>
+      current ? resend(current, version, expiresAt.toISOString(), (text) => text.split(oldLink).join(link), actor, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+    );
+    return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
+  }
+
+  /** Revoke: the link stops working. */
+  async revoke(actor: Actor, invitationId: string): Promise<Result<CustomerInvitation>> {
+    const mine = await this.ownInvitation(actor, invitationId);
+    if (!mine.ok) return mine;
+    const saved = await mutate(this.deps.invitations, invitationId, (current) =>
+      current ? revoke(current, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+    );
+    return saved.ok ? ok(saved.value.value) : saved;
+  }
+
+  /** What the acceptance page shows for a link, or why it cannot be used. Changes nothing. */
+  async openLink(token: string): Promise<Result<CustomerInvitation>> {
+    const claims = this.claimsOf(token);
+    if (!claims) return fail('INVITATION.INVALID', 'customer.page.invalid');
+    if (claims === 'expired') return fail('INVITATION.EXPIRED', 'customer.page.expired');
+    const inv = (await this.deps.invitations.get(claims.id))?.value;
+    if (!inv) return fail('INVITATION.INVALID', 'customer.page.invalid');
+    const problem = linkProblem(inv, claims.subject, this.deps.clock.now());
+    return problem ? fail(`INVITATION.${problem.toUpperCase()}`, `customer.page.${problem}`) : ok(inv);
+  }
+
+  /** The customer's global admin accepts: one or two relationships are created, once. */
+  async accept(token: string, who: { name: string; email: string; companyConfirmed: boolean }): Promise<Result<CustomerInvitation>> {
+    const opened = await this.openLink(token);
+    if (!opened.ok) return opened;
+    const claims = this.claimsOf(token) as { id: string; subject: string };
+    const customerId = `${opened.value.resellerId}|${opened.value.adminEmail.split('@')[1]}`;
+    const now = this.deps.clock.now();
+    const saved = await mutate(this.deps.invitations, claims.id, (current) =>
+      current ? accept(current, claims.subject, who, customerId, now) : fail('INVITATION.INVALID', 'customer.page.invalid'),
+    );
+    if (!saved.ok) return saved;
+    const inv = saved.value.value;
+    await mutate(this.deps.customers, customerId, (current) => ok(applyAcceptance(current, inv, customerId, now)));
+    this.deps.tasks.run('customer accepted notices', async () => {
+      const org = (await this.deps.organizations.get(inv.resellerId))?.value;
+      const recipients = [
+        ...(org?.members.filter((m) => m.roles.includes('adminAgent') || m.roles.includes('salesAgent')).map((m) => m.userId) ?? []),
+        ...(inv.providerTenantId ? await this.deps.providerApprovers(inv.providerTenantId) : []),
+      ];
+      for (const userId of new Set(recipients)) await this.deps.notifier.notify(userId, { kind: CUSTOMER_NOTICES.accepted, data: { invitationId: inv.id } });
+    });
+    return ok(inv);
+  }
+
+  /** An invitation by id, for notifications. */
+  async invitation(id: string): Promise<CustomerInvitation | undefined> {
+    return (await this.deps.invitations.get(id))?.value;
+  }
+
+  /** Customers: the reseller's customers, searchable by name or domain, paged, with the order rule for their provider. */
+  async customers(actor: Actor, search: string, page: number): Promise<Result<Page<CustomerRow>>> {
+    const org = await this.deps.organizationOf(actor);
+    if (!org) return fail('ORG.NONE', 'provider.errors.noOrganization');
+    const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+    const rows: CustomerRow[] = [];
+    for await (const r of this.deps.customers.list()) {
+      const c = r.value;
+      if (c.resellerId !== org.tenantId) continue;
+      if (!words.every((w) => `${c.companyName} ${c.domain}`.toLowerCase().includes(w))) continue;
+      rows.push({ customer: c, provider: this.providerOf(c) });
+    }
+    rows.sort((a, b) => a.customer.companyName.localeCompare(b.customer.companyName));
+    return ok(paginate(rows, page, PAGE_SIZE));
+  }
+
+  /** One customer of the caller's organization (reseller side) or shared with the caller's provider. */
+  async customer(actor: Actor, customerId: string, providerTenantId?: string): Promise<Result<CustomerRow>> {
+    const c = (await this.deps.customers.get(customerId))?.value;
+    const org = await this.deps.organizationOf(actor);
+    const sharedWithProvider = providerTenantId && c?.relationships.some((r) => r.kind === 'provider' && r.partnerId === providerTenantId);
+    if (!c || (c.resellerId !== org?.tenantId && !sharedWithProvider)) return fail('CUSTOMER.NOT_YOURS', 'customer.errors.notYours');
+    return ok({ customer: c, provider: this.providerOf(c) });
+  }
+
+  /** View customers: exactly the customers a reseller and a provider share. */
+  async shared(link: ProviderLink): Promise<Customer[]> {
+    const found: Customer[] = [];
+    for await (const r of this.deps.customers.list()) {
+      const c = r.value;
+      if (c.resellerId === link.resellerId && c.relationships.some((x) => x.kind === 'provider' && x.partnerId === link.providerTenantId)) found.push(c);
+    }
+    return found.sort((a, b) => a.companyName.localeCompare(b.companyName));
+  }
+
+  /** For each active indirect provider of the customer's reseller: may it submit orders for this customer? */
+  async orderRights(c: Customer): Promise<{ provider: string; canOrder: boolean }[]> {
+    const rights: { provider: string; canOrder: boolean }[] = [];
+    for await (const r of this.deps.links.list()) {
+      const link = r.value;
+      if (link.resellerId === c.resellerId && link.status === 'authorized') rights.push({ provider: link.providerName, canOrder: canPlaceOrder(c, link.providerTenantId) });
+    }
+    return rights.sort((a, b) => a.provider.localeCompare(b.provider));
+  }
+
+  private providerOf(c: Customer): CustomerRow['provider'] {
+    const p = c.relationships.find((r) => r.kind === 'provider');
+    return p ? { name: p.partnerName, canOrder: canPlaceOrder(c, p.partnerId) } : undefined;
+  }
+
+  private linkFor(id: string, version: string, expiresAt: Date): string {
+    const token = signToken({ id, kind: KIND, subject: version, exp: Math.floor(expiresAt.getTime() / 1000) }, this.deps.signingKey);
+    return `${this.deps.publicBaseUrl}/invitations/${token}`;
+  }
+
+  private claimsOf(token: string): { id: string; subject: string } | 'expired' | undefined {
+    const verified = verifyToken(token, this.deps.signingKey, KIND, this.deps.clock.now());
+    if (verified.ok) return verified.claims;
+    return verified.reason === 'expired' ? 'expired' : undefined;
+  }
+
+  private async agentOrganization(actor: Actor): Promise<Result<Organization>> {
+    const org = await this.deps.organizationOf(actor);
+    if (!org) return fail('ORG.NONE', 'provider.errors.noOrganization');
+    if (!hasRole(org, actor.userId, 'adminAgent') && !hasRole(org, actor.userId, 'salesAgent')) return fail('INVITATION.NOT_AGENT', 'customer.errors.notAgent');
+    return ok(org);
+  }
+
+  private async ownInvitation(actor: Actor, id: string): Promise<Result<CustomerInvitation>> {
+    const org = await this.agentOrganization(actor);
+    if (!org.ok) return org;
+    const inv = (await this.deps.invitations.get(id))?.value;
+    if (!inv || inv.resellerId !== org.value.tenantId) return fail('INVITATION.NOT_YOURS', 'customer.errors.notYours');
+    return ok(inv);
+  }
+}
