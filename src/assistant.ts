@@ -40,7 +40,12 @@ import type { Customer, CustomerInvitation } from './domain/customer/customer.js
 import { seedProviders } from './storage/reference-providers.js';
 import { loadSigningKey } from './storage/signing-key.js';
 import { createLogger, type Logger } from './log.js';
-import { cardsDir, seedDir } from './paths.js';
+import { translate } from './i18n/catalog.js';
+import { cardsDir, projectRoot, publicDir, seedDir } from './paths.js';
+import { DirectLineChannel } from './http/directline/channel.js';
+import { directLineRoutes } from './http/directline/routes.js';
+import { webChatRoutes } from './http/webchat.routes.js';
+import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
 import { CasRecordStore } from './storage/record-store.js';
 import type { StorageBackend } from './storage/cas-store.js';
@@ -91,18 +96,22 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const records = <T>(name: string) => new CasRecordStore<T>(storage.namespace(name));
 
   const organizations = records<Organization>('organizations');
+  const memberships = records<Membership>('memberships');
+  const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
+  if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
+  const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.id) ?? [])];
   const enrollment = new EnrollmentService({
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
     organizations,
-    memberships: records<Membership>('memberships'),
+    memberships,
     reviewCards: records<ReviewCards>('review-cards'),
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
     outbox: config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log),
     notifier,
     tasks,
     clock,
-    reviewerIds: config.reviewerIds,
+    reviewerIds,
     publicBaseUrl: config.publicBaseUrl,
   });
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
@@ -162,6 +171,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   });
 
   const throttle = pageThrottle(config.pageRate);
+  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signingKey, () => clock.now());
+  let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,
     bot,
@@ -171,6 +182,30 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle),
       customerRoutes(customers, config.defaultLocale, throttle),
+      webChatRoutes({
+        ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),
+        ...(config.embedJwtSecret ? { embedJwtSecret: config.embedJwtSecret } : {}),
+        ...(demo ? { personas: demo.personas } : {}),
+        publicBaseUrl: config.publicBaseUrl,
+        defaultLocale: config.defaultLocale,
+        publicDir,
+        projectRoot,
+        log,
+      }),
+      ...(directLine
+        ? [
+            directLineRoutes({
+              channel: directLine,
+              adapter,
+              run: (context) => bot.run(context),
+              log,
+              internalBaseUrl: () => `http://127.0.0.1:${boundPort}`,
+              publicBaseUrl: config.publicBaseUrl,
+              botId: config.bot.appId ?? 'csp-partner-assistant',
+              botName: translate(config.defaultLocale, 'common.appName'),
+            }),
+          ]
+        : []),
     ],
   });
 
@@ -185,6 +220,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
         server.listen(config.port, config.host, () => {
           server.removeListener('error', reject);
           const address = server.address();
+          boundPort = address.port;
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
           resolve(address.port);
         });

@@ -38,6 +38,8 @@ export const Env = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: optionalText,
   DIRECT_LINE_SECRET: optionalText,
+  DIRECT_LINE_ENDPOINT: HttpUrl.default('https://directline.botframework.com/v3/directline'),
+  EMBED_JWT_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   INVITATION_SIGNING_KEY: z
     .string()
     .trim()
@@ -71,6 +73,11 @@ export interface Config {
     readonly appTenantId?: string;
   };
   readonly directLineSecret?: string;
+  readonly directLineEndpoint: string;
+  /** HS256 key with which the embedding site signs its signed-in user for the web chat. */
+  readonly embedJwtSecret?: string;
+  /** Demo sign-in with personas: only with no identity configured and the server on loopback. */
+  readonly demoSignIn: boolean;
   readonly invitationSigningKey?: string;
   readonly invitationTtlDays: number;
   /** Requests per second and burst per client address on the pages reached by links. */
@@ -115,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appTenantId: e.MicrosoftAppTenantId,
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
+    directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
+    embedJwtSecret: e.EMBED_JWT_SECRET,
+    demoSignIn: !e.EMBED_JWT_SECRET && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     pageRate: { perSecond: e.PAGE_RATE_PER_SECOND, burst: e.PAGE_RATE_BURST },

@@ -8,3 +8,6 @@ export const cardsDir = fileURLToPath(new URL('../../cards/', import.meta.url));
 
 /** Reference data shipped with the project for the embedded defaults. */
 export const seedDir = fileURLToPath(new URL('../../data-seed/', import.meta.url));
+
+/** Static files the pages use (the web chat script). */
+export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));

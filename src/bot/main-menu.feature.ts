@@ -19,20 +19,19 @@ export class MainMenu {
   }
 
   /** The welcome card: what the assistant is for and the journeys on offer. */
-  async welcome(turn: Turn): Promise<void> {
-    await turn.show('welcome', {
-      title: turn.t('common.welcome.title'),
-      body: turn.t('common.welcome.body'),
-      prompt: turn.t('common.welcome.prompt'),
-      menu: this.menuButtons(turn),
-    });
+  welcome(turn: Turn): Promise<void> {
+    return this.menuCard(turn, 'common.welcome');
   }
 
   /** A short answer to text that matched nothing, with the main menu. */
-  async notUnderstood(turn: Turn): Promise<void> {
+  notUnderstood(turn: Turn): Promise<void> {
+    return this.menuCard(turn, 'common.notUnderstood');
+  }
+
+  private async menuCard(turn: Turn, texts: string): Promise<void> {
     await turn.show('welcome', {
-      title: turn.t('common.notUnderstood.title'),
-      body: turn.t('common.notUnderstood.body'),
+      title: turn.t(`${texts}.title`),
+      body: turn.t(`${texts}.body`),
       prompt: turn.t('common.welcome.prompt'),
       menu: this.menuButtons(turn),
     });

@@ -3,6 +3,7 @@ import { enrollment } from './messages/enrollment.js';
 import { enrollmentUi } from './messages/enrollment-ui.js';
 import { provider } from './messages/provider.js';
 import { customer } from './messages/customer.js';
+import { webchat } from './messages/webchat.js';
 
 /** Languages the assistant speaks. */
 export const LOCALES = ['en', 'it'] as const;
@@ -14,8 +15,8 @@ export type Locale = (typeof LOCALES)[number];
  * shape in both languages; the compiler and a test keep the two catalogs aligned.
  */
 export const catalogs = {
-  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en },
-  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it },
+  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en },
+  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it },
 } satisfies Record<Locale, unknown>;
 
 /** The English catalog's shape, which every language follows. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createAssistant, type Assistant, type AssistantOverrides } from '../../src/assistant.js';
 import { loadConfig } from '../../src/config.js';
+import { freePort } from './free-port.js';
 
 /** A running assistant on a free loopback port, with its own data folder. */
 export interface RunningAssistant {
@@ -20,12 +21,14 @@ export async function startAssistant(
   options: { dataDir?: string; keepData?: boolean } = {},
 ): Promise<RunningAssistant> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'csp-assistant-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // A known free port, so that links and Direct Line stream URLs point at this server.
+  const port = String(await freePort());
+  const config = loadConfig({ PORT: port, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   const assistant = await createAssistant(config, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...overrides });
-  const port = await assistant.listen();
+  const bound = await assistant.listen();
   return {
     assistant,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${bound}`,
     dataDir,
     stop: async () => {
       await assistant.stop(1000);

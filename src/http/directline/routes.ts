@@ -1,0 +1,155 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Activity, CloudAdapter } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../../log.js';
+import { sendError } from '../server.js';
+import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
+
+/** What the built-in Direct Line needs from the rest of the assistant. */
+export interface DirectLineDeps {
+  readonly channel: DirectLineChannel;
+  readonly adapter: CloudAdapter;
+  readonly run: (context: Parameters<Parameters<CloudAdapter['processActivityDirect']>[2]>[0]) => Promise<void>;
+  readonly log: Logger;
+  /** The server's own address, where the bot's replies come back (loopback). */
+  readonly internalBaseUrl: () => string;
+  /** The address browsers reach, for stream URLs. */
+  readonly publicBaseUrl: string;
+  readonly botId: string;
+  readonly botName: string;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Direct Line 3.0 under /v3/directline (conversations, activities with watermarks, the
+ * WebSocket stream, token refresh and generate) and the Bot Connector endpoints the bot
+ * answers to under /directline-connector/v3 (reachable from loopback only).
+ */
+export function directLineRoutes(deps: DirectLineDeps) {
+  return (server: Server): void => {
+    const { channel } = deps;
+    const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+    const identify = (req: Request, res: Response, conversationId?: string): DlIdentity | undefined => {
+      const header = String(req.header('authorization') ?? '');
+      const identity = channel.identify(header.startsWith('Bearer ') ? header.slice(7) : undefined);
+      if (identity === 'expired') {
+        sendError(res, 403, 'TokenExpired', 'The Direct Line token has expired; refresh it or get a new one.');
+        return undefined;
+      }
+      if (!identity) {
+        sendError(res, 403, 'BadArgument', 'A valid Direct Line token is required (Authorization: Bearer <token>).');
+        return undefined;
+      }
+      if (conversationId !== undefined && identity.conversationId !== conversationId) {
+        sendError(res, 403, 'BadArgument', 'This token is for another conversation.');
+        return undefined;
+      }
+      return identity;
+    };
+
+    const streamUrl = (identity: DlIdentity, token: string, watermark?: string) =>
+      `${deps.publicBaseUrl.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(identity.conversationId)}/stream?t=${encodeURIComponent(token)}${watermark ? `&watermark=${encodeURIComponent(watermark)}` : ''}`;
+
+    server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
+      const identity = identify(req, res);
+      if (identity) res.json(channel.refresh(identity));
+    });
+
+    server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
+      const identity = identify(req, res);
+      if (identity) res.json(channel.issue({ id: identity.userId, name: identity.userName }));
+    });
+
+    server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
+      const identity = identify(req, res);
+      if (!identity) return;
+      const token = channel.refresh(identity).token;
+      const created = channel.start(identity);
+      res.status(created ? 201 : 200);
+      res.json({ conversationId: identity.conversationId, token, expires_in: channel.refresh(identity).expires_in, streamUrl: streamUrl(identity, token) });
+      if (created) {
+        void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }] }, identity);
+      }
+    });
+
+    server.get('/v3/directline/conversations/:id', async (req: Request, res: Response) => {
+      const identity = identify(req, res, String(req.params.id));
+      if (!identity) return;
+      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      const token = channel.refresh(identity).token;
+      res.json({ conversationId: identity.conversationId, token, expires_in: channel.refresh(identity).expires_in, streamUrl: streamUrl(identity, token, String(req.query?.watermark ?? '')) });
+    });
+
+    server.get('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
+      const identity = identify(req, res, String(req.params.id));
+      if (!identity) return;
+      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      res.json(channel.activities(identity.conversationId, Number(req.query?.watermark ?? 0) || 0));
+    });
+
+    server.post('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
+      const identity = identify(req, res, String(req.params.id));
+      if (!identity) return;
+      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      const body = req.body as DlActivity | undefined;
+      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+        return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
+      }
+      const stored = await deliver(body, identity);
+      res.json({ id: stored.id });
+    });
+
+    // The Bot Connector side: the bot's replies, proactive messages and card updates.
+    const connector = (handler: (req: Request, res: Response) => void) => async (req: Request, res: Response) => {
+      if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) return sendError(res, 403, 'Forbidden', 'The connector endpoints only answer the assistant itself.');
+      handler(req, res);
+    };
+    const fromBot = (req: Request, res: Response, keepId: boolean) => {
+      const conversationId = String(req.params.conversationId);
+      if (!channel.has(conversationId)) return sendError(res, 404, 'ConversationNotFound', 'Unknown conversation.');
+      const activity = { ...(req.body as DlActivity), ...(keepId ? { id: String(req.params.activityId) } : {}) };
+      res.json({ id: channel.append(conversationId, activity, keepId).id });
+    };
+    server.post('/directline-connector/v3/conversations/:conversationId/activities', connector((req, res) => fromBot(req, res, false)));
+    server.post('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, false)));
+    server.put('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, true)));
+
+    server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+      const identity = match ? channel.identify(url.searchParams.get('t') ?? undefined) : undefined;
+      if (!match || !identity || identity === 'expired' || identity.conversationId !== decodeURIComponent(match[1])) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      sockets.handleUpgrade(req, socket, head, (ws) => channel.subscribe(identity.conversationId, ws, Number(url.searchParams.get('watermark') ?? 0) || 0));
+    });
+    server.server.on('close', () => {
+      channel.closeAll();
+      sockets.close();
+    });
+
+    /** Records the user's activity (its sender bound by the token) and hands it to the bot. */
+    async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
+      const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, ...rest } = activity;
+      const stored = channel.append(identity.conversationId, {
+        ...rest,
+        from: { id: identity.userId, name: identity.userName, role: 'user' },
+        recipient: { id: deps.botId, name: deps.botName, role: 'bot' },
+      });
+      const toBot = {
+        ...stored,
+        channelId: 'directline',
+        serviceUrl: `${deps.internalBaseUrl()}/directline-connector/`,
+        conversation: { id: identity.conversationId },
+      } as unknown as Activity;
+      // The client has its answer (the id) at once; the bot's replies arrive on the stream.
+      deps.adapter.processActivityDirect('', toBot, deps.run).catch((error: unknown) => deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line turn failed'));
+      return stored;
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { mutate, type RecordStore } from '../app/ports.js';
+import type { Membership } from '../app/enrollment.service.js';
+import type { Organization } from '../domain/organization/organization.js';
+import { ok } from '../domain/result.js';
+
+/** A demo user to sign in as on a laptop. */
+export const Persona = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  role: z.enum(['newReseller', 'adminAgent', 'salesAgent', 'approver', 'reviewer']),
+});
+export type Persona = z.infer<typeof Persona>;
+
+const Seed = z.object({
+  organization: z.object({ tenantId: z.string(), name: z.string(), partnerId: z.string(), country: z.string().length(2) }),
+  personas: z.array(Persona),
+});
+
+/** The personas and their demo organization, read from data-seed/personas.json. */
+export function readPersonas(file: string): z.infer<typeof Seed> {
+  return Seed.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** Creates the demo reseller organization with its admin and sales agents, once. */
+export async function seedDemoOrganization(
+  seed: z.infer<typeof Seed>,
+  organizations: RecordStore<Organization>,
+  memberships: RecordStore<Membership>,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  const members = seed.personas
+    .filter((p) => p.role === 'adminAgent' || p.role === 'salesAgent')
+    .map((p) => ({ userId: p.id, name: p.name, roles: [p.role as 'adminAgent' | 'salesAgent'], addedAt: at }));
+  const { tenantId, name, partnerId, country } = seed.organization;
+  await mutate(organizations, tenantId, (current) =>
+    ok(current ?? { tenantId, name, kind: 'reseller' as const, partnerId, country, members, createdAt: at, updatedAt: at, history: [] }),
+  );
+  for (const member of members) await mutate(memberships, member.userId, (current) => ok(current ?? { organizationId: tenantId }));
+}
