@@ -48,6 +48,9 @@ export const Env = z.object({
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   PAGE_RATE_PER_SECOND: z.coerce.number().positive().max(10000).default(2),
   PAGE_RATE_BURST: z.coerce.number().int().min(1).max(100000).default(20),
+  TEAMS_APP_ID: z.string().trim().uuid().default('6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5'),
+  SSO_CLIENT_ID: optionalText,
+  SSO_JWKS_URL: HttpUrl.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
   SMTP_URL: z
     .string()
@@ -81,6 +84,8 @@ export interface Config {
   readonly invitationSigningKey?: string;
   readonly invitationTtlDays: number;
   /** Requests per second and burst per client address on the pages reached by links. */
+  /** The Teams app package: its id, and the Entra app the tab's SSO tokens are issued for. */
+  readonly teams: { readonly appId: string; readonly ssoClientId?: string; readonly jwksUrl: string };
   readonly pageRate: { readonly perSecond: number; readonly burst: number };
   readonly defaultLocale: (typeof LOCALES)[number];
   readonly smtpUrl?: string;
@@ -127,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoSignIn: !e.EMBED_JWT_SECRET && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL },
     pageRate: { perSecond: e.PAGE_RATE_PER_SECOND, burst: e.PAGE_RATE_BURST },
     defaultLocale: e.DEFAULT_LOCALE,
     smtpUrl: e.SMTP_URL,

@@ -1,0 +1,102 @@
+import { inflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+import { Ajv } from 'ajv';
+import { expect } from 'chai';
+import { packageFiles, zip } from '../../manifest/build.js';
+import { loadConfig } from '../../src/config.js';
+import { projectRoot } from '../../src/paths.js';
+
+/** Decodes the PNGs the build writes (8-bit RGBA, filter 0): size, colour type and pixels. */
+function decodePng(png: Buffer): { width: number; height: number; colorType: number; pixels: number[][] } {
+  expect(png.subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
+  let offset = 8;
+  let width = 0;
+  let height = 0;
+  let colorType = 0;
+  const idat: Buffer[] = [];
+  while (offset < png.length) {
+    const length = png.readUInt32BE(offset);
+    const type = png.toString('ascii', offset + 4, offset + 8);
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      colorType = data[9];
+    }
+    if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels: number[][] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = y * (width * 4 + 1) + 1 + x * 4;
+      pixels.push([raw[at], raw[at + 1], raw[at + 2], raw[at + 3]]);
+    }
+  }
+  return { width, height, colorType, pixels };
+}
+
+describe('Teams app package', () => {
+  const config = loadConfig({
+    MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+    PUBLIC_BASE_URL: 'https://assistant.contoso.example',
+  });
+  const files = packageFiles(config);
+  const manifest = JSON.parse(files['manifest.json'].toString('utf8'));
+
+  it('is valid against the official Teams manifest schema (offline)', async () => {
+    expect(manifest.manifestVersion).to.equal('1.22');
+    expect(await AppManifestUtils.validateAgainstSchema(manifest)).to.deep.equal([]);
+  });
+
+  it('has an Italian localization valid against its schema, covering every command', async () => {
+    const it = JSON.parse(files['it.json'].toString('utf8'));
+    // The package's own validator compiles this draft-04 schema's patterns as unicode and fails:
+    // the same bundled schema is checked here with Ajv in non-unicode mode.
+    const { $schema: _draft, ...schema } = (await AppManifestUtils.fetchSchema(it.$schema)) as unknown as Record<string, unknown>;
+    const validate = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true }).compile(schema);
+    expect(validate(it), JSON.stringify(validate.errors)).to.equal(true);
+    const withTypo = { ...it, 'bots[0].commandLists[0].commands[99].title': 'x', 'name.short': 'x'.repeat(31) };
+    expect(validate(withTypo), 'a bad localization is refused').to.equal(false);
+    const commands = manifest.bots[0].commandLists[0].commands.length;
+    for (let i = 0; i < commands; i++) expect(it, `command ${i}`).to.have.property(`bots[0].commandLists[0].commands[${i}].title`);
+    expect(manifest.localizationInfo.additionalLanguages).to.deep.equal([{ languageTag: 'it-it', file: 'it.json' }]);
+  });
+
+  it('fills ids and URLs from the configuration and offers the bot in every scope with its commands and the Dashboard tab', () => {
+    expect(JSON.stringify(manifest)).to.not.include('{{');
+    expect(manifest.bots[0].botId).to.equal('11111111-2222-4333-8444-555555555555');
+    expect(manifest.bots[0].scopes).to.have.members(['personal', 'team', 'groupChat']);
+    expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).to.include.members([
+      'enroll', 'status', 'find a provider', 'providers', 'resellers', 'customers', 'invite customer', 'help',
+    ]);
+    expect(manifest.staticTabs[0]).to.deep.include({ name: 'Dashboard', contentUrl: 'https://assistant.contoso.example/tab?locale={locale}&theme={theme}' });
+    expect(manifest.validDomains).to.deep.equal(['assistant.contoso.example']);
+    expect(manifest.webApplicationInfo.resource).to.equal('api://assistant.contoso.example/11111111-2222-4333-8444-555555555555');
+  });
+
+  it('has a 192×192 colour icon and a 32×32 outline icon that is white on transparent', () => {
+    const color = decodePng(files['color.png']);
+    expect([color.width, color.height]).to.deep.equal([192, 192]);
+    const outline = decodePng(files['outline.png']);
+    expect([outline.width, outline.height, outline.colorType]).to.deep.equal([32, 32, 6]);
+    const visible = outline.pixels.filter((p) => p[3] > 0);
+    expect(visible.length).to.be.greaterThan(20);
+    expect(visible.every(([r, g, b, a]) => r === 255 && g === 255 && b === 255 && a === 255)).to.equal(true);
+    expect(outline.pixels.filter((p) => p[3] === 0).length).to.be.greaterThan(outline.pixels.length / 2);
+  });
+
+  it('keeps the committed icons equal to what the build draws', () => {
+    expect(readFileSync(join(projectRoot, 'manifest', 'color.png')).equals(files['color.png'])).to.equal(true);
+    expect(readFileSync(join(projectRoot, 'manifest', 'outline.png')).equals(files['outline.png'])).to.equal(true);
+  });
+
+  it('zips the four files', () => {
+    const archive = zip(files);
+    const names = [...archive.toString('latin1').matchAll(/PK\x01\x02[\s\S]{42}([a-z.]+\.(?:json|png))/g)].map((m) => m[1]);
+    expect(names).to.deep.equal(['manifest.json', 'it.json', 'color.png', 'outline.png']);
+  });
+});
