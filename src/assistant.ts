@@ -45,6 +45,9 @@ import { cardsDir, projectRoot, publicDir, seedDir } from './paths.js';
 import { DirectLineChannel } from './http/directline/channel.js';
 import { directLineRoutes } from './http/directline/routes.js';
 import { webChatRoutes } from './http/webchat.routes.js';
+import { tabRoutes } from './http/tab.routes.js';
+import { SsoVerifier } from './http/sso.js';
+import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
 import { CasRecordStore } from './storage/record-store.js';
@@ -192,6 +195,15 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
         projectRoot,
         log,
       }),
+      tabRoutes({
+        dashboards: new DashboardService(enrollment, providers, customers),
+        sso: new SsoVerifier(config.teams.jwksUrl, ssoAudiences(config), () => clock.now()),
+        ...(demo ? { personas: demo.personas } : {}),
+        defaultLocale: config.defaultLocale,
+        projectRoot,
+        publicDir,
+        log,
+      }),
       ...(directLine
         ? [
             directLineRoutes({
@@ -243,6 +255,13 @@ async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** The audiences a tab SSO token may carry: the client id and the app's api:// resource. */
+function ssoAudiences(config: Config): string[] {
+  const clientId = config.teams.ssoClientId;
+  if (!clientId) return [];
+  return [clientId, `api://${new URL(config.publicBaseUrl).host}/${clientId}`];
 }
 
 function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {

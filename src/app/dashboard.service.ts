@@ -1,0 +1,42 @@
+import type { Actor } from '../domain/actor.js';
+import type { CustomerService } from './customer.service.js';
+import type { EnrollmentService } from './enrollment.service.js';
+import type { ProviderService } from './provider.service.js';
+
+/** What the Dashboard tab shows a user, whichever side of the channel they are on. */
+export interface Dashboard {
+  readonly enrollment?: { readonly status: string; readonly company: string };
+  readonly indirectProviders?: readonly { name: string; since: string }[];
+  readonly indirectResellers?: readonly { name: string; since: string }[];
+  readonly customers?: readonly { name: string; domain: string }[];
+  readonly approvals: readonly ({ kind: 'request'; reseller: string } | { kind: 'application'; company: string })[];
+}
+
+/** Gathers the user's enrollment, relationships, customers and pending approvals for the tab. */
+export class DashboardService {
+  constructor(
+    private readonly enrollment: EnrollmentService,
+    private readonly providers: ProviderService,
+    private readonly customers: CustomerService,
+  ) {}
+
+  /** The dashboard of one user. */
+  async of(actor: Actor): Promise<Dashboard> {
+    const app = await this.enrollment.current(actor);
+    const providers = await this.providers.indirectProviders(actor);
+    const resellers = await this.providers.indirectResellers(actor, '', 1);
+    const customers = await this.customers.customers(actor, '', 1);
+    const requests = await this.providers.pendingRequests(actor);
+    const applications = this.enrollment.isReviewer(actor) ? await this.enrollment.pendingReviews() : [];
+    return {
+      ...(app ? { enrollment: { status: app.status, company: app.legal?.legalName ?? app.mpn?.organizationName ?? '' } } : {}),
+      ...(providers ? { indirectProviders: providers.map((l) => ({ name: l.providerName, since: l.authorizedAt ?? '' })) } : {}),
+      ...(resellers ? { indirectResellers: resellers.items.map((l) => ({ name: l.resellerName, since: l.authorizedAt ?? '' })) } : {}),
+      ...(customers.ok ? { customers: customers.value.items.map((r) => ({ name: r.customer.companyName, domain: r.customer.domain })) } : {}),
+      approvals: [
+        ...requests.map((l) => ({ kind: 'request' as const, reseller: l.resellerName })),
+        ...applications.map((a) => ({ kind: 'application' as const, company: a.legal?.legalName ?? a.applicantName })),
+      ],
+    };
+  }
+}

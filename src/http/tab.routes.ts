@@ -1,0 +1,124 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import type { DashboardService } from '../app/dashboard.service.js';
+import type { Actor } from '../domain/actor.js';
+import { resolveLocale, translate, type Locale } from '../i18n/catalog.js';
+import type { Logger } from '../log.js';
+import type { Persona } from '../storage/demo-personas.js';
+import { escapeHtml, pageLocale } from './pages.js';
+import { sendError } from './server.js';
+import { SsoError, type SsoVerifier } from './sso.js';
+
+/** What the Teams Dashboard tab needs. */
+export interface TabDeps {
+  readonly dashboards: DashboardService;
+  readonly sso: SsoVerifier;
+  readonly personas?: readonly Persona[];
+  readonly defaultLocale: Locale;
+  readonly projectRoot: string;
+  readonly publicDir: string;
+  readonly log: Logger;
+}
+
+/**
+ * The Dashboard tab: a page that runs Teams JS (served from this server), gets an SSO token and
+ * calls /api/tab/dashboard, which validates it. Outside Teams the page says to open it in
+ * Teams, unless the demo sign-in is on.
+ */
+export function tabRoutes(deps: TabDeps) {
+  return (server: Server): void => {
+    const teamsJs = join(deps.projectRoot, 'node_modules', '@microsoft', 'teams-js', 'dist', 'umd', 'MicrosoftTeams.min.js');
+    server.get('/tab', async (req: Request, res: Response) => page(req, res, deps));
+    server.get('/tab/teams.js', async (_req: Request, res: Response) => file(res, teamsJs));
+    server.get('/tab/app.js', async (_req: Request, res: Response) => file(res, join(deps.publicDir, 'tab-app.js')));
+
+    server.get('/api/tab/dashboard', async (req: Request, res: Response) => {
+      const locale = resolveLocale(String(req.query?.locale ?? ''), deps.defaultLocale);
+      let actor: Actor | undefined;
+      const header = String(req.header('authorization') ?? '');
+      const persona = String(req.header('x-demo-persona') ?? '');
+      try {
+        if (header.startsWith('Bearer ')) actor = await deps.sso.verify(header.slice(7));
+        else if (persona && deps.personas) {
+          const p = deps.personas.find((x) => x.id === persona);
+          if (p) actor = { userId: p.id, name: p.name };
+        }
+      } catch (error) {
+        if (!(error instanceof SsoError)) throw error;
+        deps.log.info({ reason: error.message }, 'tab token refused');
+        return sendError(res, 401, 'Unauthorized', `The SSO token was refused: ${error.message}.`);
+      }
+      if (!actor) return sendError(res, 401, 'Unauthorized', 'An SSO token from Teams is required.');
+      const d = await deps.dashboards.of(actor);
+      const t = (key: string, params?: Record<string, string>) => translate(locale, `tab.${key}`, params);
+      const list = (items: readonly string[] | undefined) => (items ? (items.length ? items : [t('none')]) : undefined);
+      res.json({
+        title: t('hello', { name: actor.name }),
+        sections: [
+          {
+            title: t('enrollment'),
+            items: [d.enrollment ? `${d.enrollment.company ? `${d.enrollment.company}: ` : ''}${translate(locale, `enrollmentUi.statuses.${d.enrollment.status}`)}` : t('noEnrollment')],
+          },
+          { title: t('indirectProviders'), items: list(d.indirectProviders?.map((p) => p.name)) },
+          { title: t('indirectResellers'), items: list(d.indirectResellers?.map((p) => p.name)) },
+          { title: t('customers'), items: list(d.customers?.map((c) => `${c.name} (${c.domain})`)) },
+          {
+            title: t('approvals'),
+            items: list(d.approvals.map((a) => (a.kind === 'request' ? t('requestFrom', { reseller: a.reseller }) : t('applicationFrom', { company: a.company })))),
+          },
+        ].filter((s) => s.items !== undefined),
+      });
+    });
+  };
+}
+
+function page(req: Request, res: Response, deps: TabDeps): void {
+  const locale = resolveLocale(String(req.query?.locale ?? ''), pageLocale(req, deps.defaultLocale));
+  const t = (key: string) => escapeHtml(translate(locale, `tab.${key}`));
+  const texts = { outsideTeams: translate(locale, 'tab.outsideTeams'), error: translate(locale, 'tab.error'), signInFailed: translate(locale, 'tab.signInFailed') };
+  const demo = deps.personas
+    ? `<form id="demo" hidden><label for="persona">${t('demo')}</label> <select id="persona">${deps.personas
+        .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.name} — ${translate(locale, `webchat.roles.${p.role}`)}`)}</option>`)
+        .join('')}</select> <button type="submit">${t('show')}</button></form>`
+    : '';
+  const html = `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('title')}</title>
+<style>
+body{font-family:"Segoe UI",system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--fg)}
+body{--bg:#f5f5f5;--fg:#242424;--card:#fff;--line:#e0e0e0;--accent:#5b5fc7}
+body.dark{--bg:#1f1f1f;--fg:#fff;--card:#292929;--line:#3d3d3d;--accent:#7f85f5}
+body.contrast{--bg:#000;--fg:#fff;--card:#000;--line:#fff;--accent:#ffff01}
+h1{font-size:1.3rem}section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:.75rem 0}
+section h2{font-size:1rem;margin:0 0 .5rem;color:var(--accent)}ul{margin:0;padding-left:1.2rem}
+button,select{font:inherit;padding:.4rem}
+</style>
+</head>
+<body>
+<main id="tab" data-locale="${locale}" data-text="${escapeHtml(JSON.stringify(texts))}">
+<h1 id="heading">${t('title')}</h1>
+<p id="message" role="status">${t('loading')}</p>
+${demo}
+<div id="sections"></div>
+</main>
+<script src="/tab/teams.js"></script>
+<script src="/tab/app.js"></script>
+</body>
+</html>`;
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com",
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(html);
+}
+
+function file(res: Response, path: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+  createReadStream(path).pipe(res);
+}
