@@ -38,6 +38,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
   let inFlight = 0;
   server.pre((req, res, next) => {
     inFlight++;
+    deps.log.debug({ method: req.method, path: req.path() }, 'request started');
     let done = false;
     const finish = () => {
       if (!done) {

@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/paths.js';
 const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
 
 /** Starts `node dist/src/main.js` and resolves with the port from its "listening" log line. */
-function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -17,7 +17,7 @@ function startProcess(env: Record<string, string>): Promise<{ child: ChildProces
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve({ child, port: JSON.parse(line).port, exited });
+      if (line) resolve({ child, port: JSON.parse(line).port, exited, output: () => out });
     });
     child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
   });
@@ -41,7 +41,7 @@ describe('The assistant process', () => {
   });
 
   it('on SIGTERM stops accepting, finishes the turn in flight, and exits 0 within 5 s', async () => {
-    const { child, port, exited } = await startProcess({ PORT: '0', DATA_DIR: dataDir });
+    const { child, port, exited, output } = await startProcess({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
     const body = JSON.stringify({
       type: 'message',
       text: 'help',
@@ -64,11 +64,14 @@ describe('The assistant process', () => {
       );
       req.on('error', reject);
       req.write(body.slice(0, 40));
-      setTimeout(() => {
+      // Signal only once the server has the request: then it is truly in flight.
+      const waitForRequest = setInterval(() => {
+        if (!output().includes('"msg":"request started"')) return;
+        clearInterval(waitForRequest);
         signalled = Date.now();
         child.kill('SIGTERM');
         setTimeout(() => req.end(body.slice(40)), 200);
-      }, 100);
+      }, 20);
     });
     const { status, text } = await response;
     expect(status).to.equal(200);
