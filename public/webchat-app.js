@@ -10,6 +10,7 @@
 
   function start(body) {
     status.textContent = '';
+    body.locale = locale === 'it' ? 'it-IT' : 'en-US';
     fetch('/api/directline/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(function (res) {
         if (!res.ok) throw new Error('token ' + res.status);

@@ -28,6 +28,9 @@ export const PROVIDER_VERBS = {
   register: 'provider.register',
 } as const;
 
+/** The directory's "any country/region" choice (the card renderer refuses an empty choice value). */
+const ANY_COUNTRY = 'any';
+
 const FIELD_LABELS: Record<string, string> = {
   email: 'provider.invite.email',
   partnerId: 'provider.invite.partnerId',
@@ -118,11 +121,12 @@ export class ProviderFeature {
 
   private async directory(turn: Turn, data: ActionData): Promise<void> {
     const { t, locale } = turn;
-    const query = { country: text(data.country), keyword: text(data.keyword) };
+    const country = text(data.country);
+    const query = { country: country === ANY_COUNTRY ? '' : country, keyword: text(data.keyword) };
     const page = await this.service.directory(query, Number(text(data.page)) || 1);
     await turn.show('provider-directory', {
-      countries: [{ title: t('provider.directory.anyCountry'), value: '' }, ...countryChoices(locale)],
-      values: query,
+      countries: [{ title: t('provider.directory.anyCountry'), value: ANY_COUNTRY }, ...countryChoices(locale)],
+      values: { country: query.country || ANY_COUNTRY, keyword: query.keyword },
       summary: page.total ? t('provider.directory.results', { total: page.total, page: page.page, pages: page.pages }) : t('provider.directory.none'),
       providers: page.items.map((p) => directoryEntry(p, t, locale)),
       hasPrevious: page.page > 1,

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
-import { catalogs, type Locale } from '../i18n/catalog.js';
+import { catalogs, translate, type Locale } from '../i18n/catalog.js';
 
 /** An Adaptive Card as JSON. */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -37,7 +37,7 @@ export class CardRenderer {
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
     const card = this.template(name).expand({ $root: { ...view, t: catalogs[target.locale] } }) as Json;
-    return adaptActions(card, target.channel) as AdaptiveCardJson;
+    return adaptActions(card, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label })) as AdaptiveCardJson;
   }
 
   private template(name: string): Template {
@@ -52,12 +52,13 @@ export class CardRenderer {
 }
 
 /**
+ * Shapes an expanded card for its channel, and gives required inputs their error message.
  * Templates declare Action.Execute with a verb. Teams gets it with an Action.Submit fallback
  * that carries the same verb; other channels get the Action.Submit alone, since Web Chat
  * cannot run Action.Execute. The bot handles both the same way.
  */
-function adaptActions(node: Json, channel: RenderTarget['channel']): Json {
-  if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel));
+function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMessage: (label: string) => string): Json {
+  if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage));
   if (!node || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
@@ -66,7 +67,11 @@ function adaptActions(node: Json, channel: RenderTarget['channel']): Json {
       if (channel === 'msteams') out[key] = value;
       continue;
     }
-    out[key] = adaptActions(value, channel);
+    out[key] = adaptActions(value, channel, requiredMessage);
+  }
+  // A required input says what is missing when the client checks it (and screen readers read it).
+  if (typeof out.type === 'string' && out.type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
+    out.errorMessage = requiredMessage(typeof out.label === 'string' ? out.label : '');
   }
   if (out.type !== 'Action.Execute') return out;
   const { type: _type, verb, data, fallback, id, ...rest } = out;

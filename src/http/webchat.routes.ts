@@ -38,7 +38,8 @@ export function webChatRoutes(deps: WebChatDeps) {
     server.get('/webchat/app.js', async (_req: Request, res: Response) => sendFile(res, join(deps.publicDir, 'webchat-app.js'), 'application/javascript; charset=utf-8', 'no-cache'));
 
     server.post('/api/directline/token', async (req: Request, res: Response) => {
-      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { userToken?: unknown; persona?: unknown };
+      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { userToken?: unknown; persona?: unknown; locale?: unknown };
+      const locale = typeof body.locale === 'string' && /^[A-Za-z]{2}(-[A-Za-z]{2})?$/.test(body.locale) ? body.locale : undefined;
       const user = identify(body, deps);
       if (!user) {
         return sendError(res, 401, 'Unauthorized', deps.personas ? 'Choose one of the demo personas.' : 'A valid userToken signed by the portal is required.');
@@ -57,7 +58,7 @@ export function webChatRoutes(deps: WebChatDeps) {
         res.json({ token: token.token, conversationId: token.conversationId, expires_in: token.expires_in, domain: deps.azure.endpoint, user });
         return;
       }
-      const issued = deps.channel!.issue(user);
+      const issued = deps.channel!.issue(user, locale);
       res.json({ ...issued, domain: `${deps.publicBaseUrl}/v3/directline`, user });
     });
   };

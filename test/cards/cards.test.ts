@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CardRenderer } from '../../src/cards/renderer.js';
 import { LOCALES } from '../../src/i18n/catalog.js';
 import { cardsDir } from '../../src/paths.js';
-import { MAX_CARD_BYTES, schemaErrors } from '../support/card-schema.js';
+import { MAX_CARD_BYTES, rendererProblems, schemaErrors } from '../support/card-schema.js';
 import { walk } from '../support/chat.js';
 import { fixtures } from './fixtures.js';
 
@@ -40,6 +40,7 @@ describe('Card templates', () => {
               const card = renderer.render(name, view, { locale, channel });
               const json = JSON.stringify(card);
               expect(schemaErrors(card), 'schema errors').to.deep.equal([]);
+              expect(rendererProblems(card), 'what the Adaptive Cards renderer refuses').to.deep.equal([]);
               expect(json, 'unexpanded binding').to.not.include('${');
               expect(Buffer.byteLength(json), 'bytes').to.be.below(MAX_CARD_BYTES);
               walk(card, (node, key) => {

@@ -179,7 +179,7 @@ export const fixtures: Record<string, object[]> = {
   ],
   'provider-directory': [
     {
-      countries: [{ title: 'Any country/region', value: '' }, ...COUNTRIES],
+      countries: [{ title: 'Any country/region', value: 'any' }, ...COUNTRIES],
       values: { country: 'IT', keyword: 'azure' },
       summary: '2 providers found, page 1 of 1.',
       providers: [

@@ -29,3 +29,15 @@ export function schemaErrors(card: object): string[] {
   const { msteams: _msteams, ...checked } = card as Record<string, unknown>;
   return validate(checked) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
+
+/** The Adaptive Cards renderer that Web Chat uses, loaded from its dist build (its lib/ entry needs a bundler). */
+const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as {
+  AdaptiveCard: new () => { parse(json: object): void; validateProperties(): { validationEvents: { message: string }[] } };
+};
+
+/** What the real renderer refuses or warns about in a card (Web Chat shows such a card empty). */
+export function rendererProblems(card: object): string[] {
+  const parsed = new AdaptiveCards.AdaptiveCard();
+  parsed.parse(card);
+  return parsed.validateProperties().validationEvents.map((e) => e.message);
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_CARD_BYTES, schemaErrors } from './card-schema.js';
+import { MAX_CARD_BYTES, rendererProblems, schemaErrors } from './card-schema.js';
 
 /** An activity as the bot returns it, loosely typed for assertions. */
 export type Activity = Record<string, any>;
@@ -132,6 +132,8 @@ export function checkCards(activities: Activity[]): void {
     const json = JSON.stringify(card);
     const errors = schemaErrors(card);
     if (errors.length) throw new Error(`the bot sent a card that is not schema-valid: ${errors.join('; ')}`);
+    const problems = rendererProblems(card);
+    if (problems.length) throw new Error(`the Adaptive Cards renderer refuses a card the bot sent: ${problems.join('; ')}`);
     if (json.includes('${')) throw new Error(`the bot sent a card with an unexpanded binding: ${json.slice(0, 200)}`);
     if (Buffer.byteLength(json) >= MAX_CARD_BYTES) throw new Error(`the bot sent a card of ${Buffer.byteLength(json)} bytes`);
   }

@@ -10,6 +10,8 @@ export interface DlIdentity {
   readonly conversationId: string;
   readonly userId: string;
   readonly userName: string;
+  /** The page's language, for the welcome sent when the conversation starts. */
+  readonly locale?: string;
 }
 
 interface Conversation {
@@ -41,9 +43,9 @@ export class DirectLineChannel {
   ) {}
 
   /** A token for a new conversation of a server-identified user. */
-  issue(user: { id: string; name: string }): { conversationId: string; token: string; expires_in: number } {
+  issue(user: { id: string; name: string }, locale?: string): { conversationId: string; token: string; expires_in: number } {
     const conversationId = `dl-${randomUUID()}`;
-    return { conversationId, token: this.sign({ conversationId, userId: user.id, userName: user.name }), expires_in: DL_TOKEN_SECONDS };
+    return { conversationId, token: this.sign({ conversationId, userId: user.id, userName: user.name, ...(locale ? { locale } : {}) }), expires_in: DL_TOKEN_SECONDS };
   }
 
   /** A fresh token for the same conversation and user. */
@@ -56,8 +58,8 @@ export class DirectLineChannel {
     if (!token) return undefined;
     const verified = verifyToken(token, this.signingKey, KIND, this.now());
     if (!verified.ok) return verified.reason === 'expired' ? 'expired' : undefined;
-    const [userId, userName] = JSON.parse(verified.claims.subject) as [string, string];
-    return { conversationId: verified.claims.id, userId, userName };
+    const [userId, userName, locale] = JSON.parse(verified.claims.subject) as [string, string, string?];
+    return { conversationId: verified.claims.id, userId, userName, ...(locale ? { locale } : {}) };
   }
 
   /** Starts the token's conversation (once); true when it was created now. */
@@ -129,7 +131,7 @@ export class DirectLineChannel {
 
   private sign(identity: DlIdentity): string {
     return signToken(
-      { id: identity.conversationId, kind: KIND, subject: JSON.stringify([identity.userId, identity.userName]), exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS },
+      { id: identity.conversationId, kind: KIND, subject: JSON.stringify([identity.userId, identity.userName, ...(identity.locale ? [identity.locale] : [])]), exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS },
       this.signingKey,
     );
   }

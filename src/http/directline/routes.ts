@@ -72,7 +72,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
       res.status(created ? 201 : 200);
       res.json({ conversationId: identity.conversationId, token, expires_in: channel.refresh(identity).expires_in, streamUrl: streamUrl(identity, token) });
       if (created) {
-        void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }] }, identity);
+        void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity);
       }
     });
 

@@ -42,6 +42,7 @@ const en = {
   validation: {
     fixFields: 'Please check the highlighted fields:',
     required: 'This field is required.',
+    requiredField: '{label}: this is required.',
     tooLong: 'This is too long (at most {max} characters).',
     invalid: 'This value is not valid.',
   },
@@ -90,6 +91,7 @@ const it: typeof en = {
   validation: {
     fixFields: 'Controlla i campi indicati:',
     required: 'Questo campo è obbligatorio.',
+    requiredField: '{label}: campo obbligatorio.',
     tooLong: 'Il valore è troppo lungo (al massimo {max} caratteri).',
     invalid: 'Questo valore non è valido.',
   },

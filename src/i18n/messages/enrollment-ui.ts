@@ -210,7 +210,7 @@ const en = {
 };
 
 const it: typeof en = {
-  menu: { enroll: 'Iscriviti come rivenditore indiretto' },
+  menu: { enroll: 'Iscriviti come rivenditore' },
   commands: {
     enroll: 'iscrizione|iscriviti|registrati',
     enrollDescription: 'Iscrivi la tua organizzazione come rivenditore indiretto, o riprendi da dove ti eri fermato.',
