@@ -47,6 +47,7 @@ import { directLineRoutes } from './http/directline/routes.js';
 import { webChatRoutes } from './http/webchat.routes.js';
 import { tabRoutes } from './http/tab.routes.js';
 import { SsoVerifier } from './http/sso.js';
+import { EmbedIdentity } from './http/embed-identity.js';
 import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
@@ -187,7 +188,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       customerRoutes(customers, config.defaultLocale, throttle),
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),
-        ...(config.embedJwtSecret ? { embedJwtSecret: config.embedJwtSecret } : {}),
+        identity: new EmbedIdentity(config.embed),
         ...(demo ? { personas: demo.personas } : {}),
         publicBaseUrl: config.publicBaseUrl,
         defaultLocale: config.defaultLocale,

@@ -40,6 +40,9 @@ export const Env = z.object({
   DIRECT_LINE_SECRET: optionalText,
   DIRECT_LINE_ENDPOINT: HttpUrl.default('https://directline.botframework.com/v3/directline'),
   EMBED_JWT_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
+  EMBED_JWKS_URL: HttpUrl.optional(),
+  EMBED_JWT_ISSUER: optionalText,
+  EMBED_JWT_AUDIENCE: optionalText,
   INVITATION_SIGNING_KEY: z
     .string()
     .trim()
@@ -77,8 +80,8 @@ export interface Config {
   };
   readonly directLineSecret?: string;
   readonly directLineEndpoint: string;
-  /** HS256 key with which the embedding site signs its signed-in user for the web chat. */
-  readonly embedJwtSecret?: string;
+  /** How the embedding site signs its signed-in user for the web chat (HS256 key or RS256 JWKS). */
+  readonly embed: { readonly sharedSecret?: string; readonly jwksUrl?: string; readonly issuer?: string; readonly audience?: string };
   /** Demo sign-in with personas: only with no identity configured and the server on loopback. */
   readonly demoSignIn: boolean;
   readonly invitationSigningKey?: string;
@@ -128,8 +131,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
-    embedJwtSecret: e.EMBED_JWT_SECRET,
-    demoSignIn: !e.EMBED_JWT_SECRET && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
+    embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE },
+    demoSignIn: !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL },

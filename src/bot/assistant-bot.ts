@@ -76,7 +76,7 @@ export class AssistantBot extends ActivityHandler {
     await super.run(context);
     await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
     const type = context.activity.type;
-    if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === 'installationUpdate')) {
+    if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === ActivityTypes.ConversationUpdate || type === 'installationUpdate')) {
       const turn = await Turn.create(context, this.options);
       if (turn.actor) await this.options.contacts.remember(turn.actor.userId, context, turn.locale);
     }

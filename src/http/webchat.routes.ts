@@ -5,7 +5,7 @@ import { translate, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
 import type { DirectLineChannel } from './directline/channel.js';
-import { verifyEmbedToken, type EmbedUser } from './embed-identity.js';
+import type { EmbedIdentity, EmbedUser } from './embed-identity.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';
 
@@ -13,7 +13,7 @@ import { sendError } from './server.js';
 export interface WebChatDeps {
   readonly channel?: DirectLineChannel;
   readonly azure?: { readonly secret: string; readonly endpoint: string };
-  readonly embedJwtSecret?: string;
+  readonly identity: EmbedIdentity;
   readonly personas?: readonly Persona[];
   readonly publicBaseUrl: string;
   readonly defaultLocale: Locale;
@@ -40,7 +40,7 @@ export function webChatRoutes(deps: WebChatDeps) {
     server.post('/api/directline/token', async (req: Request, res: Response) => {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { userToken?: unknown; persona?: unknown; locale?: unknown };
       const locale = typeof body.locale === 'string' && /^[A-Za-z]{2}(-[A-Za-z]{2})?$/.test(body.locale) ? body.locale : undefined;
-      const user = identify(body, deps);
+      const user = await identify(body, deps);
       if (!user) {
         return sendError(res, 401, 'Unauthorized', deps.personas ? 'Choose one of the demo personas.' : 'A valid userToken signed by the portal is required.');
       }
@@ -64,8 +64,8 @@ export function webChatRoutes(deps: WebChatDeps) {
   };
 }
 
-function identify(body: { userToken?: unknown; persona?: unknown }, deps: WebChatDeps): EmbedUser | undefined {
-  if (typeof body.userToken === 'string' && deps.embedJwtSecret) return verifyEmbedToken(body.userToken, deps.embedJwtSecret, new Date());
+async function identify(body: { userToken?: unknown; persona?: unknown }, deps: WebChatDeps): Promise<EmbedUser | undefined> {
+  if (typeof body.userToken === 'string' && deps.identity.configured) return deps.identity.verify(body.userToken, new Date());
   if (typeof body.persona === 'string' && deps.personas) {
     const persona = deps.personas.find((p) => p.id === body.persona);
     return persona ? { id: persona.id, name: persona.name } : undefined;

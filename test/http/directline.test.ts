@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
@@ -71,6 +71,33 @@ describe('Built-in Direct Line with the official botframework-directlinejs clien
       }
     });
   }
+
+  it('delivers proactive cards and card updates to web chat users: a request to connect and its decision', async () => {
+    const open = async (persona: string) => {
+      const { json } = await tokenFor(app, { persona });
+      const directLine = new DirectLine({ token: json.token, domain: json.domain, webSocket: true });
+      const inbox = collect(directLine);
+      await inbox.waitFor((a) => a.type === 'message' && a.from?.role === 'bot');
+      return { directLine, inbox };
+    };
+    const approver = await open('provider-approver-contoso');
+    const reseller = await open('persona-reseller-admin');
+    try {
+      await post(reseller.directLine, { type: 'message', value: { verb: 'provider.request', providerTenantId: '11111111-1111-4111-8111-111111111111' } });
+      const request = await approver.inbox.waitFor((a) => cardTitle(a) === 'Request to connect');
+      const approve = request.attachments[0].content.actions.find((x: Activity) => x.title === 'Approve');
+      expect(approve.type).to.equal('Action.Submit');
+      await post(approver.directLine, { type: 'message', value: approve.data });
+      const consent = await reseller.inbox.waitFor((a) => cardTitle(a) === 'Authorize indirect provider');
+      expect(JSON.stringify(consent)).to.include('administrator access');
+      // The approver's copy of the request card is replaced by its decided state (same activity id).
+      const updated = await approver.inbox.waitFor((a) => a.id === request.id && JSON.stringify(a).includes('Approved by Anna Weber'));
+      expect(JSON.stringify(updated)).to.not.include('"title":"Approve"');
+    } finally {
+      approver.directLine.end();
+      reseller.directLine.end();
+    }
+  });
 
   it('refreshes tokens and reconnects with a watermark', async () => {
     const { json } = await tokenFor(app, { persona: 'persona-new-reseller' });
@@ -179,6 +206,34 @@ describe('Web chat page and token endpoint', () => {
       expect(await (await fetch(`${app.baseUrl}/`)).text()).to.not.include('<select id="persona">');
     } finally {
       await app.stop();
+    }
+  });
+
+  it('binds the user from a portal token signed with RS256 keys published at a JWKS URL, checking issuer and audience', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keys: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'portal' }] }));
+    });
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(keys.address() as { port: number }).port}/jwks`;
+    const app = await startAssistant({ EMBED_JWKS_URL: url, EMBED_JWT_ISSUER: 'https://portal.example', EMBED_JWT_AUDIENCE: 'csp-assistant' });
+    const rs = (claims: object) => {
+      const head = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'portal' })).toString('base64url');
+      const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return `${head}.${body}.${createSign('RSA-SHA256').update(`${head}.${body}`).sign(privateKey).toString('base64url')}`;
+    };
+    try {
+      const exp = Math.floor(Date.now() / 1000) + 300;
+      const good = await tokenFor(app, { userToken: rs({ sub: 'bob', name: 'Bob', iss: 'https://portal.example', aud: 'csp-assistant', exp }) });
+      expect(good.status).to.equal(200);
+      expect(good.json.user).to.deep.equal({ id: 'web:bob', name: 'Bob' });
+      expect((await tokenFor(app, { userToken: rs({ sub: 'bob', iss: 'https://other.example', aud: 'csp-assistant', exp }) })).status).to.equal(401);
+      expect((await tokenFor(app, { userToken: rs({ sub: 'bob', iss: 'https://portal.example', aud: 'another-app', exp }) })).status).to.equal(401);
+      expect((await tokenFor(app, { persona: 'persona-reseller-admin' })).status).to.equal(401);
+    } finally {
+      await app.stop();
+      keys.close();
     }
   });
 
