@@ -124,6 +124,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const links = records<ProviderLink>('provider-links');
   const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
+  const invitationContext = { notifier, tasks, clock, signingKey, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
   const providers = new ProviderService({
     providers: providerStore,
     links,
@@ -131,12 +132,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     approvalCards: records<ApprovalCards>('approval-cards'),
     organizationOf: (actor) => enrollment.organizationOf(actor),
     organizations,
-    notifier,
-    tasks,
-    clock,
-    signingKey,
-    publicBaseUrl: config.publicBaseUrl,
-    invitationTtlDays: config.invitationTtlDays,
+    ...invitationContext,
   });
   const customers = new CustomerService({
     invitations: records<CustomerInvitation>('customer-invitations'),
@@ -145,12 +141,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
-    notifier,
-    tasks,
-    clock,
-    signingKey,
-    publicBaseUrl: config.publicBaseUrl,
-    invitationTtlDays: config.invitationTtlDays,
+    ...invitationContext,
   });
   const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids), (link) => customers.shared(link));
   const customerFeature = new CustomerFeature(customers);

@@ -18,24 +18,16 @@ import type { ProviderLink } from '../domain/provider/provider-link.js';
 import { paginate, type Page } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
-import type { BackgroundTasks } from './background.js';
-import type { Notifier } from './notifier.port.js';
-import { mutate, type Clock, type RecordStore } from './ports.js';
+import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 
 /** What the customer use cases need. */
-export interface CustomerDeps {
+export interface CustomerDeps extends InvitationContext {
   readonly invitations: RecordStore<CustomerInvitation>;
   readonly customers: RecordStore<Customer>;
   readonly organizationOf: (actor: Actor) => Promise<Organization | undefined>;
   readonly organizations: RecordStore<Organization>;
   readonly links: RecordStore<ProviderLink>;
   readonly providerApprovers: (providerTenantId: string) => Promise<readonly string[]>;
-  readonly notifier: Notifier;
-  readonly tasks: BackgroundTasks;
-  readonly clock: Clock;
-  readonly signingKey: string;
-  readonly publicBaseUrl: string;
-  readonly invitationTtlDays: number;
 }
 
 /** Notification kinds of the customer journey. */

@@ -1,4 +1,6 @@
 import type { Result } from '../domain/result.js';
+import type { BackgroundTasks } from './background.js';
+import type { Notifier } from './notifier.port.js';
 
 /** A stored record with the version that compare-and-set checks. */
 export interface Versioned<T> {
@@ -22,6 +24,18 @@ export interface RecordStore<T> {
   delete(id: string, expectedVersion: number): Promise<boolean>;
   /** Every record of this type, in no particular order. */
   list(): AsyncIterable<Versioned<T>>;
+}
+
+/** What every journey that sends signed invitation links shares. */
+export interface InvitationContext {
+  readonly notifier: Notifier;
+  readonly tasks: BackgroundTasks;
+  readonly clock: Clock;
+  /** Signs invitation links. */
+  readonly signingKey: string;
+  readonly publicBaseUrl: string;
+  /** Days an invitation link works. */
+  readonly invitationTtlDays: number;
 }
 
 /** The instant a use case acts at; tests pass a fixed one. */

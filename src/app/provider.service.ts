@@ -14,9 +14,8 @@ import {
 import { paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
-import type { BackgroundTasks } from './background.js';
-import type { Delivery, Notifier } from './notifier.port.js';
-import { mutate, type Clock, type RecordStore } from './ports.js';
+import type { Delivery } from './notifier.port.js';
+import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 
 /** A provider's invitation to a reseller, reachable through a signed link. */
 export interface ResellerInvitation {
@@ -42,7 +41,7 @@ export interface ResellerSide {
 }
 
 /** What the provider use cases need. */
-export interface ProviderDeps {
+export interface ProviderDeps extends InvitationContext {
   readonly providers: RecordStore<Provider>;
   readonly links: RecordStore<ProviderLink>;
   readonly invitations: RecordStore<ResellerInvitation>;
@@ -51,12 +50,6 @@ export interface ProviderDeps {
   readonly organizationOf: (actor: Actor) => Promise<Organization | undefined>;
   /** Every enrolled organization, to find a reseller by MPN ID. */
   readonly organizations: RecordStore<Organization>;
-  readonly notifier: Notifier;
-  readonly tasks: BackgroundTasks;
-  readonly clock: Clock;
-  readonly signingKey: string;
-  readonly publicBaseUrl: string;
-  readonly invitationTtlDays: number;
 }
 
 /** Notification kinds of the provider journey. */
