@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, Env, loadConfig } from '../src/config.js';
+import { projectRoot } from '../src/paths.js';
 
 describe('Configuration', () => {
   it('starts on the embedded defaults with no environment at all', () => {
@@ -67,5 +70,10 @@ describe('Configuration', () => {
     } catch (error) {
       expect((error as ConfigError).problems.map((p) => p.split(' ')[2])).to.have.members(['PORT', 'DEFAULT_LOCALE']);
     }
+  });
+
+  it('lists every variable in .env.example', () => {
+    const listed = new Set([...readFileSync(join(projectRoot, '.env.example'), 'utf8').matchAll(/^([A-Za-z_]+)=/gm)].map((m) => m[1]));
+    expect(Object.keys(Env.shape).filter((name) => !listed.has(name))).to.deep.equal([]);
   });
 });
