@@ -19,12 +19,12 @@ export function hasRedisServer(): boolean {
  * What a suite that needs Redis does without it: under CI=true it fails (CI installs the
  * package), on a laptop it is skipped with the reason printed.
  */
-export function requireRedis(context: Mocha.Context): void {
+export function requireRedis(suite: Mocha.Context): void {
   if (hasRedisServer()) return;
   const reason = 'redis-server is not installed (apt-get install redis-server)';
   if (process.env.CI === 'true') throw new Error(`${reason}; CI must install it`);
   console.warn(`      skipped: ${reason}`);
-  context.skip();
+  suite.skip();
 }
 
 /** Starts redis-server and resolves once it accepts connections. */
