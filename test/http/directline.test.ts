@@ -65,6 +65,7 @@ describe('Built-in Direct Line with the official botframework-directlinejs clien
         await post(directLine, { type: 'message', from: { id: 'x' }, value: { verb: 'provider.providers' } });
         const list = await inbox.waitFor((a) => cardTitle(a) === 'Indirect providers');
         checkCards([list]);
+        expect(inbox.seen.every((a) => a.serviceUrl === undefined), 'the connector address stays on the server').to.equal(true);
         expect(JSON.stringify(list)).to.not.include('Action.Execute');
       } finally {
         directLine.end();

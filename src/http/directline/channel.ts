@@ -86,8 +86,10 @@ export class DirectLineChannel {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) throw new Error(`Unknown Direct Line conversation ${conversationId}`);
     const watermark = conversation.firstWatermark + conversation.activities.length;
+    // The Bot Connector address is the server's business, not the browser's.
+    const { serviceUrl: _serviceUrl, ...visible } = activity;
     const stored: DlActivity = {
-      ...activity,
+      ...visible,
       // An update keeps the id of the activity it replaces; Web Chat shows the newer one in its place.
       id: keepId && activity.id ? activity.id : `${conversationId}|${String(watermark).padStart(7, '0')}`,
       timestamp: new Date().toISOString(),
