@@ -10,48 +10,42 @@ import { KeyedMutex } from './keyed-mutex.js';
  * this process: right for memory and for one process on a SQLite file.
  */
 class KeyvCasStore implements CasStore {
-  private readonly keyv: Keyv<string>;
-  private readonly ready: Promise<void>;
-
   constructor(
-    opened: Opened,
+    private readonly keyv: Promise<Keyv<string>>,
     private readonly mutex: KeyedMutex,
     private readonly name: string,
-  ) {
-    this.keyv = opened.keyv;
-    this.ready = opened.ready;
-  }
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
-    await this.ready;
-    return (await this.keyv.get(key)) ?? undefined;
+    return ((await this.keyv).get(key) as Promise<string | undefined>).then((v) => v ?? undefined);
   }
 
   compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
     return this.mutex.run(`${this.name}:${key}`, async () => {
       const current = await this.get(key);
       if (current !== expected) return false;
-      if (next === undefined) await this.keyv.delete(key);
-      else await this.keyv.set(key, next);
+      const keyv = await this.keyv;
+      if (next === undefined) await keyv.delete(key);
+      else await keyv.set(key, next);
       return true;
     });
   }
 
   async *entries(): AsyncIterable<[string, string]> {
-    await this.ready;
-    if (!this.keyv.iterator) throw new Error(`Storage namespace ${this.name} cannot be listed`);
-    for await (const [key, value] of this.keyv.iterator(undefined)) {
+    const keyv = await this.keyv;
+    if (!keyv.iterator) throw new Error(`Storage namespace ${this.name} cannot be listed`);
+    for await (const [key, value] of keyv.iterator(undefined)) {
       if (typeof value === 'string') yield [String(key), value];
     }
   }
 }
 
-type Opened = { keyv: Keyv<string>; ready: Promise<void> };
-
 /** Memory (tests, `memory:`) or SQLite (`sqlite://path`, the default) behind keyv. */
 export class KeyvBackend implements StorageBackend {
-  private readonly opened = new Map<string, Opened>();
+  private readonly opened = new Map<string, Promise<Keyv<string>>>();
   private readonly mutex = new KeyedMutex();
+  /** SQLite: the journal mode is set once, on the first connection, before any other opens. */
+  private journal?: Promise<void>;
 
   private constructor(
     readonly kind: 'memory' | 'sqlite',
@@ -84,32 +78,38 @@ export class KeyvBackend implements StorageBackend {
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
-    await Promise.all(all.map(async ({ keyv }) => keyv.disconnect()));
+    // A namespace that never opened has no connection to close; its failure was reported to its callers.
+    await Promise.all(all.map(async (keyv) => (await keyv.catch(() => undefined))?.disconnect()));
   }
 
-  private open(name: string): Opened {
+  private open(name: string): Promise<Keyv<string>> {
     const existing = this.opened.get(name);
     if (existing) return existing;
-    let opened: Opened;
-    if (this.kind === 'memory') {
-      opened = { keyv: new Keyv<string>({ store: new Map(), namespace: name, throwOnErrors: true }), ready: Promise.resolve() };
-    } else {
-      // One connection per namespace: keyv keeps the namespace on the store, so a store cannot be shared.
-      const store = new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: 5000, iterationLimit: 500 } as never);
-      const keyv = new Keyv<string>({ store, namespace: name, throwOnErrors: true });
-      // Every operation waits for the tuning, so a database that cannot be opened fails each call.
-      const ready = tune(store, this.wal);
-      // Callers await `ready` and see the failure; this only stops Node from reporting it as unhandled first.
-      ready.catch(() => undefined);
-      opened = { keyv, ready };
-    }
+    const opened = this.kind === 'memory' ? Promise.resolve(new Keyv<string>({ store: new Map(), namespace: name, throwOnErrors: true })) : this.openSqlite(name);
+    // Callers await `opened` and see a failure; this only stops Node from reporting it as unhandled first.
+    opened.catch(() => undefined);
     this.opened.set(name, opened);
     return opened;
   }
-}
 
-/** WAL with synchronous=NORMAL: about three times the state writes per second of the default journal. */
-async function tune(store: KeyvSqlite, wal: boolean): Promise<void> {
-  await store.query(wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE');
-  await store.query(wal ? 'PRAGMA synchronous=NORMAL' : 'PRAGMA synchronous=FULL');
+  /**
+   * One connection per namespace: keyv keeps the namespace on the store, so a store cannot be
+   * shared. Switching the journal mode needs the file to itself, so it happens once, first.
+   */
+  private async openSqlite(name: string): Promise<Keyv<string>> {
+    this.journal ??= (async () => {
+      const first = this.connect();
+      await first.query(this.wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE');
+      await first.close();
+    })();
+    await this.journal;
+    const store = this.connect();
+    // WAL with synchronous=NORMAL: about three times the state writes per second of the default journal.
+    await store.query(this.wal ? 'PRAGMA synchronous=NORMAL' : 'PRAGMA synchronous=FULL');
+    return new Keyv<string>({ store, namespace: name, throwOnErrors: true });
+  }
+
+  private connect(): KeyvSqlite {
+    return new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: 5000, iterationLimit: 500 } as never);
+  }
 }

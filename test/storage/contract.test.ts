@@ -160,6 +160,22 @@ for (const backend of backends) {
   });
 }
 
+describe('SQLite on first start', () => {
+  it('opens many namespaces of a new file at once without "database is locked"', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-first-start-'));
+      const storage = KeyvBackend.sqlite(join(dir, 'new.sqlite'));
+      try {
+        await Promise.all(Array.from({ length: 12 }, (_, i) => storage.namespace(`ns-${i}`).compareAndSet('k', undefined, `v${i}`)));
+        expect(await storage.namespace('ns-11').get('k')).to.equal('v11');
+      } finally {
+        await storage.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
 describe('A failing store throws, never looks like "no saved state"', () => {
   it('SQLite at a path that cannot be opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'csp-broken-'));
