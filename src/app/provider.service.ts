@@ -280,6 +280,14 @@ export class ProviderService {
     return paginate(links, page, PAGE_SIZE);
   }
 
+  /** Every relationship the caller's organization is a party to, whatever its state, newest activity first. */
+  async relationshipsOf(actor: Actor): Promise<ProviderLink[]> {
+    const side = await this.resellerSide(actor);
+    const provider = await this.providerOf(actor);
+    const links = await this.linksWhere((l) => l.resellerId === side?.organization.tenantId || l.providerTenantId === provider?.tenantId);
+    return links.sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? ''));
+  }
+
   /** A relationship, when the caller is one of its parties. */
   async visibleLink(actor: Actor, id: string): Promise<ProviderLink | undefined> {
     const link = await this.link(id);

@@ -293,7 +293,25 @@ export class EnrollmentFeature {
     if (!actor) return;
     const app = await this.service.current(actor);
     if (!app) {
-      await turn.say('enrollmentUi.status.none');
+      // A colleague of an enrolled organization: its account exists; say what their role allows.
+      const org = await this.service.organizationOf(actor);
+      if (!org) {
+        await turn.say('enrollmentUi.status.none');
+        return;
+      }
+      const adminAgent = hasRole(org, actor.userId, 'adminAgent');
+      await turn.show('enrollment-status', {
+        status: turn.t('enrollmentUi.status.current', { status: turn.t('enrollmentUi.statuses.approved') }),
+        company: org.name,
+        hasCompany: true,
+        timeline: [],
+        rejected: false,
+        reasonText: '',
+        approved: true,
+        roleText: turn.t(adminAgent ? 'enrollmentUi.status.adminAgentYes' : 'enrollmentUi.status.adminAgentNo'),
+        inProgress: false,
+        awaitingCode: false,
+      });
       return;
     }
     const org = app.status === 'approved' ? await this.service.organizationOf(actor) : undefined;

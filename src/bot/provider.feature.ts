@@ -73,6 +73,7 @@ export class ProviderFeature {
         { wordsKey: 'provider.commands.requests', descriptionKey: 'provider.commands.requestsDescription', run: (turn) => this.requests(turn) },
         { wordsKey: 'provider.commands.accept', descriptionKey: 'provider.commands.acceptDescription', run: (turn, rest) => this.accept(turn, rest) },
         { wordsKey: 'provider.commands.register', descriptionKey: 'provider.commands.registerDescription', run: (turn) => this.registerForm(turn) },
+        { wordsKey: 'provider.commands.history', descriptionKey: 'provider.commands.historyDescription', run: (turn) => this.allHistories(turn) },
       ],
       actions: {
         [v.find]: (turn, data) => this.directory(turn, data),
@@ -281,9 +282,23 @@ export class ProviderFeature {
     });
   }
 
+  private async allHistories(turn: Turn): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    const links = await this.service.relationshipsOf(actor);
+    if (!links.length) {
+      await turn.say('provider.history.none');
+      return;
+    }
+    for (const link of links.slice(0, 5)) await this.showHistory(turn, link);
+  }
+
   private async history(turn: Turn, data: ActionData): Promise<void> {
     const link = await this.visible(turn, data);
-    if (!link) return;
+    if (link) await this.showHistory(turn, link);
+  }
+
+  private async showHistory(turn: Turn, link: ProviderLink): Promise<void> {
     await turn.show('provider-history', {
       title: turn.t('provider.history.title', { reseller: link.resellerName, provider: link.providerName }),
       entries: link.history.map((h) => ({

@@ -335,6 +335,10 @@ describe('Enrollment journey', () => {
     const colleague = teamsUser('colleague', tenantId);
     expect(textsOf(await colleague.say('enroll')).join()).to.include('already has an enrolled organization');
 
+    // The colleague is told how to get the Admin agent role.
+    const colleagueStatus = card(await colleague.say('status'));
+    expect(textOf(colleagueStatus)).to.include('You are not in the Admin agent group').and.include('Account settings > User management');
+
     // The admin agent makes the colleague a sales agent; the colleague cannot change roles.
     await colleague.say('users');
     const users = card(await chat.say('users'));

@@ -141,6 +141,7 @@ describe('Provider journey', () => {
     await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /Relationship ended/.test(JSON.stringify(r.activity)));
     const history = textOf(lastCard(await admin.submit('provider.history', { linkId })));
     for (const event of ['Request to connect', 'Request approved', 'Indirect provider authorized', 'Relationship ended']) expect(history).to.include(event);
+    expect(textOf(lastCard(await admin.say('history')))).to.include('Relationship ended');
     // Another reseller cannot read this relationship by replaying its id.
     const { admin: other } = await reseller('stranger');
     expect(textsOf(await other.submit('provider.history', { linkId })).join()).to.include('Only users of the reseller organization');

@@ -16,6 +16,8 @@ const en = {
     acceptDescription: 'Open a provider’s invitation with the code from its e-mail.',
     register: 'register provider',
     registerDescription: 'Register your organization as an indirect provider (once).',
+    history: 'history|relationship history',
+    historyDescription: 'The history of your relationships with providers or resellers: who did what, when.',
   },
   buttons: {
     search: 'Search',
@@ -92,6 +94,7 @@ const en = {
   history: {
     title: 'History: {reseller} and {provider}',
     entry: '{at} — {what} ({by})',
+    none: 'You have no relationship with an indirect provider or reseller yet.',
   },
   events: {
     requested: 'Request to connect',
@@ -185,6 +188,8 @@ const it: typeof en = {
     acceptDescription: "Apri l'invito di un provider con il codice della sua e-mail.",
     register: 'registra provider',
     registerDescription: 'Registra la tua organizzazione come provider indiretto (una volta).',
+    history: 'cronologia|cronologia relazioni',
+    historyDescription: 'La cronologia delle relazioni con provider o rivenditori: chi ha fatto cosa, e quando.',
   },
   buttons: {
     search: 'Cerca',
@@ -261,6 +266,7 @@ const it: typeof en = {
   history: {
     title: 'Cronologia: {reseller} e {provider}',
     entry: '{at} — {what} ({by})',
+    none: 'Non hai ancora relazioni con provider o rivenditori indiretti.',
   },
   events: {
     requested: 'Richiesta di collegamento',
