@@ -21,8 +21,25 @@
         document.getElementById('who').textContent = text.signedInAs.replace('{name}', t.user.name);
         document.getElementById('session').hidden = false;
         chat.hidden = false;
+        // A link may carry a message to send once connected (e.g. "accept invitation <code>").
+        var say = new URLSearchParams(window.location.hash.slice(1)).get('say');
+        var store = window.WebChat.createStore({}, function () {
+          return function (next) {
+            return function (action) {
+              if (say && action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
+                var text = say;
+                say = null;
+                setTimeout(function () {
+                  store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: text } });
+                }, 0);
+              }
+              return next(action);
+            };
+          };
+        });
         window.WebChat.renderWebChat(
           {
+            store: store,
             directLine: window.WebChat.createDirectLine({ token: t.token, domain: t.domain, webSocket: true }),
             locale: locale === 'it' ? 'it-IT' : 'en-US',
             styleOptions: { botAvatarInitials: 'CSP', userAvatarInitials: t.user.name.slice(0, 2).toUpperCase(), accent: '#5b5fc7', bubbleBorderRadius: 8 },

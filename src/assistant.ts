@@ -175,7 +175,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     log,
     routes: [
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
-      providerRoutes(providers, config.defaultLocale, throttle),
+      providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),

@@ -8,7 +8,7 @@ import { escapeHtml, pageLocale, sendPage } from './pages.js';
  * authorizing grants, and the code an Admin agent types in the assistant to accept. It
  * changes nothing itself; tampered, expired and used links get a clear page.
  */
-export function providerRoutes(service: ProviderService, defaultLocale: Locale, throttle: RequestHandler) {
+export function providerRoutes(service: ProviderService, defaultLocale: Locale, throttle: RequestHandler, botAppId?: string) {
   return (server: Server): void => {
     server.get('/providers/invitations/:token', throttle, async (req: Request, res: Response) => {
       const locale = pageLocale(req, defaultLocale);
@@ -27,7 +27,12 @@ export function providerRoutes(service: ProviderService, defaultLocale: Locale, 
         200,
         locale,
         t('title'),
-        `<p>${escapeHtml(t('intro', { provider }))}</p><p><strong>${escapeHtml(t('grants', { provider }))}</strong></p><p>${escapeHtml(t('how'))}</p><p><code>${escapeHtml(command)}</code></p>`,
+        `<p>${escapeHtml(t('intro', { provider }))}</p><p><strong>${escapeHtml(t('grants', { provider }))}</strong></p><p>${escapeHtml(t('how'))}</p><p><code>${escapeHtml(command)}</code></p>` +
+          `<p><a href="/#say=${encodeURIComponent(command)}">${escapeHtml(t('openWebChat'))}</a>` +
+          (botAppId
+            ? ` · <a href="https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(botAppId)}&amp;message=${encodeURIComponent(command)}">${escapeHtml(t('openTeams'))}</a>`
+            : '') +
+          '</p>',
       );
     });
   };

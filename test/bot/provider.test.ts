@@ -166,6 +166,7 @@ describe('Provider journey', () => {
     const html = await page.text();
     expect(html).to.include('Contoso Distribution Europe');
     const code = /accept invitation ([0-9a-f-]{36})/.exec(html)![1];
+    expect(html).to.include(`href="/#say=${encodeURIComponent(`accept invitation ${code}`)}"`);
 
     const tampered = await fetch(`${app.baseUrl}${path.slice(0, -3)}abc`);
     expect(tampered.status).to.equal(404);

@@ -84,6 +84,15 @@ describe('In a real browser', function () {
     await admin.screenshot({ path: join(SHOTS, 'journey-customer.png') });
   });
 
+  it('opens a link that carries a command, and sends it once connected', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/#say=${encodeURIComponent('find a provider')}`);
+    await page.selectOption('#persona', 'persona-reseller-admin');
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    await page.getByRole('button', { name: 'Request to connect' }).first().waitFor();
+  });
+
   it('fits a phone-width screen, in Italian', async () => {
     const page = await signIn('persona-reseller-sales', 'it-IT', 390);
     await page.getByText('Cosa vuoi fare?').waitFor();

@@ -136,6 +136,8 @@ const en = {
     invalid: 'This invitation link is not valid. Ask the provider for a new one.',
     expired: 'This invitation has expired. Ask the provider for a new one.',
     used: 'This invitation was already used.',
+    openWebChat: 'Open it in the web chat',
+    openTeams: 'Open it in Microsoft Teams',
   },
   notices: {
     approvedTitle: 'Request approved',
@@ -308,6 +310,8 @@ const it: typeof en = {
     invalid: 'Questo link di invito non è valido. Chiedine uno nuovo al provider.',
     expired: 'Questo invito è scaduto. Chiedine uno nuovo al provider.',
     used: 'Questo invito è già stato usato.',
+    openWebChat: 'Aprilo nella chat web',
+    openTeams: 'Aprilo in Microsoft Teams',
   },
   notices: {
     approvedTitle: 'Richiesta approvata',
