@@ -167,6 +167,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const throttle = pageThrottle(config.pageRate);
   const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signingKey, () => clock.now());
+  if (directLine && config.bot.appId) {
+    // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
+    log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
+  }
   let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,
