@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversationState, TestAdapter } from 'botbuilder';
@@ -14,10 +14,11 @@ import { requireRedis, startRedis, type RedisServer } from '../support/redis-ser
 
 type Decision = { decidedBy?: string };
 
+/** One backend under the contract: how to prepare it, open it, and clean up. */
 interface Backend {
   name: string;
+  before?(suite: Mocha.Context): Promise<void>;
   open(): Promise<StorageBackend>;
-  before?(context: Mocha.Context): Promise<void>;
   after?(): Promise<void>;
 }
 
@@ -36,8 +37,8 @@ const backends: Backend[] = [
   },
   {
     name: 'Redis',
-    before: async (context) => {
-      requireRedis(context);
+    before: async (suite) => {
+      requireRedis(suite);
       redis = await startRedis();
     },
     open: async () => RedisBackend.connect(redis!.url),
@@ -47,6 +48,16 @@ const backends: Backend[] = [
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${++counter}`;
+
+/** The error `work` rejects with (undefined when it resolves), so a test can look at it. */
+async function rejection(work: () => Promise<unknown>): Promise<Error | undefined> {
+  try {
+    await work();
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+}
 
 for (const backend of backends) {
   describe(`Storage contract: ${backend.name}`, function () {
@@ -60,102 +71,150 @@ for (const backend of backends) {
       await backend.after?.();
     });
 
-    it('reads after write, refuses a compare-and-set with a stale expectation, and deletes', async () => {
-      const store = storage.namespace(unique('cas'));
-      expect(await store.get('k')).to.equal(undefined);
-      expect(await store.compareAndSet('k', undefined, 'one')).to.equal(true);
-      expect(await store.get('k')).to.equal('one');
-      expect(await store.compareAndSet('k', undefined, 'two'), 'create over an existing value').to.equal(false);
-      expect(await store.compareAndSet('k', 'stale', 'two')).to.equal(false);
-      expect(await store.compareAndSet('k', 'one', 'two')).to.equal(true);
-      expect(await store.compareAndSet('k', 'two', undefined)).to.equal(true);
-      expect(await store.get('k')).to.equal(undefined);
-    });
-
-    it('keeps namespaces apart and lists every entry of one', async () => {
-      const a = storage.namespace(unique('ns-a'));
-      const b = storage.namespace(unique('ns-b'));
-      for (let i = 0; i < 30; i++) await a.compareAndSet(`key:${i}`, undefined, `v${i}`);
-      await b.compareAndSet('key:0', undefined, 'other');
-      const listed: string[] = [];
-      for await (const [key, value] of a.entries()) listed.push(`${key}=${value}`);
-      expect(listed).to.have.length(30);
-      expect(listed).to.include('key:7=v7');
-      expect(await b.get('key:0')).to.equal('other');
-    });
-
-    it('versions records: create, read, update with the current version, refuse a stale one, delete, list', async () => {
-      const records = new CasRecordStore<{ name: string }>(storage.namespace(unique('records')));
-      const created = await records.compareAndSet('r1', 0, { name: 'first' });
-      expect(created).to.deep.equal({ id: 'r1', version: 1, value: { name: 'first' } });
-      expect(await records.compareAndSet('r1', 0, { name: 'again' }), 'create twice').to.equal(undefined);
-      const updated = await records.compareAndSet('r1', 1, { name: 'second' });
-      expect(updated?.version).to.equal(2);
-      expect(await records.compareAndSet('r1', 1, { name: 'stale' })).to.equal(undefined);
-      expect((await records.get('r1'))?.value).to.deep.equal({ name: 'second' });
-      await records.compareAndSet('r2', 0, { name: 'other' });
-      const all: string[] = [];
-      for await (const r of records.list()) all.push(`${r.id}@${r.version}`);
-      expect(all.sort()).to.deep.equal(['r1@2', 'r2@1']);
-      expect(await records.delete('r1', 1)).to.equal(false);
-      expect(await records.delete('r1', 2)).to.equal(true);
-      expect(await records.get('r1')).to.equal(undefined);
-    });
-
-    it('gives exactly one winner to 20 concurrent deciders', async () => {
-      const records = new CasRecordStore<Decision>(storage.namespace(unique('decisions')));
-      await records.compareAndSet('app', 0, {});
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          mutate(records, 'app', (current) =>
-            current?.decidedBy ? fail('ALREADY_DECIDED', 'x', { by: current.decidedBy }) : ok({ decidedBy: `reviewer-${i}` }),
-          ),
-        ),
-      );
-      const winners = results.filter((r) => r.ok);
-      expect(winners).to.have.length(1);
-      const winner = (await records.get('app'))!.value.decidedBy;
-      for (const loser of results.filter((r) => !r.ok)) {
-        expect(!loser.ok && loser.error.params?.by).to.equal(winner);
-      }
-    });
-
-    it('gives botbuilder Storage real eTags: stale refused, "*" overwrites, one of two concurrent writers wins', async () => {
-      const bot = new CasBotStorage(storage.namespace(unique('botstate')));
-      await bot.write({ doc: { count: 1 } });
-      const first = (await bot.read(['doc'])).doc;
-      expect(first.count).to.equal(1);
-      expect(first.eTag).to.be.a('string');
-      await bot.write({ doc: { count: 2, eTag: first.eTag } });
-      let error: Error | undefined;
-      try {
-        await bot.write({ doc: { count: 3, eTag: first.eTag } });
-      } catch (e) {
-        error = e as Error;
-      }
-      expect(error?.message).to.match(/eTag conflict/);
-      await bot.write({ doc: { count: 4, eTag: '*' } });
-      const current = (await bot.read(['doc'])).doc;
-      expect(current.count).to.equal(4);
-      const outcomes = await Promise.allSettled([
-        bot.write({ doc: { count: 5, eTag: current.eTag } }),
-        bot.write({ doc: { count: 6, eTag: current.eTag } }),
-      ]);
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
-      await bot.delete(['doc']);
-      expect(await bot.read(['doc'])).to.deep.equal({});
-    });
-
-    it('keeps ConversationState across turns', async () => {
-      const state = new ConversationState(new CasBotStorage(storage.namespace(unique('conversation'))));
-      const counter = state.createProperty<number>('count');
-      const adapter = new TestAdapter(async (context) => {
-        const count = (await counter.get(context, 0)) + 1;
-        await counter.set(context, count);
-        await context.sendActivity(`turn ${count}`);
-        await state.saveChanges(context);
+    describe('CasStore', () => {
+      it('reads after write, refuses a compare-and-set with a wrong expectation, and deletes', async () => {
+        const store = storage.namespace(unique('cas'));
+        expect(await store.get('k')).to.equal(undefined);
+        expect(await store.compareAndSet('k', undefined, 'one')).to.equal(true);
+        expect(await store.get('k')).to.equal('one');
+        expect(await store.compareAndSet('k', undefined, 'two'), 'create over an existing value').to.equal(false);
+        expect(await store.compareAndSet('k', 'stale', 'two'), 'a wrong expected value').to.equal(false);
+        expect(await store.get('k')).to.equal('one');
+        expect(await store.compareAndSet('k', 'one', 'two')).to.equal(true);
+        expect(await store.compareAndSet('k', 'one', undefined), 'delete with a wrong expected value').to.equal(false);
+        expect(await store.compareAndSet('k', 'two', undefined)).to.equal(true);
+        expect(await store.get('k')).to.equal(undefined);
+        expect(await store.compareAndSet('k', 'two', 'three'), 'update of a deleted value').to.equal(false);
       });
-      await adapter.send('a').assertReply('turn 1').send('b').assertReply('turn 2').startTest();
+
+      it('keeps values byte for byte: empty, unicode, JSON', async () => {
+        const store = storage.namespace(unique('bytes'));
+        for (const [key, value] of [['empty', ''], ['unicode', 'Caffè – 東京 🚀'], ['json', '{"a":[1,"x"],"b":null}'], ['colon', ':x']]) {
+          expect(await store.compareAndSet(key, undefined, value), key).to.equal(true);
+          expect(await store.get(key), key).to.equal(value);
+          expect(await store.compareAndSet(key, value, `${value}!`), key).to.equal(true);
+        }
+      });
+
+      it('keeps namespaces apart and lists every entry of one, over several pages', async () => {
+        const a = storage.namespace(unique('ns-a'));
+        const b = storage.namespace(unique('ns-b'));
+        const count = 600;
+        await Promise.all(Array.from({ length: count }, (_, i) => a.compareAndSet(`key:${i}`, undefined, `v${i}`)));
+        await b.compareAndSet('key:0', undefined, 'other');
+        const listed = new Map<string, string>();
+        for await (const [key, value] of a.entries()) {
+          expect(listed.has(key), `${key} listed twice`).to.equal(false);
+          listed.set(key, value);
+        }
+        expect(listed.size).to.equal(count);
+        expect(listed.get('key:7')).to.equal('v7');
+        expect(listed.get('key:0')).to.equal('v0');
+        expect(await b.get('key:0')).to.equal('other');
+      });
+    });
+
+    describe('CasRecordStore', () => {
+      it('creates with expected version 0, reads after write, refuses a stale version, deletes and lists', async () => {
+        const records = new CasRecordStore<{ name: string }>(storage.namespace(unique('records')));
+        const created = await records.compareAndSet('r1', 0, { name: 'first' });
+        expect(created).to.deep.equal({ id: 'r1', version: 1, value: { name: 'first' } });
+        expect(await records.get('r1')).to.deep.equal(created);
+        expect(await records.compareAndSet('r1', 0, { name: 'again' }), 'create twice').to.equal(undefined);
+        const updated = await records.compareAndSet('r1', 1, { name: 'second' });
+        expect(updated).to.deep.equal({ id: 'r1', version: 2, value: { name: 'second' } });
+        expect(await records.compareAndSet('r1', 1, { name: 'stale' }), 'stale version').to.equal(undefined);
+        expect((await records.get('r1'))?.value).to.deep.equal({ name: 'second' });
+        await records.compareAndSet('r2', 0, { name: 'other' });
+        const all: string[] = [];
+        for await (const r of records.list()) all.push(`${r.id}@${r.version}:${r.value.name}`);
+        expect(all.sort()).to.deep.equal(['r1@2:second', 'r2@1:other']);
+        expect(await records.delete('r1', 1), 'delete with a stale version').to.equal(false);
+        expect(await records.delete('r1', 2)).to.equal(true);
+        expect(await records.get('r1')).to.equal(undefined);
+        expect(await records.delete('r1', 2), 'delete of a deleted record').to.equal(false);
+      });
+
+      it('gives exactly one of 20 concurrent deciders the decision; the others see who decided', async () => {
+        const records = new CasRecordStore<Decision>(storage.namespace(unique('decisions')));
+        await records.compareAndSet('application', 0, {});
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            mutate(records, 'application', (current) =>
+              current?.decidedBy
+                ? fail('LINK.ALREADY_DECIDED', 'already decided', { by: current.decidedBy })
+                : ok({ decidedBy: `reviewer-${i}` }),
+            ),
+          ),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).to.have.length(1);
+        const stored = await records.get('application');
+        expect(stored?.version).to.equal(2);
+        const winner = stored!.value.decidedBy;
+        expect(winners[0].ok && winners[0].value.value.decidedBy).to.equal(winner);
+        for (const loser of results.filter((r) => !r.ok)) {
+          expect(!loser.ok && loser.error.code).to.equal('LINK.ALREADY_DECIDED');
+          expect(!loser.ok && loser.error.params?.by).to.equal(winner);
+        }
+      });
+    });
+
+    describe('CasBotStorage', () => {
+      it('reads after write, refuses a stale eTag, lets "*" overwrite, and deletes', async () => {
+        const bot = new CasBotStorage(storage.namespace(unique('botstate')));
+        expect(await bot.read(['doc'])).to.deep.equal({});
+        await bot.write({ doc: { count: 1 } });
+        const first = (await bot.read(['doc'])).doc;
+        expect(first.count).to.equal(1);
+        expect(first.eTag).to.be.a('string');
+        await bot.write({ doc: { count: 2, eTag: first.eTag } });
+        const second = (await bot.read(['doc'])).doc;
+        expect(second.count).to.equal(2);
+        expect(second.eTag).to.not.equal(first.eTag);
+
+        const stale = await rejection(() => bot.write({ doc: { count: 3, eTag: first.eTag } }));
+        expect(stale?.message).to.match(/eTag conflict/);
+        expect((await bot.read(['doc'])).doc.count, 'after the refused write').to.equal(2);
+
+        await bot.write({ doc: { count: 4, eTag: '*' } });
+        expect((await bot.read(['doc'])).doc.count).to.equal(4);
+        await bot.delete(['doc']);
+        expect(await bot.read(['doc'])).to.deep.equal({});
+        await bot.delete(['doc']);
+      });
+
+      it('lets exactly one of several concurrent writers with the same eTag succeed', async () => {
+        const bot = new CasBotStorage(storage.namespace(unique('botstate')));
+        await bot.write({ doc: { count: 0 } });
+        const { eTag } = (await bot.read(['doc'])).doc;
+        const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => bot.write({ doc: { count: i + 1, eTag } })));
+        const succeeded = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i + 1] : []));
+        expect(succeeded).to.have.length(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason)).to.match(/eTag conflict/);
+        expect((await bot.read(['doc'])).doc.count, 'what the one winner wrote').to.equal(succeeded[0]);
+      });
+
+      it('keeps botbuilder ConversationState from one turn to the next', async () => {
+        const namespace = storage.namespace(unique('conversation'));
+        const counting = (state: ConversationState) => {
+          const count = state.createProperty<number>('count');
+          return new TestAdapter(async (context) => {
+            const next = (await count.get(context, 0)) + 1;
+            await count.set(context, next);
+            await context.sendActivity(`turn ${next}`);
+            await state.saveChanges(context);
+          });
+        };
+        await counting(new ConversationState(new CasBotStorage(namespace))).send('hi').assertReply('turn 1').startTest();
+        // A new state and adapter, as in another turn served by a fresh process: only storage links them.
+        await counting(new ConversationState(new CasBotStorage(namespace)))
+          .send('again')
+          .assertReply('turn 2')
+          .send('and again')
+          .assertReply('turn 3')
+          .startTest();
+      });
     });
   });
 }
@@ -177,46 +236,116 @@ describe('SQLite on first start', () => {
 });
 
 describe('A failing store throws, never looks like "no saved state"', () => {
-  it('SQLite at a path that cannot be opened', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'csp-broken-'));
-    // A folder where the database file should be: SQLite cannot open it.
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'csp-broken-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('SQLite at a path under a regular file', async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    // Opening creates the folder, which cannot exist under a file: either step may be the one to fail.
+    const error = await rejection(async () => KeyvBackend.sqlite(join(file, 'db.sqlite')).namespace('any').get('key'));
+    expect(error, 'get under a regular file').to.be.instanceOf(Error);
+    expect(error?.message).to.match(/EEXIST|ENOTDIR|not a directory|CANTOPEN/i);
+  });
+
+  it('SQLite at a folder instead of a file', async () => {
     const storage = KeyvBackend.sqlite(dir);
     try {
-      let error: unknown;
-      try {
-        await storage.namespace('any').get('key');
-      } catch (e) {
-        error = e;
-      }
-      expect(error, 'get on an unopenable database').to.be.instanceOf(Error);
-      let pingError: unknown;
-      await storage.ping().catch((e: unknown) => (pingError = e));
-      expect(pingError).to.be.instanceOf(Error);
+      expect(await rejection(() => storage.namespace('any').get('key')), 'get').to.be.instanceOf(Error);
+      expect(await rejection(() => storage.namespace('any').compareAndSet('key', undefined, 'v')), 'compare-and-set').to.be.instanceOf(Error);
+      expect(await rejection(() => storage.ping()), 'ping').to.be.instanceOf(Error);
     } finally {
-      await storage.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      await storage.close();
+    }
+  });
+});
+
+describe('Redis when the server fails', () => {
+  before(function () {
+    requireRedis(this);
+  });
+
+  it('rejects at once while the server is stopped, and recovers when it is back', async () => {
+    const server = await startRedis();
+    const storage = await RedisBackend.connect(server.url);
+    let restarted: RedisServer | undefined;
+    try {
+      const store = storage.namespace('x');
+      expect(await store.compareAndSet('k', undefined, 'v')).to.equal(true);
+      await server.stop();
+
+      const started = Date.now();
+      expect(await rejection(() => store.get('k')), 'get').to.be.instanceOf(Error);
+      expect(await rejection(() => store.compareAndSet('k', 'v', 'w')), 'compare-and-set').to.be.instanceOf(Error);
+      expect(await rejection(async () => {
+        for await (const entry of store.entries()) expect.fail(`listed ${entry[0]} from a stopped server`);
+      }), 'entries').to.be.instanceOf(Error);
+      const ping = await rejection(() => storage.ping());
+      expect(ping?.message).to.match(/Redis is not connected/);
+      expect(Date.now() - started, 'ms to reject four calls').to.be.below(1000);
+
+      // No persistence in the test server: the point is that the same backend works again.
+      restarted = await startRedis({ port: server.port });
+      const deadline = Date.now() + 5000;
+      while ((await rejection(() => storage.ping())) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await rejection(() => storage.ping()), 'ping after the restart').to.equal(undefined);
+      expect(await store.compareAndSet('k', undefined, 'again'), 'compare-and-set after the restart').to.equal(true);
+      expect(await store.get('k')).to.equal('again');
+    } finally {
+      await storage.close();
+      await restarted?.stop();
+      await server.stop();
     }
   });
 
-  it('Redis after the server stopped', async function () {
-    requireRedis(this);
+  it('rejects within the time limit when the server stops answering, and closes anyway', async () => {
+    const server = await startRedis();
+    const storage = await RedisBackend.connect(server.url, { commandTimeoutMs: 300 });
+    try {
+      const store = storage.namespace('x');
+      await store.compareAndSet('k', undefined, 'v');
+      server.pause();
+      const started = Date.now();
+      const [get, cas, ping] = await Promise.all([
+        rejection(() => store.get('k')),
+        rejection(() => store.compareAndSet('k', 'v', 'w')),
+        rejection(() => storage.ping()),
+      ]);
+      expect(get?.message).to.match(/did not answer GET within 300 ms/);
+      expect(cas?.message).to.match(/did not answer EVAL(SHA)? within 300 ms/);
+      expect(ping?.message).to.match(/did not answer PING/);
+      expect(Date.now() - started).to.be.below(1000);
+      const closing = Date.now();
+      await storage.close();
+      expect(Date.now() - closing, 'ms to close with a frozen server').to.be.below(1000);
+    } finally {
+      await storage.close();
+      await server.stop();
+    }
+  });
+
+  it('refuses to connect to a server nobody runs, with the reason and without the password', async () => {
+    const server = await startRedis();
+    const url = `redis://user:secret@127.0.0.1:${server.port}`;
+    await server.stop();
+    const started = Date.now();
+    const error = await rejection(() => RedisBackend.connect(url));
+    expect(error?.message).to.match(/cannot be reached: .*ECONNREFUSED/);
+    expect(error?.message).to.not.include('secret');
+    expect(Date.now() - started).to.be.below(5000);
+  });
+
+  it('refuses a namespace name that could overlap another', async () => {
     const server = await startRedis();
     const storage = await RedisBackend.connect(server.url);
     try {
-      await storage.namespace('x').compareAndSet('k', undefined, 'v');
-      await server.stop();
-      let error: unknown;
-      try {
-        await storage.namespace('x').get('k');
-      } catch (e) {
-        error = e;
-      }
-      expect(error, 'get while Redis is down').to.be.instanceOf(Error);
-      let pingError: unknown;
-      await storage.ping().catch((e: unknown) => (pingError = e));
-      expect(String(pingError)).to.match(/Redis/);
+      expect(() => storage.namespace('a:b')).to.throw(/namespace "a:b"/);
     } finally {
-      await storage.close().catch(() => undefined);
+      await storage.close();
+      await server.stop();
     }
   });
 });
