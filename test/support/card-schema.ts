@@ -7,8 +7,8 @@ import { projectRoot } from '../../src/paths.js';
 const require = createRequire(import.meta.url);
 const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
 
-/** Where the official Adaptive Card 1.5 schema is: shared/, beside the project. */
-export const SCHEMA_PATH = join(projectRoot, '..', 'shared', 'schemas', 'adaptive-card-1.5.json');
+/** Where the official Adaptive Card 1.5 schema is: vendored in schemas/ (see schemas/README.md). */
+export const SCHEMA_PATH = join(projectRoot, 'schemas', 'adaptive-card-1.5.json');
 
 /** The largest card the assistant may send (Teams' message limit leaves room for this). */
 export const MAX_CARD_BYTES = 28 * 1024;
