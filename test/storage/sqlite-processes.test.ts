@@ -1,10 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sqlite3 from 'sqlite3';
+import type { Actor } from '../../src/domain/actor.js';
+import {
+  answerAlreadyEnrolled,
+  chooseTenant,
+  continueFromChecklist,
+  hashSecret,
+  issueVerification,
+  selectMpnProfile,
+  setLegalProfile,
+  setPartnerCenterSignIn,
+  startEnrollment,
+  startReview,
+  submit,
+  verificationKey,
+  verifyContact,
+  type EnrollmentApplication,
+} from '../../src/domain/enrollment/enrollment.js';
+import type { Result } from '../../src/domain/result.js';
+import { projectRoot } from '../../src/paths.js';
 import { KeyvBackend, SQLITE_BUSY_TIMEOUT_MS } from '../../src/storage/keyv-backend.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
+import { startAssistant } from '../support/assistant.js';
+import { Chat, textsOf } from '../support/chat.js';
 import { raceProblems, raceTwo } from '../support/racers.js';
 
 const COUNT = 200;
@@ -87,6 +109,97 @@ describe('SQLite across processes', () => {
     } finally {
       await other.close();
       await storage.close();
+    }
+  });
+});
+
+/** `node dist/src/main.js` on `dataDir`: a second assistant process; resolves once it listens. */
+function startSecondProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'main.js')], { env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) resolve({ child, port: (JSON.parse(line) as { port: number }).port, exited });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
+  });
+}
+
+/** An application under review for tenant number `i`, built with the domain's own transitions. */
+function underReview(i: number): EnrollmentApplication {
+  const applicant: Actor = { userId: `web-two-${i}`, name: `Applicant ${i}` };
+  const now = new Date();
+  const key = verificationKey('a signing key for this test, 32+ characters');
+  const done = <T>(result: Result<T>): T => {
+    if (!result.ok) throw new Error(`unexpected refusal ${result.error.code}`);
+    return result.value;
+  };
+  let app = startEnrollment({ id: `two-processes-${i}`, actor: applicant, now });
+  app = done(answerAlreadyEnrolled(app, false, applicant, now));
+  app = done(continueFromChecklist(app, applicant, now));
+  app = done(chooseTenant(app, { mode: 'existing', tenantId: `00000000-0000-4000-8000-${String(200000 + i).padStart(12, '0')}`, country: 'IT', globalAdminConfirmed: true }, applicant, now));
+  app = done(setPartnerCenterSignIn(app, 'admin@contoso.example', applicant, now));
+  app = done(selectMpnProfile(app, { partnerId: String(4900000 + i), organizationName: `Two Processes ${i}`, country: 'IT', active: true }, applicant, now));
+  app = done(
+    setLegalProfile(app, {
+      legalName: `Two Processes ${i} S.r.l.`, country: 'IT', line1: 'Via Roma 1', city: 'Milano', region: 'MI', postalCode: '20121',
+      contactFirstName: 'Giulia', contactLastName: 'Rossi', contactEmail: `giulia${i}@contoso-italia.example`, contactPhone: '+39 02 1234 5678',
+      supportEmail: 'support@contoso-italia.example', supportPhone: '02 1234 5679',
+    }, applicant, now),
+  );
+  app = issueVerification(done(submit(app, applicant, now)), { codeHash: hashSecret('123456', key), tokenHash: hashSecret('link', key) }, now);
+  return done(startReview(verifyContact(app, { code: '123456' }, applicant, now, key).app, now));
+}
+
+describe('Two assistant processes on one SQLite file', () => {
+  it('records one decision per application when reviewers decide at once on two processes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'csp-two-assistants-'));
+    const REVIEWER_IDS = 'reviewer-anna,reviewer-marco';
+    const first = await startAssistant({ REVIEWER_IDS }, {}, { dataDir, keepData: true });
+    let second: Awaited<ReturnType<typeof startSecondProcess>> | undefined;
+    try {
+      second = await startSecondProcess({ DATA_DIR: dataDir, REVIEWER_IDS });
+      const applications = new CasRecordStore<EnrollmentApplication>(first.assistant.storage.namespace('enrollments'));
+      const count = 30;
+      const ids = Array.from({ length: count }, (_, i) => `two-processes-${i}`);
+      for (let i = 0; i < count; i++) expect(await applications.compareAndSet(ids[i], 0, underReview(i))).to.not.equal(undefined);
+
+      // For every application at once: Anna approves on both processes, Marco rejects on both.
+      // With the old get-then-set, about half the runs told two of them that they had decided.
+      const reviewer = (id: string, baseUrl: string) => new Chat(baseUrl, { id, name: id });
+      const secondUrl = `http://127.0.0.1:${second.port}`;
+      const clicks = [
+        { by: 'reviewer-anna', outcome: 'approved', chat: reviewer('reviewer-anna', first.baseUrl) },
+        { by: 'reviewer-marco', outcome: 'rejected', chat: reviewer('reviewer-marco', secondUrl) },
+        { by: 'reviewer-anna', outcome: 'approved', chat: reviewer('reviewer-anna', secondUrl) },
+        { by: 'reviewer-marco', outcome: 'rejected', chat: reviewer('reviewer-marco', first.baseUrl) },
+      ];
+      const answers = await Promise.all(
+        ids.map((applicationId) =>
+          Promise.all(
+            clicks.map(({ outcome, chat }) =>
+              outcome === 'approved'
+                ? chat.submit('enrollment.review.approve', { applicationId })
+                : chat.submit('enrollment.review.reject', { applicationId, reason: 'Address could not be verified' }),
+            ),
+          ),
+        ),
+      );
+      for (const [i, applicationId] of ids.entries()) {
+        const told = answers[i].map((replies) => textsOf(replies).some((t) => t.includes('already decided')));
+        const winners = clicks.filter((_, c) => !told[c]);
+        expect(winners, `clicks on ${applicationId} not told "already decided"`).to.have.length(1);
+        const decision = (await applications.get(applicationId))?.value.decision;
+        expect({ outcome: decision?.outcome, by: decision?.by }, applicationId).to.deep.equal({ outcome: winners[0].outcome, by: winners[0].by });
+      }
+    } finally {
+      second?.child.kill('SIGTERM');
+      await second?.exited;
+      await first.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
