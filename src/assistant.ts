@@ -23,7 +23,7 @@ import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
 import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
-import type { EnrollmentApplication } from './domain/enrollment/enrollment.js';
+import { verificationKey, type EnrollmentApplication } from './domain/enrollment/enrollment.js';
 import type { Organization } from './domain/organization/organization.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
@@ -54,6 +54,7 @@ import { CasBotStorage } from './storage/bot-storage.js';
 import { CasRecordStore } from './storage/record-store.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
+import { privateDir } from './storage/private-dir.js';
 
 /** What tests may replace; everything else comes from the configuration. */
 export interface AssistantOverrides {
@@ -81,6 +82,7 @@ const systemClock: Clock = { now: () => new Date() };
 /** The composition root: builds every object from the configuration and wires them together. */
 export async function createAssistant(config: Config, overrides: AssistantOverrides = {}): Promise<Assistant> {
   const log = overrides.log ?? createLogger(config.logLevel);
+  await privateDir(config.dataDir, log);
   const storage = overrides.storage ?? (await openStorage(config.storageUrl));
   const clock = overrides.clock ?? systemClock;
 
@@ -104,6 +106,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.id) ?? [])];
+  const signingKey = loadSigningKey(config.invitationSigningKey, config.dataDir);
   const enrollment = new EnrollmentService({
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
@@ -117,10 +120,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     clock,
     reviewerIds,
     publicBaseUrl: config.publicBaseUrl,
+    verificationKey: verificationKey(signingKey),
   });
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
 
-  const signingKey = loadSigningKey(config.invitationSigningKey, config.dataDir);
   const links = records<ProviderLink>('provider-links');
   const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());

@@ -66,6 +66,8 @@ export interface EnrollmentDeps {
   readonly clock: Clock;
   readonly reviewerIds: readonly string[];
   readonly publicBaseUrl: string;
+  /** Keys the stored hashes of verification codes and link tokens (see verificationKey in the domain). */
+  readonly verificationKey: Uint8Array;
 }
 
 /** What a verification attempt did, with the application as it now stands when there is one. */
@@ -194,7 +196,7 @@ export class EnrollmentService {
     const token = newToken();
     const submitted = await this.change(actor, (app, now) => {
       const done = submit(app, actor, now);
-      return done.ok ? ok(issueVerification(done.value, { codeHash: hashSecret(code), tokenHash: hashSecret(token) }, now)) : done;
+      return done.ok ? ok(issueVerification(done.value, this.secretHashes(code, token), now)) : done;
     });
     if (submitted.ok) await this.mailVerification(submitted.value, code, token, locale);
     return submitted;
@@ -206,7 +208,7 @@ export class EnrollmentService {
     const token = newToken();
     const issued = await this.change(actor, (app, now) =>
       app.status === 'submitted'
-        ? ok(issueVerification(app, { codeHash: hashSecret(code), tokenHash: hashSecret(token) }, now))
+        ? ok(issueVerification(app, this.secretHashes(code, token), now))
         : fail('ENROLLMENT.NOT_AWAITING_VERIFICATION', 'enrollmentUi.errors.notAwaitingVerification'),
     );
     if (issued.ok) await this.mailVerification(issued.value, code, token, locale);
@@ -307,12 +309,16 @@ export class EnrollmentService {
     return !!org && hasRole(org, actor.userId, 'adminAgent');
   }
 
+  private secretHashes(code: string, token: string): { codeHash: string; tokenHash: string } {
+    return { codeHash: hashSecret(code, this.deps.verificationKey), tokenHash: hashSecret(token, this.deps.verificationKey) };
+  }
+
   private async verify(applicationId: string, secret: { code?: string; token?: string }, actor: Actor | null): Promise<VerifyResult> {
     let outcome: ReturnType<typeof verifyContact> | undefined;
     const saved = await mutate(this.deps.applications, applicationId, (app) => {
       if (!app) return fail('ENROLLMENT.NONE', 'enrollmentUi.errors.none');
       const now = this.deps.clock.now();
-      outcome = verifyContact(app, secret, actor, now);
+      outcome = verifyContact(app, secret, actor, now, this.deps.verificationKey);
       return ok(outcome.outcome === 'verified' ? unwrap(startReview(outcome.app, now)) : outcome.app);
     });
     if (!saved.ok || !outcome) return { outcome: 'wrong' };

@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mail, Outbox } from '../app/outbox.port.js';
 import type { Logger } from '../log.js';
+import { privateDir } from './private-dir.js';
 
-/** Writes each mail as an .eml file, for local use with no mail server; logs where. */
+/**
+ * Writes each mail as an .eml file, for local use with no mail server; logs where. The mails hold
+ * verification codes and links, so the folder is 0700 and each file 0600.
+ */
 export class FileOutbox implements Outbox {
+  private ready?: Promise<void>;
+
   constructor(
     private readonly dir: string,
     private readonly from: string,
@@ -14,7 +20,9 @@ export class FileOutbox implements Outbox {
   ) {}
 
   async send(mail: Mail): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    // Narrowed once; created again with 0700 should someone remove it while the assistant runs.
+    await (this.ready ??= privateDir(this.dir, this.log));
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
     const eml = [
       `From: ${this.from}`,
@@ -28,7 +36,7 @@ export class FileOutbox implements Outbox {
       mail.text,
       '',
     ].join('\r\n');
-    await writeFile(file, eml, 'utf8');
+    await writeFile(file, eml, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
     this.log.info({ file }, 'mail written to the outbox folder');
   }
 }

@@ -1,8 +1,12 @@
 import { once } from 'node:events';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
 import { mutate, type RecordStore } from '../../src/app/ports.js';
 import { fail, ok } from '../../src/domain/result.js';
+import type { CasStore } from '../../src/storage/cas-store.js';
+import { KeyedMutex } from '../../src/storage/keyed-mutex.js';
+import { openStorage } from '../../src/storage/open-storage.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
-import { RedisBackend } from '../../src/storage/redis-backend.js';
 
 /** What a racer prints when done: the records it decided and the write conflicts it met. */
 export interface RaceReport {
@@ -12,13 +16,50 @@ export interface RaceReport {
 }
 
 /**
- * A separate process for the cross-process test, run as `cas-racer.js <url> <name> <count>`.
+ * The SQLite compare-and-set as it was before it became one conditional statement: read, compare,
+ * then write unconditionally, serialized by a lock in this process only. Racers use it with the
+ * `get-then-set` argument, so that the test shows the race it lost across processes.
+ */
+class GetThenSetStore implements CasStore {
+  private readonly mutex = new KeyedMutex();
+  private readonly keyv: Keyv<string>;
+
+  constructor(file: string, name: string) {
+    this.keyv = new Keyv<string>({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 }), namespace: name, throwOnErrors: true });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.keyv.get(key)) ?? undefined;
+  }
+
+  compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
+    return this.mutex.run(key, async () => {
+      if ((await this.get(key)) !== expected) return false;
+      if (next === undefined) await this.keyv.delete(key);
+      else await this.keyv.set(key, next);
+      return true;
+    });
+  }
+
+  entries(): AsyncIterable<[string, string]> {
+    throw new Error('not used by the race');
+  }
+
+  close(): Promise<void> {
+    return this.keyv.disconnect();
+  }
+}
+
+/**
+ * A separate process for the cross-process tests, run as `cas-racer.js <url> <name> <count> [get-then-set]`
+ * (url: a STORAGE_URL; get-then-set: the old SQLite write, to show that it loses the race).
  * It connects, prints "ready", and on "go" from stdin races the other racers: it decides each
  * of `count` records if nobody did, and adds 1 to one shared counter `count` times. Then it
  * prints a RaceReport as one JSON line.
  */
-async function race(url: string, name: string, count: number): Promise<RaceReport> {
-  const storage = await RedisBackend.connect(url);
+async function race(url: string, name: string, count: number, getThenSet: boolean): Promise<RaceReport> {
+  const naive = getThenSet ? new GetThenSetStore(url.slice('sqlite://'.length), 'race') : undefined;
+  const storage = naive ? { namespace: () => naive, close: () => naive.close() } : await openStorage(url);
   let conflicts = 0;
   const counting = <T>(store: RecordStore<T>): RecordStore<T> => ({
     get: (id) => store.get(id),
@@ -60,7 +101,7 @@ async function race(url: string, name: string, count: number): Promise<RaceRepor
   }
 }
 
-const [url, name, count] = process.argv.slice(2);
-const report = await race(url, name, Number(count));
+const [url, name, count, mode] = process.argv.slice(2);
+const report = await race(url, name, Number(count), mode === 'get-then-set');
 process.stdout.write(`${JSON.stringify(report)}\n`);
 process.stdin.pause();

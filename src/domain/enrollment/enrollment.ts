@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { audit, type Actor, type AuditEntry } from '../actor.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
@@ -287,9 +287,22 @@ export function editSection(app: EnrollmentApplication, section: EnrollmentSecti
   return inDraft(app, () => ok(record(app, actor, now, 'edited', { step }, section)));
 }
 
-/** sha256 of a one-time secret, as stored. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+/**
+ * The key that hashes verification codes and link tokens: an HMAC of the signing key under its own
+ * label, so that the signing key itself never serves a second purpose.
+ */
+export function verificationKey(signingKey: string | Uint8Array): Buffer {
+  return createHmac('sha256', signingKey).update('verification-codes', 'utf8').digest();
+}
+
+/**
+ * A one-time secret as stored: HMAC-SHA256 under `key`, in hex. Without the key, a copy of the
+ * record does not give away a 6-digit code (an unkeyed hash of one falls to a million guesses).
+ * Records from before stored an unkeyed SHA-256, also in hex: such a pending code never matches,
+ * so it counts as a wrong try, and the contact asks for a new one.
+ */
+export function hashSecret(secret: string, key: Uint8Array): string {
+  return createHmac('sha256', key).update(secret, 'utf8').digest('hex');
 }
 
 /** Stores a new code and link for the primary contact; earlier ones stop working. */
@@ -311,8 +324,8 @@ export interface VerificationOutcome {
   readonly lockedUntil?: string;
 }
 
-/** Checks a typed code or a link token: single use, 24 h, 5 wrong tries lock for 15 minutes. */
-export function verifyContact(app: EnrollmentApplication, secret: { code?: string; token?: string }, actor: Actor | null, now: Date): VerificationOutcome {
+/** Checks a typed code or a link token (hashed under `key`, see hashSecret): single use, 24 h, 5 wrong tries lock for 15 minutes. */
+export function verifyContact(app: EnrollmentApplication, secret: { code?: string; token?: string }, actor: Actor | null, now: Date, key: Uint8Array): VerificationOutcome {
   const v = app.verification;
   if (!v) return { app, outcome: 'notPending' };
   if (v.usedAt) return { app, outcome: 'used' };
@@ -323,7 +336,7 @@ export function verifyContact(app: EnrollmentApplication, secret: { code?: strin
   const attempts = v.lockedUntil ? 0 : v.failedAttempts;
   const given = secret.code !== undefined ? secret.code.trim() : (secret.token ?? '');
   const expected = secret.code !== undefined ? v.codeHash : v.tokenHash;
-  if (given && sameHash(hashSecret(given), expected)) {
+  if (given && sameHash(hashSecret(given, key), expected)) {
     const at = now.toISOString();
     const who = actor ?? { userId: 'primary-contact', name: app.legal?.primaryContact.email ?? 'primary contact' };
     return {

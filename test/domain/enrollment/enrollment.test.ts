@@ -20,6 +20,7 @@ import {
   startReview,
   submit,
   validateLegalProfile,
+  verificationKey,
   verifyContact,
   VERIFICATION_TTL_MS,
   type EnrollmentApplication,
@@ -34,6 +35,7 @@ const marco: Actor = { userId: 'r-marco', name: 'Marco' };
 const T0 = new Date('2026-11-24T09:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const KEY = verificationKey('a signing key for the tests, 32+ characters');
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`unexpected refusal ${result.error.code}`);
@@ -62,8 +64,8 @@ function complete(): EnrollmentApplication {
 
 function underReview(): EnrollmentApplication {
   let app = value(submit(complete(), applicant, T0));
-  app = issueVerification(app, { codeHash: hashSecret('123456'), tokenHash: hashSecret('token') }, T0);
-  app = verifyContact(app, { code: '123456' }, applicant, T0).app;
+  app = issueVerification(app, { codeHash: hashSecret('123456', KEY), tokenHash: hashSecret('token', KEY) }, T0);
+  app = verifyContact(app, { code: '123456' }, applicant, T0, KEY).app;
   return value(startReview(app, T0));
 }
 
@@ -158,38 +160,38 @@ describe('Enrollment application', () => {
   });
 
   describe('primary contact verification', () => {
-    const pending = () => issueVerification(value(submit(complete(), applicant, T0)), { codeHash: hashSecret('123456'), tokenHash: hashSecret('tok') }, T0);
+    const pending = () => issueVerification(value(submit(complete(), applicant, T0)), { codeHash: hashSecret('123456', KEY), tokenHash: hashSecret('tok', KEY) }, T0);
 
     it('verifies with the right code, once', () => {
-      const first = verifyContact(pending(), { code: '123456' }, applicant, later(1000));
+      const first = verifyContact(pending(), { code: '123456' }, applicant, later(1000), KEY);
       expect(first.outcome).to.equal('verified');
       expect(first.app.status).to.equal('contactVerified');
-      expect(verifyContact(first.app, { code: '123456' }, applicant, later(2000)).outcome).to.equal('used');
+      expect(verifyContact(first.app, { code: '123456' }, applicant, later(2000), KEY).outcome).to.equal('used');
     });
     it('verifies with the link token', () => {
-      expect(verifyContact(pending(), { token: 'tok' }, null, later(1000)).outcome).to.equal('verified');
+      expect(verifyContact(pending(), { token: 'tok' }, null, later(1000), KEY).outcome).to.equal('verified');
     });
     it('refuses a wrong code and counts the tries left', () => {
-      const wrong = verifyContact(pending(), { code: '000000' }, applicant, later(1000));
+      const wrong = verifyContact(pending(), { code: '000000' }, applicant, later(1000), KEY);
       expect(wrong).to.deep.include({ outcome: 'wrong', remainingAttempts: MAX_ATTEMPTS - 1 });
       expect(wrong.app.verification?.failedAttempts).to.equal(1);
     });
     it('refuses an expired code', () => {
-      expect(verifyContact(pending(), { code: '123456' }, applicant, later(VERIFICATION_TTL_MS)).outcome).to.equal('expired');
+      expect(verifyContact(pending(), { code: '123456' }, applicant, later(VERIFICATION_TTL_MS), KEY).outcome).to.equal('expired');
     });
     it('locks after 5 wrong tries for 15 minutes, then counts again', () => {
       let app = pending();
       let outcome = '';
-      for (let i = 0; i < MAX_ATTEMPTS; i++) ({ app, outcome } = verifyContact(app, { code: '000000' }, applicant, later(i * 1000)));
+      for (let i = 0; i < MAX_ATTEMPTS; i++) ({ app, outcome } = verifyContact(app, { code: '000000' }, applicant, later(i * 1000), KEY));
       expect(outcome).to.equal('locked');
-      expect(verifyContact(app, { code: '123456' }, applicant, later(LOCK_MS - 1)).outcome).to.equal('locked');
-      const after = verifyContact(app, { code: '123456' }, applicant, later(MAX_ATTEMPTS * 1000 + LOCK_MS));
+      expect(verifyContact(app, { code: '123456' }, applicant, later(LOCK_MS - 1), KEY).outcome).to.equal('locked');
+      const after = verifyContact(app, { code: '123456' }, applicant, later(MAX_ATTEMPTS * 1000 + LOCK_MS), KEY);
       expect(after.outcome).to.equal('verified');
     });
     it('a new code invalidates the old one', () => {
-      const reissued = issueVerification(pending(), { codeHash: hashSecret('654321'), tokenHash: hashSecret('tok2') }, later(1000));
-      expect(verifyContact(reissued, { code: '123456' }, applicant, later(2000)).outcome).to.equal('wrong');
-      expect(verifyContact(reissued, { code: '654321' }, applicant, later(3000)).outcome).to.equal('verified');
+      const reissued = issueVerification(pending(), { codeHash: hashSecret('654321', KEY), tokenHash: hashSecret('tok2', KEY) }, later(1000));
+      expect(verifyContact(reissued, { code: '123456' }, applicant, later(2000), KEY).outcome).to.equal('wrong');
+      expect(verifyContact(reissued, { code: '654321' }, applicant, later(3000), KEY).outcome).to.equal('verified');
     });
   });
 
