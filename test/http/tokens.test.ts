@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { decodeProtectedHeader } from 'jose';
 import { pino } from 'pino';
 import type { CasStore } from '../../src/storage/cas-store.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
+import { rotateKeyring } from '../../src/storage/signing-key.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { craft, deadUrl, hs256, inSeconds, KeyServer, rs256 } from '../support/token-kit.js';
 
@@ -223,6 +228,30 @@ describe('Token failures on the HTTP endpoints: 401 with a reason, 503 with Retr
       expect(JSON.stringify(lines)).to.not.include('    at ');
       expect(printed).to.deep.equal([]);
       expect(await keysIn(down.assistant.storage.namespace('botstate'))).to.deep.equal(state);
+    });
+  });
+  describe('key rotation across a restart', () => {
+    it('keeps a token signed before the rotation working; new tokens carry the new kid', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'csp-rotation-'));
+      try {
+        const first = await startAssistant({}, {}, { dataDir, keepData: true });
+        const old = await (await tokenRequest(first, { persona: 'persona-reseller-admin' })).json();
+        await first.stop();
+        rotateKeyring(dataDir);
+        const second = await startAssistant({}, {}, { dataDir, keepData: true });
+        try {
+          const opened = await fetch(`${second.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${old.token}` } });
+          expect(opened.status, 'the old token still opens its conversation').to.equal(201);
+          const fresh = await (await tokenRequest(second, { persona: 'persona-reseller-admin' })).json();
+          expect(decodeProtectedHeader(fresh.token).kid).to.not.equal(decodeProtectedHeader(old.token).kid);
+          const tampered = `${old.token.slice(0, -1)}${old.token.endsWith('A') ? 'B' : 'A'}`;
+          expect((await fetch(`${second.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${tampered}` } })).status).to.equal(403);
+        } finally {
+          await second.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -52,7 +52,9 @@ export class KeyServer {
     this.server = createServer((req, res) => {
       if (this.mode === 'hang') return;
       if (this.mode === 'error') {
-        res.writeHead(500).end('down');
+        // Separate calls: restify patches ServerResponse.writeHead, and its version does not chain.
+        res.writeHead(500);
+        res.end('down');
         return;
       }
       if (req.url === '/keys') {
