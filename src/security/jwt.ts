@@ -2,14 +2,36 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { parseCompact } from './compact.js';
 import { KeysUnavailable, TokenRefused } from './token-errors.js';
 
-/** How a remote key set is fetched: time limit per fetch, the cooldown between refetches for unknown key ids, how long keys are kept. */
+/**
+ * How a remote key set is fetched: time limit per fetch, the cooldown between refetches for
+ * unknown key ids, how long keys are kept, and how long a failed fetch is not retried.
+ */
 export interface RemoteKeyOptions {
   readonly timeoutMs?: number;
   readonly cooldownMs?: number;
   readonly cacheMaxAgeMs?: number;
+  readonly failureHoldMs?: number;
 }
 
-const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, cacheMaxAgeMs: 10 * 60_000 };
+const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, cacheMaxAgeMs: 10 * 60_000, failureHoldMs: 5000 };
+
+/** Remembers a failed fetch for a while, so that a burst of requests while keys are down costs one fetch, not one each. */
+class FailureHold {
+  private until = 0;
+  private last?: KeysUnavailable;
+
+  constructor(private readonly ms: number) {}
+
+  check(): void {
+    if (this.last && Date.now() < this.until) throw this.last;
+  }
+
+  record(error: KeysUnavailable): KeysUnavailable {
+    this.last = error;
+    this.until = Date.now() + this.ms;
+    return error;
+  }
+}
 
 /**
  * Signing keys published at a JWKS URL (jose's remote key set): fetched on demand with a time
@@ -18,6 +40,7 @@ const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, cacheMaxAgeMs: 10 * 60_0
  */
 export class RemoteKeys {
   private readonly set: ReturnType<typeof createRemoteJWKSet>;
+  private readonly hold: FailureHold;
 
   constructor(
     readonly url: string,
@@ -25,15 +48,18 @@ export class RemoteKeys {
   ) {
     const o = { ...DEFAULTS, ...options };
     this.set = createRemoteJWKSet(new URL(url), { timeoutDuration: o.timeoutMs, cooldownDuration: o.cooldownMs, cacheMaxAge: o.cacheMaxAgeMs });
+    this.hold = new FailureHold(o.failureHoldMs);
   }
 
   /** The key for a token's header, for `jwtVerify`; an unknown key id is the token's fault, an unreachable set is not. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    // Fresh keys answer even while a refetch would fail; only a fetch is held back.
+    if (!this.set.fresh) this.hold.check();
     try {
       return await this.set(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw new TokenRefused('unknown signing key');
-      throw new KeysUnavailable(this.url, describe(error));
+      throw this.hold.record(new KeysUnavailable(this.url, describe(error)));
     }
   };
 }
@@ -45,17 +71,21 @@ export class RemoteKeys {
 export class OpenIdKeys {
   private keys?: { at: number; remote: RemoteKeys };
   private pending?: Promise<RemoteKeys>;
+  private readonly hold: FailureHold;
 
   constructor(
     readonly metadataUrl: string,
     private readonly options: RemoteKeyOptions = {},
-  ) {}
+  ) {
+    this.hold = new FailureHold(options.failureHoldMs ?? DEFAULTS.failureHoldMs);
+  }
 
   /** The key for a token's header, for `jwtVerify`. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => (await this.remote()).getKey(header, token);
 
   private async remote(): Promise<RemoteKeys> {
     if (this.keys && Date.now() - this.keys.at < 24 * 3600_000) return this.keys.remote;
+    this.hold.check();
     // Concurrent requests share one metadata fetch.
     this.pending ??= this.load().finally(() => (this.pending = undefined));
     return this.pending;
@@ -68,9 +98,9 @@ export class OpenIdKeys {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       jwksUri = ((await res.json()) as { jwks_uri?: unknown }).jwks_uri;
     } catch (error) {
-      throw new KeysUnavailable(this.metadataUrl, describe(error));
+      throw this.hold.record(new KeysUnavailable(this.metadataUrl, describe(error)));
     }
-    if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new KeysUnavailable(this.metadataUrl, 'no jwks_uri in the metadata');
+    if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw this.hold.record(new KeysUnavailable(this.metadataUrl, 'no jwks_uri in the metadata'));
     const remote = this.keys?.remote.url === jwksUri ? this.keys.remote : new RemoteKeys(jwksUri, this.options);
     this.keys = { at: Date.now(), remote };
     return remote;

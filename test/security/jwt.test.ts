@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { EmbedIdentity } from '../../src/http/embed-identity.js';
 import { SsoVerifier, TenantNotAllowed } from '../../src/http/sso.js';
-import { RemoteKeys } from '../../src/security/jwt.js';
+import { OpenIdKeys, RemoteKeys } from '../../src/security/jwt.js';
 import { KeysUnavailable, TokenRefused } from '../../src/security/token-errors.js';
 import { craft, deadUrl, hs256, inSeconds, KeyServer, rs256 } from '../support/token-kit.js';
 
@@ -101,6 +101,31 @@ describe('Token verifiers (jose)', () => {
       await new Promise((r) => setTimeout(r, 80));
       await outcome(Promise.resolve(remote.getKey({ alg: 'RS256', kid: 'new-key' }, { payload: '', signature: '' } as never)));
       expect(keys.keyFetches - before).to.equal(2);
+    });
+  });
+
+  describe('while the keys are down', () => {
+    it('fetches once for a burst of requests, then again after the hold', async () => {
+      keys.mode = 'error';
+      const identity = new EmbedIdentity({ jwksUrl: keys.jwksUrl }, { failureHoldMs: 100 });
+      const token = rs256(keys.privateKey, { sub: 'a', exp: inSeconds(60) }, 'portal');
+      const before = keys.requests;
+      for (let i = 0; i < 10; i++) expect(await outcome(identity.verify(token, new Date()))).to.equal('unavailable');
+      expect(keys.requests - before).to.equal(1);
+      await new Promise((r) => setTimeout(r, 150));
+      keys.mode = 'up';
+      expect(await outcome(identity.verify(token, new Date())), 'the keys are back').to.equal('ok');
+    });
+
+    it('does the same for OpenID metadata', async () => {
+      keys.mode = 'error';
+      const metadata = new OpenIdKeys(keys.metadataUrl, { failureHoldMs: 100 });
+      const before = keys.requests;
+      for (let i = 0; i < 10; i++) expect(await outcome(Promise.resolve(metadata.getKey({ alg: 'RS256', kid: 'portal' }, { payload: '', signature: '' } as never)))).to.equal('unavailable');
+      expect(keys.requests - before).to.equal(1);
+      await new Promise((r) => setTimeout(r, 150));
+      keys.mode = 'up';
+      expect(await outcome(Promise.resolve(metadata.getKey({ alg: 'RS256', kid: 'portal' }, { payload: '', signature: '' } as never)))).to.equal('ok');
     });
   });
 

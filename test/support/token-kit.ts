@@ -30,6 +30,8 @@ export const inSeconds = (seconds: number) => Math.floor(Date.now() / 1000) + se
 export class KeyServer {
   readonly keyPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   keyFetches = 0;
+  /** Every request, answered or not. */
+  requests = 0;
   metadataFetches = 0;
   mode: 'up' | 'error' | 'hang' = 'up';
   private server?: Server;
@@ -50,6 +52,7 @@ export class KeyServer {
   async start(): Promise<this> {
     this.port = await freePort();
     this.server = createServer((req, res) => {
+      this.requests++;
       if (this.mode === 'hang') return;
       if (this.mode === 'error') {
         // Separate calls: restify patches ServerResponse.writeHead, and its version does not chain.
