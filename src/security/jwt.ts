@@ -119,6 +119,7 @@ export async function verifyJwt(token: string, key: Uint8Array | JWTVerifyGetKey
   const { header } = parseCompact(token);
   if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) throw new TokenRefused('algorithm not allowed');
   try {
+    // Two calls because jose's overloads take a key or a key function, not their union.
     const verified = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
     return { header, claims: verified.payload as Claims };
   } catch (error) {
