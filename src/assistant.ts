@@ -38,7 +38,9 @@ import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
 import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
-import { loadSigningKey } from './storage/signing-key.js';
+import { loadKeyring } from './storage/signing-key.js';
+import { JoseSignedLinks } from './security/signed-links.js';
+import { botAuthGuard, BotTokenVerifier } from './http/bot-auth.js';
 import { createLogger, type Logger } from './log.js';
 import { translate } from './i18n/catalog.js';
 import { cardsDir, projectRoot, publicDir, seedDir } from './paths.js';
@@ -106,7 +108,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.id) ?? [])];
-  const signingKey = loadSigningKey(config.invitationSigningKey, config.dataDir);
+  const keyring = loadKeyring({ current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys }, config.dataDir);
+  const signedLinks = new JoseSignedLinks(keyring);
+  // Verification codes are keyed by the current signing key: a code still pending when the key
+  // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
+  const signingKey = keyring.current.secret;
   const enrollment = new EnrollmentService({
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
@@ -127,7 +133,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const links = records<ProviderLink>('provider-links');
   const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
-  const invitationContext = { notifier, tasks, clock, signingKey, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
+  const invitationContext = { notifier, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
   const providers = new ProviderService({
     providers: providerStore,
     links,
@@ -169,7 +175,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   });
 
   const throttle = pageThrottle(config.pageRate);
-  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signingKey, () => clock.now());
+  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now());
   if (directLine && config.bot.appId) {
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
@@ -180,6 +186,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     bot,
     storage,
     log,
+    ...(config.bot.appId ? { botAuth: botAuthGuard(new BotTokenVerifier({ appId: config.bot.appId, channelIssuer: config.bot.tokenIssuer, channelMetadataUrl: config.bot.openIdMetadataUrl, emulatorMetadataUrl: config.bot.emulatorOpenIdMetadataUrl }), log) } : {}),
     routes: [
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
@@ -196,7 +203,13 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       }),
       tabRoutes({
         dashboards: new DashboardService(enrollment, providers, customers),
-        sso: new SsoVerifier(config.teams.jwksUrl, ssoAudiences(config), () => clock.now()),
+        sso: new SsoVerifier({
+          jwksUrl: config.teams.jwksUrl,
+          audiences: ssoAudiences(config),
+          // Users of enrolled organizations, and of tenants the operator lists.
+          tenantAllowed: async (tenantId) => config.teams.allowedTenants.includes(tenantId) || !!(await organizations.get(tenantId)),
+          now: () => clock.now(),
+        }),
         ...(demo ? { personas: demo.personas } : {}),
         defaultLocale: config.defaultLocale,
         projectRoot,
@@ -270,5 +283,8 @@ function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthentication
     ...(appPassword ? { MicrosoftAppPassword: appPassword } : {}),
     ...(appType ? { MicrosoftAppType: appType } : {}),
     ...(appTenantId ? { MicrosoftAppTenantId: appTenantId } : {}),
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: config.bot.emulatorOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: config.bot.tokenIssuer,
   };
 }

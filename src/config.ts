@@ -37,6 +37,9 @@ export const Env = z.object({
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: optionalText,
+  BOT_OPENID_METADATA_URL: HttpUrl.default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  BOT_EMULATOR_OPENID_METADATA_URL: HttpUrl.default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration'),
+  BOT_TOKEN_ISSUER: z.string().trim().url().default('https://api.botframework.com'),
   DIRECT_LINE_SECRET: optionalText,
   DIRECT_LINE_ENDPOINT: HttpUrl.default('https://directline.botframework.com/v3/directline'),
   EMBED_JWT_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
@@ -48,12 +51,14 @@ export const Env = z.object({
     .trim()
     .min(32, 'must be at least 32 characters')
     .optional(),
+  INVITATION_PREVIOUS_SIGNING_KEYS: UserIdList.refine((keys) => keys.every((k) => k.length >= 32), 'must be keys of at least 32 characters, comma separated').default([]),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   PAGE_RATE_PER_SECOND: z.coerce.number().positive().max(10000).default(2),
   PAGE_RATE_BURST: z.coerce.number().int().min(1).max(100000).default(20),
   TEAMS_APP_ID: z.string().trim().uuid().default('6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5'),
   SSO_CLIENT_ID: optionalText,
   SSO_JWKS_URL: HttpUrl.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  SSO_ALLOWED_TENANTS: UserIdList.refine((ids) => ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id)), 'must be tenant ids (GUIDs), comma separated').default([]),
   DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
   SMTP_URL: z
     .string()
@@ -77,6 +82,10 @@ export interface Config {
     readonly appPassword?: string;
     readonly appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     readonly appTenantId?: string;
+    /** Where the tokens of the Bot Framework channels and of the Emulator are checked (change only for tests or sovereign clouds). */
+    readonly openIdMetadataUrl: string;
+    readonly emulatorOpenIdMetadataUrl: string;
+    readonly tokenIssuer: string;
   };
   readonly directLineSecret?: string;
   readonly directLineEndpoint: string;
@@ -85,10 +94,12 @@ export interface Config {
   /** Demo sign-in with personas: only with no identity configured and the server on loopback. */
   readonly demoSignIn: boolean;
   readonly invitationSigningKey?: string;
+  /** Retired signing keys that still verify the links they signed. */
+  readonly invitationPreviousSigningKeys: readonly string[];
   readonly invitationTtlDays: number;
   /** Requests per second and burst per client address on the pages reached by links. */
   /** The Teams app package: its id, and the Entra app the tab's SSO tokens are issued for. */
-  readonly teams: { readonly appId: string; readonly ssoClientId?: string; readonly jwksUrl: string };
+  readonly teams: { readonly appId: string; readonly ssoClientId?: string; readonly jwksUrl: string; readonly allowedTenants: readonly string[] };
   readonly pageRate: { readonly perSecond: number; readonly burst: number };
   readonly defaultLocale: (typeof LOCALES)[number];
   readonly smtpUrl?: string;
@@ -128,14 +139,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       appTenantId: e.MicrosoftAppTenantId,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+      emulatorOpenIdMetadataUrl: e.BOT_EMULATOR_OPENID_METADATA_URL,
+      tokenIssuer: e.BOT_TOKEN_ISSUER,
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE },
     demoSignIn: !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
+    invitationPreviousSigningKeys: e.INVITATION_PREVIOUS_SIGNING_KEYS,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
-    teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL },
+    teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL, allowedTenants: e.SSO_ALLOWED_TENANTS },
     pageRate: { perSecond: e.PAGE_RATE_PER_SECOND, burst: e.PAGE_RATE_BURST },
     defaultLocale: e.DEFAULT_LOCALE,
     smtpUrl: e.SMTP_URL,

@@ -38,6 +38,19 @@ describe('Configuration', () => {
     expect(config.reviewerIds).to.deep.equal(['a', 'b', 'c']);
   });
 
+  it('reads the token settings: previous signing keys, allowed tenants, Bot Framework metadata', () => {
+    const key = 'k'.repeat(32);
+    const config = loadConfig({
+      INVITATION_PREVIOUS_SIGNING_KEYS: `${key}, ${key}2`,
+      SSO_ALLOWED_TENANTS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/meta/',
+    });
+    expect(config.invitationPreviousSigningKeys).to.deep.equal([key, `${key}2`]);
+    expect(config.teams.allowedTenants).to.deep.equal(['aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee']);
+    expect(config.bot).to.deep.include({ openIdMetadataUrl: 'http://127.0.0.1:9/meta', tokenIssuer: 'https://api.botframework.com' });
+    expect(loadConfig({}).bot.openIdMetadataUrl).to.equal('https://login.botframework.com/v1/.well-known/openidconfiguration');
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
     [{ PORT: 'eighty' }, /^Configuration error: PORT /],
     [{ PORT: '70000' }, /^Configuration error: PORT /],
@@ -47,6 +60,9 @@ describe('Configuration', () => {
     [{ MicrosoftAppType: 'Other' }, /^Configuration error: MicrosoftAppType /],
     [{ INVITATION_SIGNING_KEY: 'short' }, /^Configuration error: INVITATION_SIGNING_KEY must be at least 32/],
     [{ SMTP_URL: 'mail.example' }, /^Configuration error: SMTP_URL /],
+    [{ INVITATION_PREVIOUS_SIGNING_KEYS: 'short,also-short' }, /^Configuration error: INVITATION_PREVIOUS_SIGNING_KEYS must be keys of at least 32/],
+    [{ SSO_ALLOWED_TENANTS: 'contoso.com' }, /^Configuration error: SSO_ALLOWED_TENANTS must be tenant ids/],
+    [{ BOT_OPENID_METADATA_URL: 'ftp://login.example' }, /^Configuration error: BOT_OPENID_METADATA_URL /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one line naming ${Object.keys(env)[0]} when it is ${JSON.stringify(Object.values(env)[0])}`, () => {

@@ -13,7 +13,6 @@ import {
   type CustomerInvitation,
 } from '../domain/customer/customer.js';
 import { hasRole, type Organization } from '../domain/organization/organization.js';
-import { signToken, verifyToken } from '../domain/provider/invitation-token.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import { paginate, type Page } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
@@ -66,7 +65,7 @@ export class CustomerService {
     const id = randomUUID();
     const linkVersion = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
-    const link = this.linkFor(id, linkVersion, expiresAt);
+    const link = await this.linkFor(id, linkVersion, expiresAt);
     const d = fields.value;
     const params = {
       reseller: org.value.name,
@@ -96,9 +95,11 @@ export class CustomerService {
   async done(actor: Actor, invitationId: string, edited: { subject: string; body: string }): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
     if (!mine.ok) return mine;
-    const link = this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const [link, ...older] = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    // A draft written before a key rotation holds the link as the older key signed it: the same link, newly signed.
+    const body = older.reduce((text, old) => text.split(old).join(link), edited.body);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? finishDraft(current, edited, link, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? finishDraft(current, { ...edited, body }, link!, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
   }
@@ -106,7 +107,7 @@ export class CustomerService {
   /** The current link of an invitation of the caller's organization. */
   async linkOf(actor: Actor, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
-    return mine.ok ? ok({ invitation: mine.value, link: this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
+    return mine.ok ? ok({ invitation: mine.value, link: await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
   }
 
   /** Pending invitations of the caller's organization, newest first. */
@@ -125,10 +126,10 @@ export class CustomerService {
     const now = this.deps.clock.now();
     const version = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
-    const oldLink = this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
-    const link = this.linkFor(mine.value.id, version, expiresAt);
+    const oldLinks = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const link = await this.linkFor(mine.value.id, version, expiresAt);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? resend(current, version, expiresAt.toISOString(), (text) => text.split(oldLink).join(link), actor, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? resend(current, version, expiresAt.toISOString(), (text) => oldLinks.reduce((t, old) => t.split(old).join(link), text), actor, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
   }
@@ -145,7 +146,7 @@ export class CustomerService {
 
   /** What the acceptance page shows for a link, or why it cannot be used. Changes nothing. */
   async openLink(token: string): Promise<Result<CustomerInvitation>> {
-    const claims = this.claimsOf(token);
+    const claims = await this.claimsOf(token);
     if (!claims) return fail('INVITATION.INVALID', 'customer.page.invalid');
     if (claims === 'expired') return fail('INVITATION.EXPIRED', 'customer.page.expired');
     const inv = (await this.deps.invitations.get(claims.id))?.value;
@@ -158,7 +159,7 @@ export class CustomerService {
   async accept(token: string, who: { name: string; email: string; companyConfirmed: boolean }): Promise<Result<CustomerInvitation>> {
     const opened = await this.openLink(token);
     if (!opened.ok) return opened;
-    const claims = this.claimsOf(token) as { id: string; subject: string };
+    const claims = (await this.claimsOf(token)) as { id: string; subject: string };
     const customerId = `${opened.value.resellerId}|${opened.value.adminEmail.split('@')[1]}`;
     const now = this.deps.clock.now();
     const saved = await mutate(this.deps.invitations, claims.id, (current) =>
@@ -233,13 +234,19 @@ export class CustomerService {
     return p ? { name: p.partnerName, canOrder: canPlaceOrder(c, p.partnerId) } : undefined;
   }
 
-  private linkFor(id: string, version: string, expiresAt: Date): string {
-    const token = signToken({ id, kind: KIND, subject: version, exp: Math.floor(expiresAt.getTime() / 1000) }, this.deps.signingKey);
+  private async linkFor(id: string, version: string, expiresAt: Date): Promise<string> {
+    const token = await this.deps.signedLinks.sign({ id, kind: KIND, subject: version, exp: Math.floor(expiresAt.getTime() / 1000) });
     return `${this.deps.publicBaseUrl}/invitations/${token}`;
   }
 
-  private claimsOf(token: string): { id: string; subject: string } | 'expired' | undefined {
-    const verified = verifyToken(token, this.deps.signingKey, KIND, this.deps.clock.now());
+  /** The link as each key on the ring signs it, current first. */
+  private async linksFor(id: string, version: string, expiresAt: Date): Promise<string[]> {
+    const tokens = await this.deps.signedLinks.signings({ id, kind: KIND, subject: version, exp: Math.floor(expiresAt.getTime() / 1000) });
+    return tokens.map((token) => `${this.deps.publicBaseUrl}/invitations/${token}`);
+  }
+
+  private async claimsOf(token: string): Promise<{ id: string; subject: string } | 'expired' | undefined> {
+    const verified = await this.deps.signedLinks.verify(token, KIND, this.deps.clock.now());
     if (verified.ok) return verified.claims;
     return verified.reason === 'expired' ? 'expired' : undefined;
   }

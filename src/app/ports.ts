@@ -1,6 +1,7 @@
 import type { Result } from '../domain/result.js';
 import type { BackgroundTasks } from './background.js';
 import type { Notifier } from './notifier.port.js';
+import type { SignedLinks } from './signed-links.port.js';
 
 /** A stored record with the version that compare-and-set checks. */
 export interface Versioned<T> {
@@ -31,8 +32,8 @@ export interface InvitationContext {
   readonly notifier: Notifier;
   readonly tasks: BackgroundTasks;
   readonly clock: Clock;
-  /** Signs invitation links. */
-  readonly signingKey: string;
+  /** Signs and checks invitation links. */
+  readonly signedLinks: SignedLinks;
   readonly publicBaseUrl: string;
   /** Days an invitation link works. */
   readonly invitationTtlDays: number;

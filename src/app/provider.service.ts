@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { hasRole, type Organization } from '../domain/organization/organization.js';
-import { signToken, verifyToken } from '../domain/provider/invitation-token.js';
 import {
   authorize,
   decideRequest,
@@ -183,7 +182,7 @@ export class ProviderService {
       createdBy: actor.userId,
     };
     await mutate(this.deps.invitations, invitation.id, () => ok(invitation));
-    const token = signToken({ id: invitation.id, kind: INVITATION_KIND, subject: provider.tenantId, exp: Math.floor(expiresAt.getTime() / 1000) }, this.deps.signingKey);
+    const token = await this.deps.signedLinks.sign({ id: invitation.id, kind: INVITATION_KIND, subject: provider.tenantId, exp: Math.floor(expiresAt.getTime() / 1000) });
     const link = `${this.deps.publicBaseUrl}/providers/invitations/${token}`;
     const expires = expiresAt.toISOString().slice(0, 10);
     const params = { provider: provider.name, link, expires };
@@ -207,7 +206,7 @@ export class ProviderService {
 
   /** Checks an invitation link without using it up: the page shows who invites. */
   async checkInvitation(token: string): Promise<Result<{ invitation: ResellerInvitation; provider: Provider }>> {
-    const verified = verifyToken(token, this.deps.signingKey, INVITATION_KIND, this.deps.clock.now());
+    const verified = await this.deps.signedLinks.verify(token, INVITATION_KIND, this.deps.clock.now());
     if (!verified.ok) return fail(verified.reason === 'expired' ? 'LINK.INVITATION_EXPIRED' : 'LINK.INVITATION_INVALID', verified.reason === 'expired' ? 'provider.page.expired' : 'provider.page.invalid');
     return this.openInvitation(verified.claims.id);
   }

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { JwksKeys, JwtError } from './jwks.js';
+import type { JWTVerifyGetKey } from 'jose';
+import { RemoteKeys, verifyJwt, type RemoteKeyOptions } from '../security/jwt.js';
+import { TokenRefused } from '../security/token-errors.js';
 
 /** The signed-in user the embedding site vouches for. */
 export interface EmbedUser {
@@ -16,45 +17,44 @@ export interface EmbedIdentityOptions {
 }
 
 /**
- * Verifies the embedding site's JWT (claims `sub`, `name`, `exp`; `iss` and `aud` when
+ * Verifies the embedding site's JWT with jose (claims `sub`, `name`, `exp`; `iss` and `aud` when
  * configured): the user id of a web chat comes from here (or a demo persona), never from the
- * browser's own say-so.
+ * browser's own say-so. A bad token throws `TokenRefused`; unreachable keys `KeysUnavailable`.
  */
 export class EmbedIdentity {
-  private readonly keys?: JwksKeys;
+  private readonly keys?: RemoteKeys;
+  private readonly secret?: Uint8Array;
 
-  constructor(private readonly options: EmbedIdentityOptions) {
-    if (options.jwksUrl) this.keys = new JwksKeys(options.jwksUrl);
+  constructor(
+    private readonly options: EmbedIdentityOptions,
+    keyOptions: RemoteKeyOptions = {},
+  ) {
+    if (options.jwksUrl) this.keys = new RemoteKeys(options.jwksUrl, keyOptions);
+    if (options.sharedSecret) this.secret = new TextEncoder().encode(options.sharedSecret);
   }
 
   /** Whether any signing method is configured. */
   get configured(): boolean {
-    return !!(this.options.sharedSecret || this.keys);
+    return !!(this.secret || this.keys);
   }
 
-  /** The user a token names, or undefined when it is not valid. */
-  async verify(token: string, now: Date): Promise<EmbedUser | undefined> {
-    try {
-      const alg = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string }).alg;
-      const claims = alg === 'RS256' && this.keys ? await this.keys.verify(token, now) : alg === 'HS256' && this.options.sharedSecret ? verifyHs256(token, this.options.sharedSecret, now) : undefined;
-      if (!claims || typeof claims.sub !== 'string' || !claims.sub) return undefined;
-      if (this.options.issuer && claims.iss !== this.options.issuer) return undefined;
-      if (this.options.audience && claims.aud !== this.options.audience) return undefined;
-      return { id: `web:${claims.sub}`, name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub };
-    } catch (error) {
-      if (error instanceof JwtError || error instanceof SyntaxError) return undefined;
-      throw error;
-    }
+  /** The user a valid token names. */
+  async verify(token: string, now: Date): Promise<EmbedUser> {
+    const algorithms = [...(this.secret ? ['HS256'] : []), ...(this.keys ? ['RS256'] : [])];
+    // Each algorithm has its own key source, so an HS256 token can never be checked against a public key.
+    const key: JWTVerifyGetKey = async (header, token) => {
+      if (header.alg === 'HS256' && this.secret) return this.secret;
+      if (header.alg === 'RS256' && this.keys) return this.keys.getKey(header, token);
+      throw new TokenRefused('algorithm not allowed');
+    };
+    const { claims } = await verifyJwt(token, key, {
+      algorithms,
+      currentDate: now,
+      requiredClaims: ['sub', 'exp'],
+      ...(this.options.issuer ? { issuer: this.options.issuer } : {}),
+      ...(this.options.audience ? { audience: this.options.audience } : {}),
+    });
+    if (typeof claims.sub !== 'string' || !claims.sub) throw new TokenRefused('no "sub" claim');
+    return { id: `web:${claims.sub}`, name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub };
   }
-}
-
-function verifyHs256(token: string, secret: string, now: Date): Record<string, unknown> | undefined {
-  const [header, payload, signature] = token.split('.');
-  if (!header || !payload || !signature) return undefined;
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return undefined;
-  return claims;
 }

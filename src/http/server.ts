@@ -13,6 +13,8 @@ export interface HttpDeps {
   readonly bot: ActivityHandler;
   readonly storage: StorageBackend;
   readonly log: Logger;
+  /** With an app id: checks the Bot Framework token first (false: a 401 or 503 has been sent). */
+  readonly botAuth?: (req: Request, res: Response) => Promise<boolean>;
   /** Extra routes of the journeys and channels (pages, Direct Line, the tab). */
   readonly routes?: readonly ((server: Server) => void)[];
 }
@@ -61,6 +63,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
       sendError(res, problem.status, problem.code, problem.message);
       return;
     }
+    if (deps.botAuth && !(await deps.botAuth(req, res))) return;
     await deps.adapter.process(req, res, (context) => deps.bot.run(context));
   });
 

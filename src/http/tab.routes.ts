@@ -8,7 +8,8 @@ import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';
-import { SsoError, type SsoVerifier } from './sso.js';
+import { TenantNotAllowed, type SsoVerifier } from './sso.js';
+import { sendTokenError } from './token-errors.js';
 
 /** What the Teams Dashboard tab needs. */
 export interface TabDeps {
@@ -45,9 +46,12 @@ export function tabRoutes(deps: TabDeps) {
           if (p) actor = { userId: p.id, name: p.name };
         }
       } catch (error) {
-        if (!(error instanceof SsoError)) throw error;
-        deps.log.info({ reason: error.message }, 'tab token refused');
-        return sendError(res, 401, 'Unauthorized', `The SSO token was refused: ${error.message}.`);
+        if (error instanceof TenantNotAllowed) {
+          deps.log.info({ tenantId: error.tenantId }, 'SSO token of a tenant not served here');
+          return sendError(res, 403, 'Forbidden', 'Your organization does not use this assistant yet.');
+        }
+        if (sendTokenError(res, error, deps.log, 'SSO token')) return;
+        throw error;
       }
       if (!actor) return sendError(res, 401, 'Unauthorized', 'An SSO token from Teams is required.');
       const d = await deps.dashboards.of(actor);

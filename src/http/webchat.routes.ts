@@ -8,6 +8,7 @@ import type { DirectLineChannel } from './directline/channel.js';
 import type { EmbedIdentity, EmbedUser } from './embed-identity.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';
+import { sendTokenError } from './token-errors.js';
 
 /** How the web chat page gets its Direct Line: the built-in channel, or Azure with the secret. */
 export interface WebChatDeps {
@@ -40,7 +41,13 @@ export function webChatRoutes(deps: WebChatDeps) {
     server.post('/api/directline/token', async (req: Request, res: Response) => {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { userToken?: unknown; persona?: unknown; locale?: unknown };
       const locale = typeof body.locale === 'string' && /^[A-Za-z]{2}(-[A-Za-z]{2})?$/.test(body.locale) ? body.locale : undefined;
-      const user = await identify(body, deps);
+      let user: EmbedUser | undefined;
+      try {
+        user = await identify(body, deps);
+      } catch (error) {
+        if (sendTokenError(res, error, deps.log, 'userToken')) return;
+        throw error;
+      }
       if (!user) {
         return sendError(res, 401, 'Unauthorized', deps.personas ? 'Choose one of the demo personas.' : 'A valid userToken signed by the portal is required.');
       }
@@ -58,7 +65,7 @@ export function webChatRoutes(deps: WebChatDeps) {
         res.json({ token: token.token, conversationId: token.conversationId, expires_in: token.expires_in, domain: deps.azure.endpoint, user });
         return;
       }
-      const issued = deps.channel!.issue(user, locale);
+      const issued = await deps.channel!.issue(user, locale);
       res.json({ ...issued, domain: `${deps.publicBaseUrl}/v3/directline`, user });
     });
   };

@@ -9,7 +9,7 @@ const lastCard = (activities: Activity[]): Card => {
   if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
   return cards[cards.length - 1];
 };
-const linkIn = (text: string) => /(http:\/\/\S+\/invitations\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(text)![1];
+const linkIn = (text: string) => /(http:\/\/\S+\/invitations\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)/.exec(text)![1];
 
 describe('Customer journey', () => {
   let app: RunningAssistant;

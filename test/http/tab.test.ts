@@ -37,7 +37,7 @@ describe('Teams Dashboard tab', () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/keys`;
-    app = await startAssistant({ SSO_CLIENT_ID: CLIENT_ID, SSO_JWKS_URL: jwksUrl });
+    app = await startAssistant({ SSO_CLIENT_ID: CLIENT_ID, SSO_JWKS_URL: jwksUrl, SSO_ALLOWED_TENANTS: TENANT });
   });
   after(async () => {
     await app.stop();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { signToken, verifyToken } from '../../domain/provider/invitation-token.js';
+import type { SignedLinks } from '../../app/signed-links.port.js';
 
 /** An activity as Direct Line carries it. */
 export type DlActivity = Record<string, unknown> & { id?: string; type?: string };
@@ -38,25 +38,25 @@ export class DirectLineChannel {
   private readonly conversations = new Map<string, Conversation>();
 
   constructor(
-    private readonly signingKey: string,
+    private readonly links: SignedLinks,
     private readonly now: () => Date,
   ) {}
 
   /** A token for a new conversation of a server-identified user. */
-  issue(user: { id: string; name: string }, locale?: string): { conversationId: string; token: string; expires_in: number } {
+  async issue(user: { id: string; name: string }, locale?: string): Promise<{ conversationId: string; token: string; expires_in: number }> {
     const conversationId = `dl-${randomUUID()}`;
-    return { conversationId, token: this.sign({ conversationId, userId: user.id, userName: user.name, ...(locale ? { locale } : {}) }), expires_in: DL_TOKEN_SECONDS };
+    return { conversationId, token: await this.sign({ conversationId, userId: user.id, userName: user.name, ...(locale ? { locale } : {}) }), expires_in: DL_TOKEN_SECONDS };
   }
 
   /** A fresh token for the same conversation and user. */
-  refresh(identity: DlIdentity): { conversationId: string; token: string; expires_in: number } {
-    return { conversationId: identity.conversationId, token: this.sign(identity), expires_in: DL_TOKEN_SECONDS };
+  async refresh(identity: DlIdentity): Promise<{ conversationId: string; token: string; expires_in: number }> {
+    return { conversationId: identity.conversationId, token: await this.sign(identity), expires_in: DL_TOKEN_SECONDS };
   }
 
   /** The identity behind a `Bearer` header or a stream's `t` parameter; why not, otherwise. */
-  identify(token: string | undefined): DlIdentity | 'expired' | undefined {
+  async identify(token: string | undefined): Promise<DlIdentity | 'expired' | undefined> {
     if (!token) return undefined;
-    const verified = verifyToken(token, this.signingKey, KIND, this.now());
+    const verified = await this.links.verify(token, KIND, this.now());
     if (!verified.ok) return verified.reason === 'expired' ? 'expired' : undefined;
     const [userId, userName, locale] = JSON.parse(verified.claims.subject) as [string, string, string?];
     return { conversationId: verified.claims.id, userId, userName, ...(locale ? { locale } : {}) };
@@ -131,10 +131,12 @@ export class DirectLineChannel {
     for (const conversation of this.conversations.values()) for (const socket of conversation.sockets) socket.close(1001, 'server stopping');
   }
 
-  private sign(identity: DlIdentity): string {
-    return signToken(
-      { id: identity.conversationId, kind: KIND, subject: JSON.stringify([identity.userId, identity.userName, ...(identity.locale ? [identity.locale] : [])]), exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS },
-      this.signingKey,
-    );
+  private sign(identity: DlIdentity): Promise<string> {
+    return this.links.sign({
+      id: identity.conversationId,
+      kind: KIND,
+      subject: JSON.stringify([identity.userId, identity.userName, ...(identity.locale ? [identity.locale] : [])]),
+      exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS,
+    });
   }
 }

@@ -33,9 +33,9 @@ export function directLineRoutes(deps: DirectLineDeps) {
     const { channel } = deps;
     const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-    const identify = (req: Request, res: Response, conversationId?: string): DlIdentity | undefined => {
+    const identify = async (req: Request, res: Response, conversationId?: string): Promise<DlIdentity | undefined> => {
       const header = String(req.header('authorization') ?? '');
-      const identity = channel.identify(header.startsWith('Bearer ') ? header.slice(7) : undefined);
+      const identity = await channel.identify(header.startsWith('Bearer ') ? header.slice(7) : undefined);
       if (identity === 'expired') {
         sendError(res, 403, 'TokenExpired', 'The Direct Line token has expired; refresh it or get a new one.');
         return undefined;
@@ -55,44 +55,44 @@ export function directLineRoutes(deps: DirectLineDeps) {
       `${deps.publicBaseUrl.replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(identity.conversationId)}/stream?t=${encodeURIComponent(token)}${watermark ? `&watermark=${encodeURIComponent(watermark)}` : ''}`;
 
     server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
-      const identity = identify(req, res);
-      if (identity) res.json(channel.refresh(identity));
+      const identity = await identify(req, res);
+      if (identity) res.json(await channel.refresh(identity));
     });
 
     server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
-      const identity = identify(req, res);
-      if (identity) res.json(channel.issue({ id: identity.userId, name: identity.userName }));
+      const identity = await identify(req, res);
+      if (identity) res.json(await channel.issue({ id: identity.userId, name: identity.userName }));
     });
 
     server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
-      const identity = identify(req, res);
+      const identity = await identify(req, res);
       if (!identity) return;
-      const token = channel.refresh(identity).token;
+      const { token, expires_in } = await channel.refresh(identity);
       const created = channel.start(identity);
       res.status(created ? 201 : 200);
-      res.json({ conversationId: identity.conversationId, token, expires_in: channel.refresh(identity).expires_in, streamUrl: streamUrl(identity, token) });
+      res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token) });
       if (created) {
         void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity);
       }
     });
 
     server.get('/v3/directline/conversations/:id', async (req: Request, res: Response) => {
-      const identity = identify(req, res, String(req.params.id));
+      const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
       if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
-      const token = channel.refresh(identity).token;
-      res.json({ conversationId: identity.conversationId, token, expires_in: channel.refresh(identity).expires_in, streamUrl: streamUrl(identity, token, String(req.query?.watermark ?? '')) });
+      const { token, expires_in } = await channel.refresh(identity);
+      res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token, String(req.query?.watermark ?? '')) });
     });
 
     server.get('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
-      const identity = identify(req, res, String(req.params.id));
+      const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
       if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       res.json(channel.activities(identity.conversationId, Number(req.query?.watermark ?? 0) || 0));
     });
 
     server.post('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
-      const identity = identify(req, res, String(req.params.id));
+      const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
       if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const body = req.body as DlActivity | undefined;
@@ -118,10 +118,10 @@ export function directLineRoutes(deps: DirectLineDeps) {
     server.post('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, false)));
     server.put('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, true)));
 
-    server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    server.server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
-      const identity = match ? channel.identify(url.searchParams.get('t') ?? undefined) : undefined;
+      const identity = match ? await channel.identify(url.searchParams.get('t') ?? undefined) : undefined;
       if (!match || !identity || identity === 'expired' || identity.conversationId !== decodeURIComponent(match[1])) {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;

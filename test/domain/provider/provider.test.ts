@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Actor } from '../../../src/domain/actor.js';
-import { signToken, verifyToken } from '../../../src/domain/provider/invitation-token.js';
 import { authorize, decideRequest, endRelationship, invite, requestConnection, type ProviderLink } from '../../../src/domain/provider/provider-link.js';
 import { paginate, registerProvider, searchDirectory, type Provider } from '../../../src/domain/provider/provider.js';
 import type { Result } from '../../../src/domain/result.js';
@@ -51,28 +50,6 @@ describe('ProviderLink', () => {
   it('keeps every transition in its history', () => {
     const ended = value(endRelationship(authorized(), anna, T0));
     expect(ended.history.map((h) => `${h.what}:${h.byName}`)).to.deep.equal(['requested:Giulia', 'approved:Anna', 'authorized:Giulia', 'ended:Anna']);
-  });
-});
-
-describe('Invitation tokens', () => {
-  const claims = { id: 'inv-1', kind: 'reseller-invitation', subject: 'p', exp: Math.floor(T0.getTime() / 1000) + 60 };
-  const token = signToken(claims, 'a-key-of-enough-length-for-hmac-signing');
-  const cases: [string, string, string, Date, string][] = [
-    ['accepts a valid token', token, 'a-key-of-enough-length-for-hmac-signing', T0, 'ok'],
-    ['refuses a token signed with another key', token, 'another-key-of-enough-length-for-hmac', T0, 'invalid'],
-    ['refuses a tampered payload', `${token.split('.')[0].slice(0, -2)}AA.${token.split('.')[1]}`, 'a-key-of-enough-length-for-hmac-signing', T0, 'invalid'],
-    ['refuses a truncated signature', token.slice(0, -4), 'a-key-of-enough-length-for-hmac-signing', T0, 'invalid'],
-    ['refuses garbage', 'not-a-token', 'a-key-of-enough-length-for-hmac-signing', T0, 'invalid'],
-    ['refuses an expired token', token, 'a-key-of-enough-length-for-hmac-signing', new Date(T0.getTime() + 61_000), 'expired'],
-  ];
-  for (const [name, tok, key, now, expected] of cases) {
-    it(name, () => {
-      const result = verifyToken(tok, key, 'reseller-invitation', now);
-      expect(result.ok ? 'ok' : result.reason).to.equal(expected);
-    });
-  }
-  it('refuses a token of another kind', () => {
-    expect(verifyToken(token, 'a-key-of-enough-length-for-hmac-signing', 'customer-invitation', T0).ok).to.equal(false);
   });
 });
 
