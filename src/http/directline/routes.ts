@@ -4,7 +4,7 @@ import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../log.js';
-import { sendError } from '../server.js';
+import { activityFieldProblem, sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
@@ -22,6 +22,32 @@ export interface DirectLineDeps {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** What a stream URL asks for, or why it cannot be served. */
+function streamTarget(raw: string | undefined): { conversationId: string; token?: string; watermark: number } | 'notFound' | 'badRequest' {
+  let url: URL;
+  try {
+    url = new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    return 'badRequest';
+  }
+  const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+  if (!match) return 'notFound';
+  let conversationId: string;
+  try {
+    conversationId = decodeURIComponent(match[1]);
+  } catch {
+    return 'badRequest';
+  }
+  const watermark = Number(url.searchParams.get('watermark') ?? 0);
+  return { conversationId, token: url.searchParams.get('t') ?? undefined, watermark: Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0 };
+}
+
+/** Answers an upgrade request with a plain HTTP refusal and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
 
 /**
  * Direct Line 3.0 under /v3/directline (conversations, activities with watermarks, the
@@ -99,6 +125,9 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
         return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
       }
+      // The sender, the conversation and the addresses come from the token and the server, not from the body.
+      const problem = activityFieldProblem(body, ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'channelId']);
+      if (problem) return sendError(res, 400, 'BadArgument', problem);
       const stored = await deliver(body, identity);
       res.json({ id: stored.id });
     });
@@ -119,14 +148,19 @@ export function directLineRoutes(deps: DirectLineDeps) {
     server.put('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, true)));
 
     server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
-      const identity = match ? channel.identify(url.searchParams.get('t') ?? undefined) : undefined;
-      if (!match || !identity || identity === 'expired' || identity.conversationId !== decodeURIComponent(match[1])) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      sockets.handleUpgrade(req, socket, head, (ws) => channel.subscribe(identity.conversationId, ws, Number(url.searchParams.get('watermark') ?? 0) || 0));
+      // Any path and query may arrive here: every refusal is an HTTP status, nothing throws.
+      socket.on('error', (error: Error) => deps.log.debug({ err: error }, 'Direct Line stream socket failed'));
+      const target = streamTarget(req.url);
+      if (target === 'notFound') return refuseUpgrade(socket, 404, 'Not Found');
+      if (target === 'badRequest') return refuseUpgrade(socket, 400, 'Bad Request');
+      const identity = channel.identify(target.token);
+      if (!identity || identity === 'expired' || identity.conversationId !== target.conversationId) return refuseUpgrade(socket, 403, 'Forbidden');
+      if (!channel.has(identity.conversationId)) return refuseUpgrade(socket, 404, 'Not Found');
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        // Clients only listen on the stream; what they send (too large, bad frames) ends their socket, never the process.
+        ws.on('error', (error: Error) => deps.log.debug({ err: error, conversationId: identity.conversationId }, 'Direct Line stream closed on a client error'));
+        channel.subscribe(identity.conversationId, ws, target.watermark);
+      });
     });
     server.server.on('close', () => {
       channel.closeAll();
