@@ -55,6 +55,8 @@ import { CasBotStorage } from './storage/bot-storage.js';
 import { CasRecordStore } from './storage/record-store.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
+import { CasOnceStore } from './storage/once-store.js';
+import { STATE_CHANGING_VERBS } from './bot/once-verbs.js';
 
 /** What tests may replace; everything else comes from the configuration. */
 export interface AssistantOverrides {
@@ -160,6 +162,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     features,
     states: [conversationState, userState],
     contacts,
+    once: new CasOnceStore(storage.namespace('once'), () => clock.now().getTime()),
+    onceVerbs: STATE_CHANGING_VERBS,
     renderer,
     session: conversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
