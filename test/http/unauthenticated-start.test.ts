@@ -42,6 +42,4 @@ describe('Starting without an app id', () => {
     const { listening } = await run({ HOST: '0.0.0.0', PORT: '0', DATA_DIR: dataDir, ALLOW_UNAUTHENTICATED: 'true' });
     expect(listening).to.equal(true);
   });
-    expect(listening).to.equal(true);
-  });
 });
