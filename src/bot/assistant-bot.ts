@@ -101,18 +101,36 @@ export class AssistantBot extends ActivityHandler {
       await once.release(key);
       throw error;
     }
-    await once.settle(key, JSON.stringify(context.turnState.get(INVOKE_ANSWER) ?? null));
+    const answer = context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined;
+    // A refused invoke changed nothing: a redelivery is refused the same way, so nothing is kept.
+    if ((answer?.status ?? 200) >= 400) await once.release(key);
+    else await once.settle(key, JSON.stringify(answer ?? null));
   }
 
+  /**
+   * Answers invokes through the SDK, but refuses a malformed Action.Execute (the SDK would throw
+   * on it) and an invoke nobody handles (the SDK says 501) with a 400 and the reason: both are the
+   * client's request, not a server failure. The answer is kept for a redelivery.
+   */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    const response = await super.onInvokeActivity(context);
+    const { name, value } = context.activity;
+    const action = (value as { action?: unknown } | undefined)?.action;
+    let response: InvokeResponse;
+    if (name === 'adaptiveCard/action' && (!action || typeof action !== 'object' || Array.isArray(action))) {
+      response = invokeRefusal('BadRequest', 'An adaptiveCard/action invoke needs a "value" with an "action" object.');
+    } else {
+      response = await super.onInvokeActivity(context);
+      if (response.status === 501) response = { status: 400, body: { code: 'NotSupported', message: `This bot does not handle "${String(name ?? '').slice(0, 100)}" invokes.` } };
+    }
     context.turnState.set(INVOKE_ANSWER, response);
     return response;
   }
 
-  /** Runs the turn, then saves conversation and user state only when nothing failed. */
+  /** Runs the turn, then saves conversation and user state only when nothing failed and nothing was refused. */
   private async runTurn(context: TurnContext): Promise<void> {
     await super.run(context);
+    // A refused invoke (malformed, or of a kind the bot does not handle) leaves no trace.
+    if (((context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined)?.status ?? 200) >= 400) return;
     await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
     const type = context.activity.type;
     if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === ActivityTypes.ConversationUpdate || type === 'installationUpdate')) {
@@ -237,6 +255,11 @@ function deliveryKey(context: TurnContext): string | undefined {
   const { id, channelId, conversation } = context.activity;
   if (typeof id !== 'string' || !id || typeof conversation?.id !== 'string') return undefined;
   return `activity\u0000${channelId ?? ''}\u0000${conversation.id}\u0000${id}`;
+}
+
+/** A 400 invoke response in the Universal Actions error shape (what Teams shows for a refused Action.Execute). */
+function invokeRefusal(code: string, message: string): InvokeResponse {
+  return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code, message } } };
 }
 
 /** An Action.Execute answer that shows a text instead of a card. */

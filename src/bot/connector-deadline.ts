@@ -1,7 +1,11 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 
-/** How long one call to the Bot Connector (a reply, an update, a proactive message) may take. */
-export const CONNECTOR_TIMEOUT_MS = 8000;
+/**
+ * How long the Bot Connector calls of one turn (replies, updates) may take together, and one
+ * proactive message attempt alone: short enough that an inbound request is answered well within
+ * the 15 s Teams waits, and within the 5 s the fuzz suite calls a hang.
+ */
+export const CONNECTOR_TIMEOUT_MS = 4000;
 
 /** Thrown when the Bot Connector did not answer in time; the call is abandoned, not retried. */
 export class ConnectorTimeoutError extends Error {
@@ -26,13 +30,23 @@ export function withConnectorDeadline<T>(work: Promise<T>, ms: number, what: str
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Middleware that puts a time limit on every reply, update and delete a turn sends. */
+/**
+ * Middleware that gives the Bot Connector calls of a turn one shared time budget: a slow or
+ * unreachable connector cannot hold the inbound request longer than that, and once the budget
+ * is spent no further call is made.
+ */
 export function connectorDeadline(ms = CONNECTOR_TIMEOUT_MS): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      context.onSendActivities((_context, _activities, send) => withConnectorDeadline(send(), ms, 'a reply'));
-      context.onUpdateActivity((_context, _activity, send) => withConnectorDeadline(send(), ms, 'a card update'));
-      context.onDeleteActivity((_context, _reference, send) => withConnectorDeadline(send(), ms, 'a delete'));
+      const until = Date.now() + ms;
+      const limited = <T>(send: () => Promise<T>, what: string): Promise<T> => {
+        const left = until - Date.now();
+        if (left <= 0) return Promise.reject(new ConnectorTimeoutError(what, ms));
+        return withConnectorDeadline(send(), left, what);
+      };
+      context.onSendActivities((_context, _activities, send) => limited(send, 'a reply'));
+      context.onUpdateActivity((_context, _activity, send) => limited(send, 'a card update'));
+      context.onDeleteActivity((_context, _reference, send) => limited(send, 'a delete'));
       await next();
     },
   };

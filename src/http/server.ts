@@ -194,9 +194,14 @@ export function activityFieldProblem(activity: Record<string, unknown>, ignore: 
     if (ignore.includes(field)) continue;
     const value = activity[field];
     // null is how some channels write "absent"; the SDK treats both alike.
-    if (value === undefined || (value === null && field !== 'conversation' && field !== 'from')) continue;
+    if (value === undefined || value === null) continue;
     const problem = check(value);
     if (problem) return `The activity's "${field}" ${problem}.`;
+  }
+  if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action' && !ignore.includes('value')) {
+    const action = isObject(activity.value) ? activity.value.action : undefined;
+    if (!isObject(action)) return 'The activity\'s "value" must be an object with an "action" object (an Action.Execute invoke).';
+    if (typeof action.type !== 'string') return 'The activity\'s "value.action" must have a string "type".';
   }
   return undefined;
 }
@@ -214,13 +219,19 @@ export function activityProblem(req: Request, options: { authenticated: boolean 
   if (typeof activity.type !== 'string' || activity.type.trim() === '') {
     return { status: 400, code: 'BadRequest', message: 'The activity has no "type".' };
   }
-  if (activity.conversation === undefined) {
+  if (activity.conversation === undefined || activity.conversation === null) {
     return { status: 400, code: 'BadRequest', message: 'The activity has no "conversation".' };
   }
   const field = activityFieldProblem(activity);
   if (field) return { status: 400, code: 'BadRequest', message: field };
   if (activity.deliveryMode !== 'expectReplies' && activity.serviceUrl == null) {
     return { status: 400, code: 'BadRequest', message: 'The activity needs a "serviceUrl" to answer to, or deliveryMode "expectReplies".' };
+  }
+  // The SDK keys conversation and user state on these, and strips mentions of the recipient.
+  for (const field of ['channelId', 'from', 'recipient'] as const) {
+    if (activity[field] === undefined || activity[field] === null || activity[field] === '') {
+      return { status: 400, code: 'BadRequest', message: `The activity has no "${field}".` };
+    }
   }
   // Unauthenticated, nothing vouches for the serviceUrl: only this machine may be called back.
   if (!options.authenticated && activity.serviceUrl != null && !isLoopbackServiceUrl(activity.serviceUrl)) {
