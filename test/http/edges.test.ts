@@ -147,6 +147,13 @@ describe('The edges of the HTTP surface', () => {
       });
     }
 
+    it('answers within the connector budget when a normal-delivery turn cannot reach its loopback connector', async () => {
+      const started = Date.now();
+      const res = await new Chat(app.baseUrl, { id: 'u-unreachable', serviceUrl: 'http://127.0.0.1:1/' }).raw({ type: 'message', text: 'help', deliveryMode: 'normal' });
+      expect(res.status).to.be.below(500);
+      expect(Date.now() - started).to.be.below(5000);
+    });
+
     it('knows loopback addresses when it sees them', () => {
       for (const url of ['http://127.0.0.1:3978/', 'http://localhost/', 'https://127.1.2.3/x', 'http://[::1]:80/']) expect(isLoopbackServiceUrl(url), url).to.equal(true);
       for (const url of ['http://127.0.0.1.attacker.example/', 'ftp://127.0.0.1/', 'http://user:pw@127.0.0.1/', 'not a url', 5]) expect(isLoopbackServiceUrl(url), String(url)).to.equal(false);
