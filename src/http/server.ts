@@ -146,7 +146,8 @@ const object: Check = (v) => (isObject(v) ? undefined : 'must be an object');
 const attachment: Check = (v) => (!isObject(v) ? 'must be an object' : typeof v.contentType !== 'string' ? 'must have a string "contentType"' : undefined);
 const entity: Check = (v) => {
   if (!isObject(v)) return 'must be an object';
-  if (v.type !== undefined && typeof v.type !== 'string') return 'must have a string "type"';
+  // The SDK lower-cases every entity's type when it looks for mentions.
+  if (typeof v.type !== 'string') return 'must have a string "type"';
   // The SDK strips mentions of the bot from the text by reading these two.
   if (String(v.type).toLowerCase() === 'mention') {
     const mentioned = account(v.mentioned);
