@@ -4,8 +4,8 @@ import type { CasStore } from './cas-store.js';
 
 type Entry = { until: number; result?: string };
 
-/** Claims between sweeps of expired entries. */
-const SWEEP_EVERY = 500;
+/** Time between sweeps of expired entries: a sweep reads the whole namespace, so not often. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Claim-once keys with an expiry on any compare-and-set store (memory, SQLite, Redis): the
@@ -13,17 +13,19 @@ const SWEEP_EVERY = 500;
  * and is overwritten by the next claim or removed by a periodic sweep.
  */
 export class CasOnceStore implements OnceStore {
-  private claims = 0;
   private sweeping?: Promise<void>;
+  private lastSweep: number;
 
   constructor(
     private readonly store: CasStore,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastSweep = now();
+  }
 
   async claim(key: string, ttlMs: number): Promise<Claim> {
     const id = storageKey(key);
-    if (++this.claims % SWEEP_EVERY === 0) this.sweepSoon();
+    if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
     for (let attempt = 0; attempt < 8; attempt++) {
       const raw = await this.store.get(id);
       const current = parse(raw);
@@ -65,6 +67,7 @@ export class CasOnceStore implements OnceStore {
   }
 
   private sweepSoon(): void {
+    this.lastSweep = this.now();
     // One sweep at a time; a failed sweep leaves expired entries for the next one, which is harmless.
     this.sweeping ??= this.sweep()
       .catch(() => undefined)

@@ -93,6 +93,21 @@ for (const backend of backends) {
       expect(left).to.have.length(1);
     });
 
+    it('sweeps expired entries by itself about once an hour', async () => {
+      const namespace = storage.namespace(unique('hourly'));
+      once = new CasOnceStore(namespace, () => now);
+      await once.claim(unique('short'), 1000);
+      now += 60 * 60 * 1000;
+      await once.claim(unique('trigger'), 60_000);
+      for (let i = 0; i < 50; i++) {
+        const keys: string[] = [];
+        for await (const [k] of namespace.entries()) keys.push(k);
+        if (keys.length === 1) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect.fail('the expired entry was not swept');
+    });
+
     it('keeps keys of any length and alphabet apart', async () => {
       const long = 'x'.repeat(5000);
       expect(await once.claim(long, 60_000)).to.deep.equal({ first: true });
