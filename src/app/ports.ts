@@ -36,8 +36,8 @@ export type Claim = { readonly first: true } | { readonly first: false; readonly
 export interface OnceStore {
   /** Claims `key` for `ttlMs`; within that time only the first caller gets `first: true`. */
   claim(key: string, ttlMs: number): Promise<Claim>;
-  /** Records the winner's answer, which later claimants of the key receive. */
-  settle(key: string, result: string): Promise<void>;
+  /** Records the winner's answer, which later claimants of the key receive, and keeps it for `ttlMs` from now. */
+  settle(key: string, result: string, ttlMs: number): Promise<void>;
   /** Gives up an unsettled claim (the work failed), so that a retry may claim the key again. */
   release(key: string): Promise<void>;
 }

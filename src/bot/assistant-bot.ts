@@ -37,6 +37,11 @@ type CommandEntry = { phrase: string; command: Command; feature: Feature };
 
 /** How long a delivered activity id or a card click is remembered (Teams and Direct Line retry within minutes). */
 export const ONCE_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a claim holds while its turn runs: if the instance dies mid-turn, the channel's
+ * redelivery after this is handled instead of ignored for a day.
+ */
+const IN_PROGRESS_TTL_MS = 2 * 60 * 1000;
 /** Where a turn keeps the invoke response it answered, so a redelivery can be answered the same. */
 const INVOKE_ANSWER = Symbol('invokeAnswer');
 
@@ -93,7 +98,7 @@ export class AssistantBot extends ActivityHandler {
     const key = deliveryKey(context);
     const once = this.options.once;
     if (!key || !once) return this.runTurn(context);
-    const claim = await once.claim(key, ONCE_TTL_MS);
+    const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
     if (!claim.first) return this.answerRedelivery(context, claim.result);
     try {
       await this.runTurn(context);
@@ -104,7 +109,7 @@ export class AssistantBot extends ActivityHandler {
     const answer = context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined;
     // A refused invoke changed nothing: a redelivery is refused the same way, so nothing is kept.
     if ((answer?.status ?? 200) >= 400) await once.release(key);
-    else await once.settle(key, JSON.stringify(answer ?? null));
+    else await once.settle(key, JSON.stringify(answer ?? null), ONCE_TTL_MS);
   }
 
   /**
@@ -196,7 +201,7 @@ export class AssistantBot extends ActivityHandler {
     if (!once || typeof nonce !== 'string' || !userId || !this.options.onceVerbs?.has(verb)) return undefined;
     const { [ACTION_NONCE]: _nonce, ...inputs } = data;
     const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${createHash('sha256').update(stableJson(inputs)).digest('base64url')}`;
-    const claim = await once.claim(key, ONCE_TTL_MS);
+    const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
     if (claim.first) return key;
     const recorded = claim.result ? (JSON.parse(claim.result) as AdaptiveCardInvokeResponse | null) : null;
     return recorded ?? 'again';
@@ -213,7 +218,7 @@ export class AssistantBot extends ActivityHandler {
       await once.release(key);
       throw error;
     }
-    await once.settle(key, JSON.stringify(result ?? null));
+    await once.settle(key, JSON.stringify(result ?? null), ONCE_TTL_MS);
     return result;
   }
 

@@ -36,14 +36,14 @@ export class CasOnceStore implements OnceStore {
     throw new Error(`Claim ${id} kept changing under 8 attempts to take it`);
   }
 
-  async settle(key: string, result: string): Promise<void> {
+  async settle(key: string, result: string, ttlMs: number): Promise<void> {
     const id = storageKey(key);
     for (let attempt = 0; attempt < 8; attempt++) {
       const raw = await this.store.get(id);
       const current = parse(raw);
       // Expired or released meanwhile: nobody waits for this answer any more.
       if (!current || current.until <= this.now()) return;
-      if (await this.store.compareAndSet(id, raw, JSON.stringify({ ...current, result }))) return;
+      if (await this.store.compareAndSet(id, raw, JSON.stringify({ until: this.now() + ttlMs, result } satisfies Entry))) return;
     }
     throw new Error(`Claim ${id} kept changing under 8 attempts to settle it`);
   }

@@ -56,8 +56,18 @@ for (const backend of backends) {
       const key = unique('activity');
       expect(await once.claim(key, 60_000)).to.deep.equal({ first: true });
       expect(await once.claim(key, 60_000)).to.deep.equal({ first: false });
-      await once.settle(key, '{"status":200}');
+      await once.settle(key, '{"status":200}', 60_000);
       expect(await once.claim(key, 60_000)).to.deep.equal({ first: false, result: '{"status":200}' });
+    });
+
+    it('keeps a settled answer for the time given when settling, not the claim\'s', async () => {
+      const key = unique('extended');
+      await once.claim(key, 1000);
+      await once.settle(key, 'first answer', 60_000);
+      now += 30_000;
+      expect(await once.claim(key, 1000)).to.deep.equal({ first: false, result: 'first answer' });
+      now += 30_001;
+      expect(await once.claim(key, 1000)).to.deep.equal({ first: true });
     });
 
     it('gives exactly one of 20 concurrent claimants the key', async () => {
@@ -73,7 +83,7 @@ for (const backend of backends) {
       expect(await once.claim(failed, 60_000)).to.deep.equal({ first: true });
       const done = unique('done');
       await once.claim(done, 60_000);
-      await once.settle(done, 'answer');
+      await once.settle(done, 'answer', 60_000);
       await once.release(done);
       expect(await once.claim(done, 60_000)).to.deep.equal({ first: false, result: 'answer' });
     });
