@@ -89,8 +89,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
 
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     const status = err.statusCode ?? 500;
-    if (status >= 500) deps.log.error({ err, path: req.path() }, 'request failed');
-    else deps.log.info({ path: req.path(), status, reason: err.message }, 'request refused');
+    if (status >= 500) {
+      deps.log.error({ err, path: req.path() }, 'request failed');
+      // The log has the details; the client gets no internal message (restify would send "TypeError: …").
+      if (!res.headersSent) sendError(res, status, 'Internal', 'The server could not handle this request; the failure was logged.');
+    } else deps.log.info({ path: req.path(), status, reason: err.message }, 'request refused');
     callback();
   });
 

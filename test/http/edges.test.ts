@@ -15,6 +15,7 @@ import { isLoopbackServiceUrl } from '../../src/bot/service-url.js';
 import { CardRenderer } from '../../src/cards/renderer.js';
 import { ok } from '../../src/domain/result.js';
 import { DirectLineChannel } from '../../src/http/directline/channel.js';
+import { createHttpServer } from '../../src/http/server.js';
 import { cardsDir } from '../../src/paths.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
@@ -268,5 +269,35 @@ describe('Connector calls have a time limit', () => {
     const started = Date.now();
     expect(await notifier.notify('u-stalled', { kind: 'test', data: {} } as never)).to.equal(undefined);
     expect(Date.now() - started).to.be.below(1500);
+  });
+});
+
+describe('An unexpected failure in a route', () => {
+  it('answers 500 with a generic reason and no internal message, and logs the error', async () => {
+    const logged: unknown[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const { server } = createHttpServer({
+      adapter: new CloudAdapter(),
+      bot: undefined as never,
+      storage: KeyvBackend.memory(),
+      log,
+      routes: [
+        (s) =>
+          s.get('/boom', async () => {
+            throw new TypeError('raw.trim is not a function');
+          }),
+      ],
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.address().port}/boom`);
+      expect(res.status).to.equal(500);
+      const body = await res.json();
+      expect(body.code).to.equal('Internal');
+      expect(JSON.stringify(body)).not.to.include('trim');
+      expect(JSON.stringify(logged)).to.include('raw.trim is not a function');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
