@@ -159,7 +159,8 @@ const entity: Check = (v) => {
   }
   return undefined;
 };
-const locale: Check = (v) => (typeof v !== 'string' ? 'must be a string' : /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$/.test(v) ? undefined : 'must be a language tag such as en-US');
+// Empty counts as absent (the default language), as clients that know none send it.
+const locale: Check = (v) => (typeof v !== 'string' ? 'must be a string' : v === '' || /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$/.test(v) ? undefined : 'must be a language tag such as en-US');
 const url: Check = (v) => (typeof v !== 'string' ? 'must be a string' : v.length > 2048 || !/^https?:\/\/[^\s]+$/i.test(v) ? 'must be an http(s) URL' : undefined);
 
 /** What each field of an activity that the bot or the SDK reads must look like, when present. */
