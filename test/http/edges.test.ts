@@ -195,6 +195,23 @@ describe('The edges of the HTTP surface', () => {
       expect(await closed).to.equal(1009);
     });
 
+    it('hands a retried post (same clientActivityID) to the bot once and answers with the first id', async () => {
+      const post = () =>
+        fetch(`${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: 'help', channelData: { clientActivityID: 'web-chat-retry-1' } }),
+        });
+      const first = await (await post()).json();
+      const second = await (await post()).json();
+      expect(second.id).to.equal(first.id);
+      await new Promise((r) => setTimeout(r, 500));
+      const log = await (await fetch(`${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const answers = log.activities.filter((a: Record<string, any>) => a.replyToId === first.id);
+      expect(log.activities.filter((a: Record<string, any>) => a.text === 'help')).to.have.length(1);
+      expect(answers).to.have.length(1);
+    });
+
     it('refuses a posted activity with a field of the wrong shape with 400 naming it', async () => {
       const res = await fetch(`${app.baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
         method: 'POST',

@@ -43,6 +43,13 @@ function streamTarget(raw: string | undefined): { conversationId: string; token?
   return { conversationId, token: url.searchParams.get('t') ?? undefined, watermark: Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0 };
 }
 
+/** The id a client gave its activity to recognize it again, when it gave one. */
+function clientActivityId(activity: DlActivity): string | undefined {
+  const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
+  const id = channelData && typeof channelData === 'object' ? channelData.clientActivityID : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 /** Answers an upgrade request with a plain HTTP refusal and closes the socket. */
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -128,6 +135,9 @@ export function directLineRoutes(deps: DirectLineDeps) {
       // The sender, the conversation and the addresses come from the token and the server, not from the body.
       const problem = activityFieldProblem(body, ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'channelId']);
       if (problem) return sendError(res, 400, 'BadArgument', problem);
+      // A client retrying a post (Web Chat does on a 502 or a timeout) gets the first delivery's id; the bot sees it once.
+      const retried = earlierPost(identity, body);
+      if (retried) return res.json({ id: retried.id });
       const stored = await deliver(body, identity);
       res.json({ id: stored.id });
     });
@@ -166,6 +176,15 @@ export function directLineRoutes(deps: DirectLineDeps) {
       channel.closeAll();
       sockets.close();
     });
+
+    /** The user's earlier activity with the same client activity id (Web Chat's `channelData.clientActivityID`), if any. */
+    function earlierPost(identity: DlIdentity, activity: DlActivity): DlActivity | undefined {
+      const clientId = clientActivityId(activity);
+      if (!clientId) return undefined;
+      return channel
+        .activities(identity.conversationId, 0)
+        .activities.find((a) => (a.from as { id?: unknown } | undefined)?.id === identity.userId && clientActivityId(a) === clientId);
+    }
 
     /** Records the user's activity (its sender bound by the token) and hands it to the bot. */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
