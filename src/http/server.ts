@@ -67,6 +67,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
       sendError(res, problem.status, problem.code, problem.message);
       return;
     }
+    dropNulls(req.body as Record<string, unknown>);
     await deps.adapter.process(req, res, (context) => deps.bot.run(context));
   });
 
@@ -209,6 +210,14 @@ export function activityFieldProblem(activity: Record<string, unknown>, ignore: 
     if (typeof action.type !== 'string') return 'The activity\'s "value.action" must have a string "type".';
   }
   return undefined;
+}
+
+/**
+ * Removes the top-level fields that are null: they mean "absent", but parts of the SDK only
+ * check for undefined (a null `entities` ends the turn in its mention handling).
+ */
+export function dropNulls(activity: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(activity)) if (value === null) delete activity[key];
 }
 
 /** Why a body cannot be an activity, or undefined when it can. */

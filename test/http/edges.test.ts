@@ -116,6 +116,13 @@ describe('The edges of the HTTP surface', () => {
       });
     }
 
+    it('takes null fields as absent (a null "entities" used to end the turn)', async () => {
+      const res = await new Chat(app.baseUrl, { id: 'u-nulls' }).raw({ type: 'message', text: 'help', entities: null, attachments: null, channelData: null, value: null, locale: null });
+      expect(res.status).to.equal(200);
+      expect(res.body.activities).to.have.length(1);
+      expect(res.body.activities[0].attachments).to.have.length(1);
+    });
+
     it('a well-formed activity with every optional field still works', async () => {
       const res = await new Chat(app.baseUrl, { id: 'u-full' }).raw({
         type: 'message',

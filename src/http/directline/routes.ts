@@ -4,7 +4,7 @@ import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../log.js';
-import { activityFieldProblem, sendError } from '../server.js';
+import { activityFieldProblem, dropNulls, sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
@@ -129,12 +129,13 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (!identity) return;
       if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const body = req.body as DlActivity | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string' || body.type.trim() === '') {
         return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
       }
       // The sender, the conversation and the addresses come from the token and the server, not from the body.
       const problem = activityFieldProblem(body, ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'channelId']);
       if (problem) return sendError(res, 400, 'BadArgument', problem);
+      dropNulls(body);
       // A client retrying a post (Web Chat does on a 502 or a timeout) gets the first delivery's id; the bot sees it once.
       const retried = earlierPost(identity, body);
       if (retried) return res.json({ id: retried.id });
