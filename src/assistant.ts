@@ -15,6 +15,7 @@ import { MainMenu } from './bot/main-menu.feature.js';
 import type { Preferences, Session } from './bot/turn.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
+import { connectorDeadline } from './bot/connector-deadline.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -57,6 +58,8 @@ import { CasRecordStore } from './storage/record-store.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
+import { CasOnceStore } from './storage/once-store.js';
+import { STATE_CHANGING_VERBS } from './bot/once-verbs.js';
 
 /** What tests may replace; everything else comes from the configuration. */
 export interface AssistantOverrides {
@@ -96,6 +99,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config));
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
+  adapter.use(connectorDeadline());
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
   const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));
@@ -167,6 +171,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     features,
     states: [conversationState, userState],
     contacts,
+    once: new CasOnceStore(storage.namespace('once'), () => clock.now().getTime()),
+    onceVerbs: STATE_CHANGING_VERBS,
     renderer,
     session: conversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
@@ -187,6 +193,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     storage,
     log,
     ...(config.bot.appId ? { botAuth: botAuthGuard(new BotTokenVerifier({ appId: config.bot.appId, channelIssuer: config.bot.tokenIssuer, channelMetadataUrl: config.bot.openIdMetadataUrl, emulatorMetadataUrl: config.bot.emulatorOpenIdMetadataUrl }), log) } : {}),
+    appId: config.bot.appId,
     routes: [
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),

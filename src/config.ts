@@ -68,6 +68,7 @@ export const Env = z.object({
   MAIL_FROM: z.string().trim().email().default('csp-assistant@localhost.example'),
   REVIEWER_IDS: UserIdList.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
 });
 
 /** The assistant's configuration, parsed once at start. */
@@ -106,6 +107,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly reviewerIds: readonly string[];
   readonly logLevel: string;
+  /** Serve without a Bot Framework app id on a non-loopback address (ALLOW_UNAUTHENTICATED=true). */
+  readonly allowUnauthenticated: boolean;
 }
 
 /** Thrown when the environment has bad values; `problems` has one line per variable. */
@@ -128,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const port = e.PORT;
+  if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
+    // Without an app id nobody's identity is checked: on a reachable address anyone could act as anyone.
+    throw new ConfigError([
+      `Configuration error: HOST ${e.HOST} is not a loopback address and MicrosoftAppId is not set, so the bot would accept unauthenticated activities from the network; set MicrosoftAppId, bind HOST=127.0.0.1, or set ALLOW_UNAUTHENTICATED=true to accept that`,
+    ]);
+  }
   return {
     port,
     host: e.HOST,
@@ -157,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
+    allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
   };
 }

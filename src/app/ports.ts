@@ -27,6 +27,22 @@ export interface RecordStore<T> {
   list(): AsyncIterable<Versioned<T>>;
 }
 
+/** What claiming a key told the caller: the first claimant goes ahead; a later one sees what the first recorded. */
+export type Claim = { readonly first: true } | { readonly first: false; readonly result?: string };
+
+/**
+ * Keys claimed once for a while, shared by every instance on the same storage: how a redelivered
+ * activity or a second click of the same button is recognized and changes nothing.
+ */
+export interface OnceStore {
+  /** Claims `key` for `ttlMs`; within that time only the first caller gets `first: true`. */
+  claim(key: string, ttlMs: number): Promise<Claim>;
+  /** Records the winner's answer, which later claimants of the key receive, and keeps it for `ttlMs` from now. */
+  settle(key: string, result: string, ttlMs: number): Promise<void>;
+  /** Gives up an unsettled claim (the work failed), so that a retry may claim the key again. */
+  release(key: string): Promise<void>;
+}
+
 /** What every journey that sends signed invitation links shares. */
 export interface InvitationContext {
   readonly notifier: Notifier;

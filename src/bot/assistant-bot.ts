@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ActivityHandler,
   ActivityTypes,
@@ -5,8 +6,11 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type BotState,
+  type InvokeResponse,
 } from 'botbuilder';
-import { translate } from '../i18n/catalog.js';
+import type { OnceStore } from '../app/ports.js';
+import { ACTION_NONCE } from '../cards/renderer.js';
+import { resolveLocale, translate } from '../i18n/catalog.js';
 import { LOCALES } from '../i18n/catalog.js';
 import type { ContactBook } from './contact-book.js';
 import type { ActionData, Command, Feature } from './feature.js';
@@ -18,6 +22,10 @@ export interface AssistantBotOptions extends TurnServices {
   readonly states: readonly BotState[];
   /** Where users can be reached later; remembered on every successful turn. */
   readonly contacts?: ContactBook;
+  /** Activity ids and card clicks already handled: a redelivery or a double click changes nothing twice. */
+  readonly once?: OnceStore;
+  /** Card verbs whose clicks are claimed once (the others only show something). */
+  readonly onceVerbs?: ReadonlySet<string>;
   /** Shown when a turn starts a conversation or nothing else matches. */
   readonly fallback: {
     welcome(turn: Turn): Promise<void>;
@@ -26,6 +34,16 @@ export interface AssistantBotOptions extends TurnServices {
 }
 
 type CommandEntry = { phrase: string; command: Command; feature: Feature };
+
+/** How long a delivered activity id or a card click is remembered (Teams and Direct Line retry within minutes). */
+export const ONCE_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a claim holds while its turn runs: if the instance dies mid-turn, the channel's
+ * redelivery after this is handled instead of ignored for a day.
+ */
+const IN_PROGRESS_TTL_MS = 2 * 60 * 1000;
+/** Where a turn keeps the invoke response it answered, so a redelivery can be answered the same. */
+const INVOKE_ANSWER = Symbol('invokeAnswer');
 
 /**
  * The Bot Framework activity handler: welcomes new users, routes typed commands, card
@@ -50,7 +68,7 @@ export class AssistantBot extends ActivityHandler {
       const value = context.activity.value;
       if (value && typeof value === 'object' && typeof (value as ActionData).verb === 'string') {
         const { verb, ...data } = value as ActionData & { verb: string };
-        await this.runAction(turn, verb, data);
+        await this.runSubmit(turn, verb, data);
       } else {
         await this.runText(turn);
       }
@@ -71,9 +89,53 @@ export class AssistantBot extends ActivityHandler {
     });
   }
 
-  /** Runs the turn, then saves conversation and user state only when nothing failed. */
+  /**
+   * Runs the turn once per activity id (per conversation, for a day): a redelivery is ignored, or
+   * for an invoke answered with the first delivery's response. A failed turn gives its claim up so
+   * that the channel's retry is handled.
+   */
   override async run(context: TurnContext): Promise<void> {
+    const key = deliveryKey(context);
+    const once = this.options.once;
+    if (!key || !once) return this.runTurn(context);
+    const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
+    if (!claim.first) return this.answerRedelivery(context, claim.result);
+    try {
+      await this.runTurn(context);
+    } catch (error) {
+      await once.release(key);
+      throw error;
+    }
+    const answer = context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined;
+    // A refused invoke changed nothing: a redelivery is refused the same way, so nothing is kept.
+    if ((answer?.status ?? 200) >= 400) await once.release(key);
+    else await once.settle(key, JSON.stringify(answer ?? null), ONCE_TTL_MS);
+  }
+
+  /**
+   * Answers invokes through the SDK, but refuses a malformed Action.Execute (the SDK would throw
+   * on it) and an invoke nobody handles (the SDK says 501) with a 400 and the reason: both are the
+   * client's request, not a server failure. The answer is kept for a redelivery.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const { name, value } = context.activity;
+    const action = (value as { action?: unknown } | undefined)?.action;
+    let response: InvokeResponse;
+    if (name === 'adaptiveCard/action' && (!action || typeof action !== 'object' || Array.isArray(action))) {
+      response = invokeRefusal('BadRequest', 'An adaptiveCard/action invoke needs a "value" with an "action" object.');
+    } else {
+      response = await super.onInvokeActivity(context);
+      if (response.status === 501) response = { status: 400, body: { code: 'NotSupported', message: `This bot does not handle "${String(name ?? '').slice(0, 100)}" invokes.` } };
+    }
+    context.turnState.set(INVOKE_ANSWER, response);
+    return response;
+  }
+
+  /** Runs the turn, then saves conversation and user state only when nothing failed and nothing was refused. */
+  private async runTurn(context: TurnContext): Promise<void> {
     await super.run(context);
+    // A refused invoke (malformed, or of a kind the bot does not handle) leaves no trace.
+    if (((context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined)?.status ?? 200) >= 400) return;
     await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
     const type = context.activity.type;
     if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === ActivityTypes.ConversationUpdate || type === 'installationUpdate')) {
@@ -89,12 +151,18 @@ export class AssistantBot extends ActivityHandler {
     const turn = await Turn.create(context, this.options, true);
     const action = invokeValue?.action;
     const verb = typeof action?.verb === 'string' ? action.verb : '';
-    const data = action?.data && typeof action.data === 'object' ? (action.data as ActionData) : {};
-    await this.runAction(turn, verb, data);
-    if (turn.invokeCard) {
-      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: turn.invokeCard };
-    }
-    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text: turn.t('common.actionDone') } as never };
+    const data = action?.data && typeof action.data === 'object' && !Array.isArray(action.data) ? (action.data as ActionData) : {};
+    const claim = await this.claimClick(turn, verb, data);
+    if (claim === 'again') return message(turn.t('common.alreadyDone'));
+    if (claim && typeof claim !== 'string') return claim;
+    const response = await this.settleClick(claim, async () => {
+      await this.runAction(turn, verb, data);
+      if (turn.invokeCard) {
+        return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: turn.invokeCard } as AdaptiveCardInvokeResponse;
+      }
+      return message(turn.t('common.actionDone'));
+    });
+    return response;
   }
 
   private async runAction(turn: Turn, verb: string, data: ActionData): Promise<void> {
@@ -104,7 +172,63 @@ export class AssistantBot extends ActivityHandler {
       await turn.say('common.errors.invalidAction');
       return;
     }
-    await handler(turn, data);
+    const { [ACTION_NONCE]: _nonce, ...inputs } = data;
+    await handler(turn, inputs);
+  }
+
+  /** An Action.Submit click: runs once per rendering, user, verb and inputs; a repeat is told so. */
+  private async runSubmit(turn: Turn, verb: string, data: ActionData): Promise<void> {
+    const claim = await this.claimClick(turn, verb, data);
+    if (claim === 'again' || (claim && typeof claim !== 'string')) {
+      await turn.say('common.alreadyDone');
+      return;
+    }
+    await this.settleClick(claim, async () => {
+      await this.runAction(turn, verb, data);
+      return undefined;
+    });
+  }
+
+  /**
+   * Claims a click on a state-changing button by the card rendering's nonce, the user, the verb
+   * and a hash of the inputs (a corrected form is another click). Returns the claimed key, the
+   * first click's recorded answer, 'again' for a repeat without one, or undefined when not claimed.
+   */
+  private async claimClick(turn: Turn, verb: string, data: ActionData): Promise<string | 'again' | AdaptiveCardInvokeResponse | undefined> {
+    const once = this.options.once;
+    const nonce = data[ACTION_NONCE];
+    const userId = turn.actor?.userId;
+    if (!once || typeof nonce !== 'string' || !userId || !this.options.onceVerbs?.has(verb)) return undefined;
+    const { [ACTION_NONCE]: _nonce, ...inputs } = data;
+    const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${createHash('sha256').update(stableJson(inputs)).digest('base64url')}`;
+    const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
+    if (claim.first) return key;
+    const recorded = claim.result ? (JSON.parse(claim.result) as AdaptiveCardInvokeResponse | null) : null;
+    return recorded ?? 'again';
+  }
+
+  /** Runs a claimed click: records its answer for a repeat, or gives the claim up when it failed. */
+  private async settleClick<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
+    const once = this.options.once;
+    if (!key || !once) return work();
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await once.release(key);
+      throw error;
+    }
+    await once.settle(key, JSON.stringify(result ?? null), ONCE_TTL_MS);
+    return result;
+  }
+
+  /** A redelivered activity: an invoke gets the first delivery's response (Teams shows an error otherwise); anything else is ignored. */
+  private async answerRedelivery(context: TurnContext, recorded: string | undefined): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Invoke) return;
+    const first = recorded ? (JSON.parse(recorded) as InvokeResponse | null) : null;
+    const locale = resolveLocale(context.activity.locale, this.options.defaultLocale);
+    const value = first ?? { status: 200, body: message(translate(locale, 'common.stillWorking')) };
+    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
   }
 
   private async runText(turn: Turn): Promise<void> {
@@ -129,6 +253,35 @@ export class AssistantBot extends ActivityHandler {
     }
     await this.options.fallback.notUnderstood(turn);
   }
+}
+
+/** The key under which an activity's delivery is claimed: channel, conversation and activity id. */
+function deliveryKey(context: TurnContext): string | undefined {
+  const { id, channelId, conversation } = context.activity;
+  if (typeof id !== 'string' || !id || typeof conversation?.id !== 'string') return undefined;
+  return `activity\u0000${channelId ?? ''}\u0000${conversation.id}\u0000${id}`;
+}
+
+/** A 400 invoke response in the Universal Actions error shape (what Teams shows for a refused Action.Execute). */
+function invokeRefusal(code: string, message: string): InvokeResponse {
+  return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code, message } } };
+}
+
+/** An Action.Execute answer that shows a text instead of a card. */
+function message(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text } as never };
+}
+
+/** JSON with object keys sorted, so equal inputs hash the same whatever order the client sent. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Every command phrase in every language, longest first so "find a provider" wins over "find". */

@@ -3,6 +3,7 @@ import type { RecordStore } from '../app/ports.js';
 import { mutate } from '../app/ports.js';
 import { ok } from '../domain/result.js';
 import type { Locale } from '../i18n/catalog.js';
+import { serviceUrlVouchedFor } from './service-url.js';
 
 /** How to reach a user proactively, and in which language. */
 export interface Contact {
@@ -20,16 +21,22 @@ export class ContactBook {
 
   constructor(private readonly store: RecordStore<Contact>) {}
 
-  /** Remembers where this user can be reached. */
-  async remember(userId: string, context: TurnContext, locale: Locale): Promise<void> {
+  /**
+   * Remembers where this user can be reached, from a turn whose serviceUrl identity vouches for
+   * (the token's claim, or loopback without one); returns false and keeps the old address otherwise,
+   * so that nobody can redirect another user's notifications to an address of their choosing.
+   */
+  async remember(userId: string, context: TurnContext, locale: Locale): Promise<boolean> {
+    if (!serviceUrlVouchedFor(context)) return false;
     const reference = TurnContext.getConversationReference(context.activity);
     // activityId changes every turn and is not needed to start a new message.
     delete reference.activityId;
     const contact: Contact = { reference, locale, name: context.activity.from?.name ?? userId };
     const json = JSON.stringify(contact);
-    if (this.known.get(userId) === json) return;
+    if (this.known.get(userId) === json) return true;
     await mutate(this.store, userId, () => ok(contact));
     this.known.set(userId, json);
+    return true;
   }
 
   /** The channel's own ids (Teams MRIs such as 29:…) of the users who ever talked to the assistant. */

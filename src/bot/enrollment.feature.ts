@@ -45,6 +45,7 @@ const LEGAL_FIELDS = [
   'supportEmail', 'supportPhone', 'supportWebsite',
 ] as const;
 const SUPPORT_FIELDS = ['supportEmail', 'supportPhone', 'supportWebsite'] as const;
+const STATUS_TIMELINE_ENTRIES = 20;
 
 
 /**
@@ -154,7 +155,8 @@ export class EnrollmentFeature {
 
   /** The applicant's status card view. */
   async statusView(app: EnrollmentApplication, t: Translate, locale: Locale, org?: Organization) {
-    const timeline = app.history.map((entry) => ({ text: timelineLine(entry, t, locale) }));
+    // The latest steps only: an application edited many times would outgrow Teams' 28 KB card limit.
+    const timeline = app.history.slice(-STATUS_TIMELINE_ENTRIES).map((entry) => ({ text: timelineLine(entry, t, locale) }));
     const approved = app.status === 'approved';
     const adminAgent = approved && org ? hasRole(org, app.applicantId, 'adminAgent') : false;
     return {

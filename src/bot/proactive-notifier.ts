@@ -3,6 +3,7 @@ import type { Delivery, Notification, Notifier } from '../app/notifier.port.js';
 import type { CardRenderer } from '../cards/renderer.js';
 import { translator, type Locale, type Translate } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
+import { CONNECTOR_TIMEOUT_MS, withConnectorDeadline } from './connector-deadline.js';
 import type { ContactBook } from './contact-book.js';
 
 /** Turns one kind of notification into a card for a recipient in their language. */
@@ -25,6 +26,8 @@ export class ProactiveNotifier implements Notifier {
     private readonly renderer: CardRenderer,
     private readonly log: Logger,
     private readonly retryDelayMs = 250,
+    /** Each attempt's time limit; a connector that does not answer fails the attempt. */
+    private readonly timeoutMs = CONNECTOR_TIMEOUT_MS,
   ) {}
 
   /** Declares how a kind of notification looks. */
@@ -85,13 +88,14 @@ export class ProactiveNotifier implements Notifier {
    */
   private async inConversation(reference: Partial<ConversationReference>, send: (context: TurnContext) => Promise<void>): Promise<void> {
     let failure: unknown;
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+    const sent = this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
       try {
         await send(context);
       } catch (error) {
         failure = error;
       }
     });
+    await withConnectorDeadline(sent, this.timeoutMs, 'a proactive message');
     if (failure) throw failure;
   }
 

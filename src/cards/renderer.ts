@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
@@ -13,6 +14,12 @@ export interface RenderTarget {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * The field of every button's data that names the rendering it came from: the bot claims
+ * verb + nonce + inputs once, so a double click or a redelivered click changes nothing twice.
+ */
+export const ACTION_NONCE = 'actionNonce';
 
 /**
  * Expands the templates in cards/ with a view model and the catalog of the user's language.
@@ -37,7 +44,7 @@ export class CardRenderer {
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
     const card = this.template(name).expand({ $root: { ...view, t: catalogs[target.locale] } }) as Json;
-    return adaptActions(card, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label })) as AdaptiveCardJson;
+    return adaptActions(card, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID()) as AdaptiveCardJson;
   }
 
   private template(name: string): Template {
@@ -57,8 +64,8 @@ export class CardRenderer {
  * that carries the same verb; other channels get the Action.Submit alone, since Web Chat
  * cannot run Action.Execute. The bot handles both the same way.
  */
-function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMessage: (label: string) => string): Json {
-  if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage));
+function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMessage: (label: string) => string, nonce: string): Json {
+  if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage, nonce));
   if (!node || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
@@ -67,7 +74,7 @@ function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMess
       if (channel === 'msteams') out[key] = value;
       continue;
     }
-    out[key] = adaptActions(value, channel, requiredMessage);
+    out[key] = adaptActions(value, channel, requiredMessage, nonce);
   }
   // A required input says what is missing when the client checks it (and screen readers read it).
   if (typeof out.type === 'string' && out.type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
@@ -75,11 +82,12 @@ function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMess
   }
   if (out.type !== 'Action.Execute') return out;
   const { type: _type, verb, data, fallback, id, ...rest } = out;
+  const withNonce = { ...(data && typeof data === 'object' && !Array.isArray(data) ? data : {}), [ACTION_NONCE]: nonce };
   const submit: { [key: string]: Json } = {
     ...rest,
     type: 'Action.Submit',
-    data: { ...(data && typeof data === 'object' && !Array.isArray(data) ? data : {}), verb: verb ?? null },
+    data: { ...withNonce, verb: verb ?? null },
   };
   if (channel !== 'msteams') return id === undefined ? submit : { ...submit, id };
-  return { ...out, fallback: fallback ?? submit };
+  return { ...out, data: withNonce, fallback: fallback ?? submit };
 }

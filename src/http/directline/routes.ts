@@ -4,7 +4,7 @@ import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../log.js';
-import { sendError } from '../server.js';
+import { activityFieldProblem, dropNulls, sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
@@ -22,6 +22,39 @@ export interface DirectLineDeps {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** What a stream URL asks for, or why it cannot be served. */
+function streamTarget(raw: string | undefined): { conversationId: string; token?: string; watermark: number } | 'notFound' | 'badRequest' {
+  let url: URL;
+  try {
+    url = new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    return 'badRequest';
+  }
+  const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+  if (!match) return 'notFound';
+  let conversationId: string;
+  try {
+    conversationId = decodeURIComponent(match[1]);
+  } catch {
+    return 'badRequest';
+  }
+  const watermark = Number(url.searchParams.get('watermark') ?? 0);
+  return { conversationId, token: url.searchParams.get('t') ?? undefined, watermark: Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0 };
+}
+
+/** The id a client gave its activity to recognize it again, when it gave one. */
+function clientActivityId(activity: DlActivity): string | undefined {
+  const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
+  const id = channelData && typeof channelData === 'object' ? channelData.clientActivityID : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** Answers an upgrade request with a plain HTTP refusal and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
 
 /**
  * Direct Line 3.0 under /v3/directline (conversations, activities with watermarks, the
@@ -96,9 +129,16 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (!identity) return;
       if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const body = req.body as DlActivity | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string' || body.type.trim() === '') {
         return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
       }
+      // The sender, the conversation and the addresses come from the token and the server, not from the body.
+      const problem = activityFieldProblem(body, ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'channelId']);
+      if (problem) return sendError(res, 400, 'BadArgument', problem);
+      dropNulls(body);
+      // A client retrying a post (Web Chat does on a 502 or a timeout) gets the first delivery's id; the bot sees it once.
+      const retried = earlierPost(identity, body);
+      if (retried) return res.json({ id: retried.id });
       const stored = await deliver(body, identity);
       res.json({ id: stored.id });
     });
@@ -118,20 +158,40 @@ export function directLineRoutes(deps: DirectLineDeps) {
     server.post('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, false)));
     server.put('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, true)));
 
-    server.server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
-      const identity = match ? await channel.identify(url.searchParams.get('t') ?? undefined) : undefined;
-      if (!match || !identity || identity === 'expired' || identity.conversationId !== decodeURIComponent(match[1])) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      sockets.handleUpgrade(req, socket, head, (ws) => channel.subscribe(identity.conversationId, ws, Number(url.searchParams.get('watermark') ?? 0) || 0));
+    server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void upgrade(req, socket, head).catch((error: unknown) => {
+        deps.log.warn({ err: error }, 'Direct Line stream upgrade failed');
+        refuseUpgrade(socket, 400, 'Bad Request');
+      });
     });
+    const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+      // Any path and query may arrive here: every refusal is an HTTP status, nothing throws.
+      socket.on('error', (error: Error) => deps.log.debug({ err: error }, 'Direct Line stream socket failed'));
+      const target = streamTarget(req.url);
+      if (target === 'notFound') return refuseUpgrade(socket, 404, 'Not Found');
+      if (target === 'badRequest') return refuseUpgrade(socket, 400, 'Bad Request');
+      const identity = await channel.identify(target.token);
+      if (!identity || identity === 'expired' || identity.conversationId !== target.conversationId) return refuseUpgrade(socket, 403, 'Forbidden');
+      if (!channel.has(identity.conversationId)) return refuseUpgrade(socket, 404, 'Not Found');
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        // Clients only listen on the stream; what they send (too large, bad frames) ends their socket, never the process.
+        ws.on('error', (error: Error) => deps.log.debug({ err: error, conversationId: identity.conversationId }, 'Direct Line stream closed on a client error'));
+        channel.subscribe(identity.conversationId, ws, target.watermark);
+      });
+    };
     server.server.on('close', () => {
       channel.closeAll();
       sockets.close();
     });
+
+    /** The user's earlier activity with the same client activity id (Web Chat's `channelData.clientActivityID`), if any. */
+    function earlierPost(identity: DlIdentity, activity: DlActivity): DlActivity | undefined {
+      const clientId = clientActivityId(activity);
+      if (!clientId) return undefined;
+      return channel
+        .activities(identity.conversationId, 0)
+        .activities.find((a) => (a.from as { id?: unknown } | undefined)?.id === identity.userId && clientActivityId(a) === clientId);
+    }
 
     /** Records the user's activity (its sender bound by the token) and hands it to the bot. */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {

@@ -2,6 +2,8 @@
 const en = {
   appName: 'CSP Partner Assistant',
   actionDone: 'Done.',
+  alreadyDone: 'That button was already used: nothing changed the second time.',
+  stillWorking: 'I am still working on your previous click; the answer will follow.',
   commands: {
     help: 'help|commands|what can you do',
     menu: 'menu|start|hi|hello',
@@ -51,6 +53,8 @@ const en = {
 const it: typeof en = {
   appName: 'Assistente partner CSP',
   actionDone: 'Fatto.',
+  alreadyDone: 'Quel pulsante è già stato usato: la seconda volta non è cambiato nulla.',
+  stillWorking: 'Sto ancora elaborando il tuo clic precedente; la risposta arriverà a breve.',
   commands: {
     help: 'aiuto|comandi|cosa sai fare',
     menu: 'menu|menù|inizia|ciao|salve',

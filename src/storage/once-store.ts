@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Claim, OnceStore } from '../app/ports.js';
+import type { CasStore } from './cas-store.js';
+
+type Entry = { until: number; result?: string };
+
+/** Time between sweeps of expired entries: a sweep reads the whole namespace, so not often. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Claim-once keys with an expiry on any compare-and-set store (memory, SQLite, Redis): the
+ * compare-and-set makes one claimant win across processes; an expired entry counts as absent
+ * and is overwritten by the next claim or removed by a periodic sweep.
+ */
+export class CasOnceStore implements OnceStore {
+  private sweeping?: Promise<void>;
+  private lastSweep: number;
+
+  constructor(
+    private readonly store: CasStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastSweep = now();
+  }
+
+  async claim(key: string, ttlMs: number): Promise<Claim> {
+    const id = storageKey(key);
+    if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const raw = await this.store.get(id);
+      const current = parse(raw);
+      if (current && current.until > this.now()) return current.result === undefined ? { first: false } : { first: false, result: current.result };
+      const next: Entry = { until: this.now() + ttlMs };
+      if (await this.store.compareAndSet(id, raw, JSON.stringify(next))) return { first: true };
+    }
+    throw new Error(`Claim ${id} kept changing under 8 attempts to take it`);
+  }
+
+  async settle(key: string, result: string, ttlMs: number): Promise<void> {
+    const id = storageKey(key);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const raw = await this.store.get(id);
+      const current = parse(raw);
+      // Expired or released meanwhile: nobody waits for this answer any more.
+      if (!current || current.until <= this.now()) return;
+      if (await this.store.compareAndSet(id, raw, JSON.stringify({ until: this.now() + ttlMs, result } satisfies Entry))) return;
+    }
+    throw new Error(`Claim ${id} kept changing under 8 attempts to settle it`);
+  }
+
+  async release(key: string): Promise<void> {
+    const id = storageKey(key);
+    const raw = await this.store.get(id);
+    const current = parse(raw);
+    // A settled claim stays: its work is done and its answer is what a retry should get.
+    if (!current || current.result !== undefined) return;
+    await this.store.compareAndSet(id, raw, undefined);
+  }
+
+  /** Removes expired entries; resolves when done (tests call it, claims start it now and then). */
+  async sweep(): Promise<void> {
+    const now = this.now();
+    for await (const [id, raw] of this.store.entries()) {
+      const entry = parse(raw);
+      if (!entry || entry.until <= now) await this.store.compareAndSet(id, raw, undefined);
+    }
+  }
+
+  private sweepSoon(): void {
+    this.lastSweep = this.now();
+    // One sweep at a time; a failed sweep leaves expired entries for the next one, which is harmless.
+    this.sweeping ??= this.sweep()
+      .catch(() => undefined)
+      .finally(() => (this.sweeping = undefined));
+  }
+}
+
+/** Keys of any length and alphabet become short, uniform storage keys. */
+function storageKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}
+
+function parse(raw: string | undefined): Entry | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const entry = JSON.parse(raw) as Entry;
+    return typeof entry?.until === 'number' ? entry : undefined;
+  } catch {
+    // Not written by this store: treat as absent, so the next claim replaces it.
+    return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { STATE_CHANGING_VERBS } from '../../src/bot/once-verbs.js';
+import type { Feature } from '../../src/bot/feature.js';
+import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { countIn, snapshot } from '../support/records.js';
+
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
+const ALREADY_DONE = 'That button was already used: nothing changed the second time.';
+const lastCard = (activities: Activity[]): Card => {
+  const cards = cardsOf(activities);
+  if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
+  return cards[cards.length - 1];
+};
+
+describe('Once only: redeliveries and double clicks', () => {
+  let app: RunningAssistant;
+  let connector: FakeConnector;
+  let counter = 0;
+
+  before(async () => {
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startAssistant();
+  });
+  after(async () => {
+    await app.stop();
+    await connector.stop();
+  });
+
+  const user = (id: string, extra: Record<string, string> = {}) => new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl, ...extra });
+  const mails = () => {
+    const dir = join(app.dataDir, 'outbox');
+    return existsSync(dir) ? readdirSync(dir).length : 0;
+  };
+  /** Background work (mail, notices) finishes shortly after the turn answers. */
+  const settle = () => new Promise((r) => setTimeout(r, 100));
+
+  async function reseller(name: string): Promise<Chat> {
+    const tenantId = `dddddddd-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+    const admin = user(`29:${name}`, { tenantId, aadObjectId: `aad-${name}`, channelId: 'msteams' });
+    await admin.say('enroll');
+    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
+    await admin.submit('enrollment.supportContact', { supportEmail: `help@${name}.example`, supportPhone: '+39 02 1234 5678' });
+    return admin;
+  }
+
+  async function withContoso(admin: Chat): Promise<string> {
+    const approver = user('provider-approver-contoso');
+    await approver.say('help');
+    await admin.submit('provider.request', { providerTenantId: CONTOSO });
+    const request = lastCard(await approver.say('requests'));
+    const linkId = request.actions.find((a: Card) => a.title === 'Approve').data.linkId;
+    await approver.submit('provider.approve', { linkId });
+    await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    return linkId;
+  }
+
+  it('a customer invitation delivered twice (same activity id) is drafted once and marked sent once', async () => {
+    const admin = await reseller('redelivered');
+    const linkId = await withContoso(admin);
+    const draft = { id: 'teams-redelivery-1', type: 'message', value: { verb: 'customer.draft', companyName: 'Litware', adminEmail: 'admin@litware.example', providerLinkId: linkId } };
+    const before = await countIn(app.assistant.storage, 'customer-invitations');
+    const first = await admin.post(draft);
+    const again = await admin.post(draft);
+    expect(await countIn(app.assistant.storage, 'customer-invitations')).to.equal(before + 1);
+    expect(again).to.deep.equal([]);
+
+    const card = lastCard(first);
+    const invitationId = card.actions.find((a: Card) => a.title === 'Done').data.invitationId;
+    const done = { id: 'teams-redelivery-2', type: 'message', value: { verb: 'customer.done', invitationId, subject: 'Invitation', body: inputsOf(card).body.value } };
+    expect(textsOf(await admin.post(done)).join()).to.include('Litware');
+    const records = await snapshot(app.assistant.storage);
+    expect(await admin.post(done)).to.deep.equal([]);
+    expect(await snapshot(app.assistant.storage)).to.deep.equal(records);
+  });
+
+  it('a reseller invitation clicked twice on the same card creates one invitation; the second click is told so', async () => {
+    const anna = user('provider-approver-contoso');
+    const form = lastCard(await anna.say('invite reseller'));
+    const button = form.actions.find((a: Card) => a.data?.verb === 'provider.invite');
+    expect(button.data.actionNonce).to.be.a('string');
+    const before = await countIn(app.assistant.storage, 'reseller-invitations');
+    const first = await anna.click(form, button.title, { email: 'twice@reseller.example' });
+    expect(textOf(lastCard(first))).to.include('twice@reseller.example');
+    const second = await anna.click(form, button.title, { email: 'twice@reseller.example' });
+    expect(textsOf(second)).to.deep.equal([ALREADY_DONE]);
+    expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
+  });
+
+  it('a corrected resubmit of a form with a validation error still works', async () => {
+    const anna = user('provider-approver-contoso');
+    const form = lastCard(await anna.say('invite reseller'));
+    const title = form.actions.find((a: Card) => a.data?.verb === 'provider.invite').title;
+    const bad = lastCard(await anna.click(form, title, { email: 'not-an-email' }));
+    expect(textOf(bad)).to.include('not a valid e-mail address');
+    const before = await countIn(app.assistant.storage, 'reseller-invitations');
+    const good = lastCard(await anna.click(form, title, { email: 'fixed@reseller.example' }));
+    expect(textOf(good)).to.include('fixed@reseller.example');
+    expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
+  });
+
+  it('an Action.Execute redelivered (same activity id) is answered with the first response and changes nothing', async () => {
+    const anna = user('provider-approver-contoso', { channelId: 'msteams' });
+    const invoke = {
+      id: 'teams-invoke-redelivery',
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'provider.invite', data: { email: 'invoke@reseller.example', actionNonce: 'n-invoke' } }, trigger: 'manual' },
+    };
+    const before = await countIn(app.assistant.storage, 'reseller-invitations');
+    const first = (await anna.post(invoke)).find((a) => a.type === 'invokeResponse')!;
+    const again = (await anna.post(invoke)).find((a) => a.type === 'invokeResponse')!;
+    expect(first.value.body.type).to.equal('application/vnd.microsoft.card.adaptive');
+    expect(again.value).to.deep.equal(first.value);
+    expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
+    // A double click in Teams (another activity id, the same card) gets the first card back too.
+    const click = (await anna.post({ ...invoke, id: 'teams-invoke-second-click' })).find((a) => a.type === 'invokeResponse')!;
+    expect(click.value.body).to.deep.equal(first.value.body);
+    expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
+  });
+
+  describe('every state-changing verb', () => {
+    let admin: Chat;
+    let linkId: string;
+    before(async () => {
+      admin = await reseller('every-verb');
+      linkId = await withContoso(admin);
+    });
+    for (const verb of [...STATE_CHANGING_VERBS].sort()) {
+      it(`${verb}: a redelivered Submit and a redelivered Execute change no record and send no notice the second time`, async () => {
+        const data = { linkId, providerLinkId: linkId, invitationId: 'x', answer: 'yes', consent: 'true', providerTenantId: CONTOSO, email: 'r@example.com', companyName: 'Fabrikam', adminEmail: 'it@fabrikam.example', code: '123456', actionNonce: `n-${verb}` };
+        const submit = { id: `redeliver-submit-${verb}`, type: 'message', value: { ...data, verb } };
+        const execute = { id: `redeliver-execute-${verb}`, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { ...data, actionNonce: `x-${verb}` } }, trigger: 'manual' } };
+        for (const activity of [submit, execute]) {
+          const first = await admin.post(activity);
+          await settle();
+          const records = await snapshot(app.assistant.storage);
+          const notices = connector.received.length;
+          const sent = mails();
+          const again = await admin.post(activity);
+          await settle();
+          if (activity.type === 'invoke') expect(again).to.deep.equal(first.filter((a) => a.type === 'invokeResponse'));
+          else expect(again).to.deep.equal([]);
+          expect(await snapshot(app.assistant.storage)).to.deep.equal(records);
+          expect(connector.received.length).to.equal(notices);
+          expect(mails()).to.equal(sent);
+        }
+      });
+    }
+  });
+
+  it('a foreign serviceUrl posted under an approver\'s id is refused, and their next approval card still reaches them', async () => {
+    const approver = user('provider-approver-contoso');
+    await approver.say('help');
+    const forged = new Chat(app.baseUrl, { id: 'provider-approver-contoso', serviceUrl: 'https://attacker.example/' }, approver.conversationId);
+    const refused = await forged.raw({ type: 'message', text: 'help', deliveryMode: 'normal' });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.message).to.include('serviceUrl');
+    const admin = await reseller('redirect-victim');
+    await admin.submit('provider.request', { providerTenantId: CONTOSO });
+    const card = await connector.waitFor((r) => r.conversationId === approver.conversationId && JSON.stringify(r.activity).includes('redirect-victim'));
+    expect(card.method).to.equal('POST');
+  });
+});
+
+describe('Once only: a failed turn can be retried', () => {
+  let app: RunningAssistant;
+  let calls = 0;
+  const flaky: Feature = {
+    name: 'flaky',
+    actions: {
+      'test.flaky': async (turn) => {
+        calls++;
+        if (calls === 1) throw new Error('the first attempt fails');
+        await turn.say('common.actionDone');
+      },
+    },
+  };
+  before(async () => {
+    app = await startAssistant({}, { extraFeatures: [flaky] });
+  });
+  after(async () => app.stop());
+
+  it('runs a redelivery of an activity whose first delivery failed, and only that once', async () => {
+    const chat = new Chat(app.baseUrl, { id: 'u-flaky' });
+    const activity = { id: 'retry-after-failure', type: 'message', value: { verb: 'test.flaky' } };
+    expect(textsOf(await chat.post(activity)).join()).to.include('something went wrong');
+    expect(textsOf(await chat.post(activity))).to.deep.equal(['Done.']);
+    expect(await chat.post(activity)).to.deep.equal([]);
+    expect(calls).to.equal(2);
+  });
+});
