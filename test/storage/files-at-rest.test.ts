@@ -90,7 +90,7 @@ describe('Files at rest', () => {
       const eml = Object.keys(found).filter((path) => path.endsWith('.eml'));
       expect(eml, 'the verification mail').to.have.length(1);
       // What is written while the assistant runs: the database with its WAL, the key, the mail.
-      expect(found).to.include.keys('assistant.sqlite', 'assistant.sqlite-wal', 'assistant.sqlite-shm', 'invitation-signing.key', 'outbox');
+      expect(found).to.include.keys('assistant.sqlite', 'assistant.sqlite-wal', 'assistant.sqlite-shm', 'signing-keys.json', 'outbox');
       for (const [path, mode] of Object.entries(found)) {
         const folder = statSync(join(dataDir, path)).isDirectory();
         expect(mode, `${path} (${folder ? 'folder' : 'file'})`).to.equal(folder ? '700' : '600');
