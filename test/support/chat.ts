@@ -151,15 +151,20 @@ export function textsOf(activities: Activity[]): string[] {
   return activities.filter((a) => a.type === 'message' && typeof a.text === 'string').map((a) => a.text as string);
 }
 
-/** Every piece of visible text on a card (text blocks, facts, labels, titles), joined by new lines. */
+/** Every piece of visible text on a card (text blocks, facts, labels, titles), as people read it, joined by new lines. */
 export function textOf(card: Card): string {
   const parts: string[] = [];
   walk(card, (node) => {
     for (const key of ['text', 'title', 'value', 'label', 'placeholder', 'errorMessage']) {
-      if (typeof node[key] === 'string') parts.push(node[key]);
+      if (typeof node[key] === 'string') parts.push(unescapeMarkdown(node[key]));
     }
   });
   return parts.join('\n');
+}
+
+/** Markdown text as a reader sees it: CommonMark backslash escapes removed. */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** The titles of every button on a card. */
