@@ -39,10 +39,11 @@ export function escapeMarkdown(text: string): string {
     .join('\n');
 }
 
-/** Cuts text to at most `max` characters (whole code points), marking the cut with an ellipsis. */
+/** Cuts text to at most `max` UTF-16 units, never inside a surrogate pair, marking the cut with an ellipsis. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return `${points.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end).trimEnd()}…`;
 }

@@ -160,18 +160,13 @@ function placeOf(type: string | undefined, key: string, within: 'fact' | 'choice
  */
 function finish(node: Json, cap: number, longest: { chars: number }, within?: 'fact' | 'choice' | 'expandedChoice'): Json {
   if (Array.isArray(node)) return node.map((n) => finish(n, cap, longest, within));
-  if (!node || typeof node !== 'object') return typeof node === 'string' ? node.replace(USER_TEXT, '$1') : node;
+  if (typeof node === 'string') return finishString(node, DATA, cap, longest);
+  if (!node || typeof node !== 'object') return node;
   const type = typeof node.type === 'string' ? node.type : undefined;
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
     if (typeof value === 'string') {
-      const place = placeOf(type, key, within);
-      out[key] = value.replace(USER_TEXT, (_m, text: string) => {
-        longest.chars = Math.max(longest.chars, text.length);
-        // Ids, verbs and search terms in action data are cut only when absurdly long, never below any real id.
-        const shown = clip(text, place.display ? cap : Math.max(cap, MIN_DATA_CHARS));
-        return place.markdown ? escapeMarkdown(shown) : shown;
-      });
+      out[key] = finishString(value, placeOf(type, key, within), cap, longest);
     } else if (type === 'FactSet' && key === 'facts') {
       out[key] = finish(value, cap, longest, 'fact');
     } else if (type === 'Input.ChoiceSet' && key === 'choices') {
@@ -183,15 +178,25 @@ function finish(node: Json, cap: number, longest: { chars: number }, within?: 'f
   return out;
 }
 
+function finishString(value: string, place: Place, cap: number, longest: { chars: number }): string {
+  return value.replace(USER_TEXT, (_m, text: string) => {
+    longest.chars = Math.max(longest.chars, text.length);
+    // Ids, verbs and search terms in action data are cut only when absurdly long, never below any real id.
+    const shown = clip(text, place.display ? cap : Math.max(cap, MIN_DATA_CHARS));
+    return place.markdown ? escapeMarkdown(shown) : shown;
+  });
+}
+
 /**
  * Finishes a card within the size budget: when users' text makes it too big, the longest pieces
  * are cut (halving the allowance each round) until it fits. A card that cannot fit even then is
  * a template or paging bug, and fails loudly rather than being refused by Teams.
  */
 function fitCard(card: Json, name: string): Json {
+  // No single text longer than the whole budget can fit: start there rather than escape it all.
   const longest = { chars: 0 };
-  let done = finish(card, Infinity, longest);
-  let cap = longest.chars;
+  let done = finish(card, CARD_BUDGET_BYTES, longest);
+  let cap = Math.min(longest.chars, CARD_BUDGET_BYTES);
   while (Buffer.byteLength(JSON.stringify(done)) > CARD_BUDGET_BYTES) {
     if (cap <= MIN_DISPLAY_CHARS) throw new Error(`Card ${name} exceeds ${CARD_BUDGET_BYTES} bytes even with user text cut short`);
     cap = Math.max(MIN_DISPLAY_CHARS, Math.floor(cap / 2));
