@@ -15,6 +15,7 @@ import { MainMenu } from './bot/main-menu.feature.js';
 import type { Preferences, Session } from './bot/turn.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
+import { plainTextReplies } from './bot/plain-text.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -92,6 +93,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config));
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
+  adapter.use(plainTextReplies());
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
   const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));

@@ -121,9 +121,14 @@ export class Chat {
 
 /**
  * Every card a conversation test receives is held to the same bar as the template tests:
- * valid against the official Adaptive Card 1.5 schema, fully expanded, under the size limit.
+ * valid against the official Adaptive Card 1.5 schema, fully expanded, under the size limit;
+ * and every text message is plain text.
  */
 export function checkCards(activities: Activity[]): void {
+  // Bot messages carry user text (names, reasons): they must never be rendered as markdown.
+  for (const a of activities) {
+    if (a.type === 'message' && typeof a.text === 'string' && a.textFormat !== 'plain') throw new Error(`the bot sent a text message not marked plain: ${a.text.slice(0, 200)}`);
+  }
   const cards = [
     ...cardsOf(activities),
     ...activities.filter((a) => a.type === 'invokeResponse' && a.value?.body?.type === 'application/vnd.microsoft.card.adaptive').map((a) => a.value.body.value),
