@@ -59,7 +59,8 @@ export class CardRenderer {
    * functions in templates cost about 15 times more per card than plain `${path}` bindings.
    * Every string of `view` is user text unless wrapped in `trusted()`: it is escaped where the
    * card renders markdown, shown as typed elsewhere, and cut with an ellipsis when the card
-   * would otherwise exceed the size Teams accepts.
+   * would otherwise exceed the size Teams accepts. Templates therefore bind view strings only
+   * as values, never compare them in expressions (use a boolean in the view for `$when`).
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
     const expanded = this.template(name).expand({ $root: { ...(markUserText(view) as object), t: catalogs[target.locale] } }) as Json;
