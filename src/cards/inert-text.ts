@@ -5,9 +5,9 @@
  * is backslash-escaped there, the CommonMark way both honour.
  */
 
-// Bidi overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) reorder what a reviewer reads; other
-// C0/C1 controls, line and paragraph separators and the renderer's own markers have no place in text.
-// eslint-disable-next-line no-control-regex
+// Bidi overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) reorder
+// what a reviewer reads; other C0/C1 controls, line and paragraph separators and the renderer's
+// own markers have no place in text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000\ue001]/g;
 
 /** User text without control characters: bidi overrides and isolates, C0/C1 controls (tabs and new lines stay). */
@@ -28,8 +28,9 @@ export function escapeMarkdown(text: string): string {
         .replace(/[\\`*_~[\]<>|]/g, '\\$&')
         // Character references would turn into the characters above.
         .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&')
-        // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'.
-        .replace(/(?<=[\p{L}\p{N}])[.:](?=[\p{L}\p{N}/])/gu, '\\$&')
+        // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
+        // (a scheme ends in a letter, so times such as 09:30 stay as they are).
+        .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])/gu, '\\$&')
         // A literal `${` stays literal and can never be taken for a template binding.
         .replace(/\$\{/g, '$\\{')
         // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
