@@ -16,6 +16,7 @@ import type { Preferences, Session } from './bot/turn.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
+import { plainTextReplies } from './bot/plain-text.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -100,6 +101,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
+  adapter.use(plainTextReplies());
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
   const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));

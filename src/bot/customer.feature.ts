@@ -1,9 +1,10 @@
 import { CUSTOMER_NOTICES, type CustomerRow, type CustomerService } from '../app/customer.service.js';
 import { GDAP_ROLES, type CustomerInvitation } from '../domain/customer/customer.js';
 import type { DomainError } from '../domain/result.js';
+import { searchText } from '../domain/search.js';
 import type { Translate } from '../i18n/catalog.js';
 import type { ActionData, Feature } from './feature.js';
-import { errorLines, formatDate, refusal, text, type ErrorLine } from './presenting.js';
+import { errorLines, formatDate, mailtoLink, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import type { Turn } from './turn.js';
 
@@ -26,6 +27,7 @@ const LABELS: Record<string, string> = {
   durationDays: 'customer.invite.durationDays',
   subject: 'customer.draft.subject',
   body: 'customer.draft.body',
+  search: 'customer.list.search',
 };
 
 /**
@@ -190,16 +192,33 @@ export class CustomerFeature {
   private async list(turn: Turn, data: ActionData): Promise<void> {
     const actor = await turn.requireActor();
     if (!actor) return;
-    const search = text(data.search);
+    const typed = searchText('search', text(data.search));
+    const search = typed.ok ? typed.value : '';
     const result = await this.service.customers(actor, search, Number(text(data.page)) || 1);
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
+      return;
+    }
+    if (!typed.ok) {
+      await turn.show('customer-list', {
+        search: text(data.search),
+        errors: this.errors(typed.error, turn),
+        hasSummary: false,
+        summary: '',
+        items: [],
+        hasPrevious: false,
+        hasNext: false,
+        previous: {},
+        next: {},
+      });
       return;
     }
     const { t, locale } = turn;
     const page = result.value;
     await turn.show('customer-list', {
       search,
+      errors: [],
+      hasSummary: true,
       summary: page.total ? t('customer.list.count', { total: page.total, page: page.page, pages: page.pages }) : t('customer.list.none'),
       items: page.items.map((row) => ({ customerId: row.customer.id, name: row.customer.companyName, detail: rowDetail(row, t, locale) })),
       hasPrevious: page.page > 1,
@@ -254,7 +273,7 @@ export class CustomerFeature {
       editable,
       readOnly: !editable,
       errors,
-      mailto: `mailto:${encodeURIComponent(inv.adminEmail)}?subject=${encodeURIComponent(inv.subject)}&body=${encodeURIComponent(inv.body)}`,
+      mailto: mailtoLink(inv.adminEmail, inv.subject, inv.body),
     });
   }
 

@@ -53,3 +53,16 @@ export function text(value: unknown): string {
 export function refusal(error: DomainError, t: Translate, locale: Locale): string {
   return t(error.messageKey, localizeParams(error.params, t, locale));
 }
+
+/** Mail clients and browsers cut or refuse longer mailto links (about 2,000 characters is the safe size). */
+const MAILTO_MAX = 2000;
+
+/**
+ * A mailto link that opens the user's mail client on the e-mail. A body too long for a link is
+ * left out (the card shows it to copy), so the link stays usable and the card stays small.
+ */
+export function mailtoLink(to: string, subject: string, body: string): string {
+  const head = `mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}`;
+  const full = `${head}&body=${encodeURIComponent(body)}`;
+  return full.length <= MAILTO_MAX ? full : head;
+}

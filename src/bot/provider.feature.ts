@@ -4,9 +4,10 @@ import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import type { Provider } from '../domain/provider/provider.js';
 import type { DomainError } from '../domain/result.js';
+import { searchText } from '../domain/search.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
 import type { ActionData, Feature } from './feature.js';
-import { errorLines, formatDate, formatInstant, refusal, text, type ErrorLine } from './presenting.js';
+import { errorLines, formatDate, formatInstant, mailtoLink, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import type { Turn } from './turn.js';
 
@@ -41,6 +42,9 @@ const FIELD_LABELS: Record<string, string> = {
   contactEmail: 'provider.register.contactEmail',
   consent: 'provider.consent.title',
   reason: 'provider.request.reason',
+  keyword: 'provider.directory.keyword',
+  search: 'provider.list.search',
+  approverIds: 'provider.register.approverIds',
 };
 
 /**
@@ -123,11 +127,30 @@ export class ProviderFeature {
   private async directory(turn: Turn, data: ActionData): Promise<void> {
     const { t, locale } = turn;
     const country = text(data.country);
-    const query = { country: country === ANY_COUNTRY ? '' : country, keyword: text(data.keyword) };
+    const keyword = searchText('keyword', text(data.keyword));
+    const countries = [{ title: t('provider.directory.anyCountry'), value: ANY_COUNTRY }, ...countryChoices(locale)];
+    if (!keyword.ok) {
+      await turn.show('provider-directory', {
+        countries,
+        values: { country: country || ANY_COUNTRY, keyword: text(data.keyword) },
+        errors: this.errors(keyword.error, turn),
+        hasSummary: false,
+        summary: '',
+        providers: [],
+        hasPrevious: false,
+        hasNext: false,
+        previous: {},
+        next: {},
+      });
+      return;
+    }
+    const query = { country: country === ANY_COUNTRY ? '' : country, keyword: keyword.value };
     const page = await this.service.directory(query, Number(text(data.page)) || 1);
     await turn.show('provider-directory', {
-      countries: [{ title: t('provider.directory.anyCountry'), value: ANY_COUNTRY }, ...countryChoices(locale)],
+      countries,
       values: { country: query.country || ANY_COUNTRY, keyword: query.keyword },
+      errors: [],
+      hasSummary: true,
       summary: page.total ? t('provider.directory.results', { total: page.total, page: page.page, pages: page.pages }) : t('provider.directory.none'),
       providers: page.items.map((p) => directoryEntry(p, t, locale)),
       hasPrevious: page.page > 1,
@@ -246,14 +269,31 @@ export class ProviderFeature {
   private async resellers(turn: Turn, data: ActionData): Promise<void> {
     const actor = await turn.requireActor();
     if (!actor) return;
-    const search = text(data.search);
+    const typed = searchText('search', text(data.search));
+    const search = typed.ok ? typed.value : '';
     const page = await this.service.indirectResellers(actor, search, Number(text(data.page)) || 1);
     if (!page) {
       await turn.say('provider.errors.notProvider');
       return;
     }
+    if (!typed.ok) {
+      await turn.show('reseller-list', {
+        search: text(data.search),
+        errors: this.errors(typed.error, turn),
+        hasSummary: false,
+        summary: '',
+        items: [],
+        hasPrevious: false,
+        hasNext: false,
+        previous: {},
+        next: {},
+      });
+      return;
+    }
     await turn.show('reseller-list', {
       search,
+      errors: [],
+      hasSummary: true,
       summary: page.total ? turn.t('provider.list.count', { total: page.total, page: page.page, pages: page.pages }) : turn.t('provider.list.resellersNone'),
       items: page.items.map((l) => ({
         linkId: l.id,
@@ -357,7 +397,7 @@ export class ProviderFeature {
       link,
       posted: postedToReseller,
       postedText: turn.t('provider.invite.posted'),
-      mailto: `mailto:${encodeURIComponent(invitation.email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`,
+      mailto: mailtoLink(invitation.email, subject, body),
     });
   }
 

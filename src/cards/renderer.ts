@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import { catalogs, translate, type Locale } from '../i18n/catalog.js';
+import { clip, escapeMarkdown, stripControls } from './inert-text.js';
 
 /** An Adaptive Card as JSON. */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -14,6 +15,28 @@ export interface RenderTarget {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The largest card the assistant sends: Teams refuses messages over about 28 KB. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+/** What the renderer fills cards up to, leaving room in MAX_CARD_BYTES for the activity around the card. */
+const CARD_BUDGET_BYTES = 26 * 1024;
+
+/** Text the assistant itself wrote (catalog markdown, its own links): shown as written, never escaped. */
+export class Trusted {
+  constructor(readonly markdown: string) {}
+}
+
+/** Marks a view value as the assistant's own markdown; every other string in a view is user text. */
+export function trusted(markdown: string): Trusted {
+  return new Trusted(markdown);
+}
+
+// User text travels through the template between these private-use characters, so that after
+// expansion the renderer knows which parts of a string came from a view and where they landed.
+const OPEN = '\ue000';
+const CLOSE = '\ue001';
+const USER_TEXT = /\ue000([^\ue000\ue001]*)\ue001/g;
 
 /**
  * The field of every button's data that names the rendering it came from: the bot claims
@@ -41,10 +64,15 @@ export class CardRenderer {
   /**
    * Expands template `name`. Strings in `view` should already be formatted: expression
    * functions in templates cost about 15 times more per card than plain `${path}` bindings.
+   * Every string of `view` is user text unless wrapped in `trusted()`: it is escaped where the
+   * card renders markdown, shown as typed elsewhere, and cut with an ellipsis when the card
+   * would otherwise exceed the size Teams accepts. Templates therefore bind view strings only
+   * as values, never compare them in expressions (use a boolean in the view for `$when`).
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
-    const card = this.template(name).expand({ $root: { ...view, t: catalogs[target.locale] } }) as Json;
-    return adaptActions(card, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID()) as AdaptiveCardJson;
+    const expanded = this.template(name).expand({ $root: { ...(markUserText(view) as object), t: catalogs[target.locale] } }) as Json;
+    const card = adaptActions(expanded, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID());
+    return fitCard(card, name) as AdaptiveCardJson;
   }
 
   private template(name: string): Template {
@@ -90,4 +118,98 @@ function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMess
   };
   if (channel !== 'msteams') return id === undefined ? submit : { ...submit, id };
   return { ...out, data: withNonce, fallback: fallback ?? submit };
+}
+
+/** Wraps every string of a view in the user-text markers, without control characters; trusted text goes in as written. */
+function markUserText(value: unknown): Json | undefined {
+  if (value instanceof Trusted) return value.markdown;
+  if (typeof value === 'string') return `${OPEN}${stripControls(value)}${CLOSE}`;
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((v) => markUserText(v) ?? null);
+  if (value === undefined || typeof value === 'function') return undefined;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return `${OPEN}${stripControls(String(value))}${CLOSE}`;
+  const out: { [key: string]: Json } = {};
+  for (const [key, v] of Object.entries(value)) {
+    const marked = markUserText(v);
+    if (marked !== undefined) out[key] = marked;
+  }
+  return out;
+}
+
+/** Where a string sits on a card: whether the host renders it as markdown, and whether it is text people read (so it may be cut). */
+interface Place {
+  readonly markdown: boolean;
+  readonly display: boolean;
+}
+const DATA: Place = { markdown: false, display: false };
+const MIN_DATA_CHARS = 256;
+const MIN_DISPLAY_CHARS = 24;
+
+/**
+ * Which strings render markdown: TextBlock text, fact titles and values, Toggle titles, the titles
+ * of expanded choice sets and error messages (the JS renderer shows those as TextBlocks). Input
+ * values and placeholders, labels, button titles and compact choices show text as it is.
+ */
+function placeOf(type: string | undefined, key: string, within: 'fact' | 'choice' | 'expandedChoice' | undefined): Place {
+  if (within === 'fact') return key === 'title' || key === 'value' ? { markdown: true, display: true } : DATA;
+  if (within === 'choice' || within === 'expandedChoice') return key === 'title' ? { markdown: within === 'expandedChoice', display: true } : DATA;
+  if (type === 'TextBlock' && key === 'text') return { markdown: true, display: true };
+  if (type === 'Input.Toggle' && key === 'title') return { markdown: true, display: true };
+  if (key === 'errorMessage') return { markdown: true, display: true };
+  if (type === 'Input.Text' && (key === 'value' || key === 'placeholder')) return { markdown: false, display: true };
+  if (type?.startsWith('Input.') && (key === 'label' || key === 'placeholder')) return { markdown: false, display: true };
+  if (type?.startsWith('Action.') && key === 'title') return { markdown: false, display: true };
+  if (key === 'altText' || key === 'fallbackText') return { markdown: false, display: true };
+  return DATA;
+}
+
+/**
+ * Turns the marked user text of an expanded card into what the host shows, keeping every piece of
+ * readable user text to at most `cap` characters; reports the longest piece before cutting.
+ */
+function finish(node: Json, cap: number, longest: { chars: number }, within?: 'fact' | 'choice' | 'expandedChoice'): Json {
+  if (Array.isArray(node)) return node.map((n) => finish(n, cap, longest, within));
+  if (typeof node === 'string') return finishString(node, DATA, cap, longest);
+  if (!node || typeof node !== 'object') return node;
+  const type = typeof node.type === 'string' ? node.type : undefined;
+  const out: { [key: string]: Json } = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (typeof value === 'string') {
+      out[key] = finishString(value, placeOf(type, key, within), cap, longest);
+    } else if (type === 'FactSet' && key === 'facts') {
+      out[key] = finish(value, cap, longest, 'fact');
+    } else if (type === 'Input.ChoiceSet' && key === 'choices') {
+      out[key] = finish(value, cap, longest, node.style === 'expanded' || node.isMultiSelect === true ? 'expandedChoice' : 'choice');
+    } else {
+      out[key] = finish(value, cap, longest);
+    }
+  }
+  return out;
+}
+
+function finishString(value: string, place: Place, cap: number, longest: { chars: number }): string {
+  return value.replace(USER_TEXT, (_m, text: string) => {
+    longest.chars = Math.max(longest.chars, text.length);
+    // Ids, verbs and search terms in action data are cut only when absurdly long, never below any real id.
+    const shown = clip(text, place.display ? cap : Math.max(cap, MIN_DATA_CHARS));
+    return place.markdown ? escapeMarkdown(shown) : shown;
+  });
+}
+
+/**
+ * Finishes a card within the size budget: when users' text makes it too big, the longest pieces
+ * are cut (halving the allowance each round) until it fits. A card that cannot fit even then is
+ * a template or paging bug, and fails loudly rather than being refused by Teams.
+ */
+function fitCard(card: Json, name: string): Json {
+  // No single text longer than the whole budget can fit: start there rather than escape it all.
+  const longest = { chars: 0 };
+  let done = finish(card, CARD_BUDGET_BYTES, longest);
+  let cap = Math.min(longest.chars, CARD_BUDGET_BYTES);
+  while (Buffer.byteLength(JSON.stringify(done)) > CARD_BUDGET_BYTES) {
+    if (cap <= MIN_DISPLAY_CHARS) throw new Error(`Card ${name} exceeds ${CARD_BUDGET_BYTES} bytes even with user text cut short`);
+    cap = Math.max(MIN_DISPLAY_CHARS, Math.floor(cap / 2));
+    done = finish(card, cap, { chars: 0 });
+  }
+  return done;
 }

@@ -16,11 +16,24 @@ export interface AuditEntry {
   readonly detail?: string;
 }
 
+/** The longest display name kept: names come from the channel (Teams, a sign-in), so they are cut, not refused. */
+export const DISPLAY_NAME_MAX = 200;
+
+/** A display name as stored: at most DISPLAY_NAME_MAX characters, a cut one ending with an ellipsis. */
+export function displayName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length <= DISPLAY_NAME_MAX) return trimmed;
+  let end = DISPLAY_NAME_MAX - 1;
+  // Never split a surrogate pair.
+  if (/[\ud800-\udbff]/.test(trimmed.charAt(end - 1))) end -= 1;
+  return `${trimmed.slice(0, end).trimEnd()}…`;
+}
+
 /** Makes an audit entry for an actor at an instant. */
 export const audit = (actor: Actor, what: string, now: Date, detail?: string): AuditEntry => ({
   at: now.toISOString(),
   by: actor.userId,
-  byName: actor.name,
+  byName: displayName(actor.name),
   what,
   ...(detail ? { detail } : {}),
 });

@@ -181,6 +181,8 @@ export const fixtures: Record<string, object[]> = {
     {
       countries: [{ title: 'Any country/region', value: 'any' }, ...COUNTRIES],
       values: { country: 'IT', keyword: 'azure' },
+      errors: [],
+      hasSummary: true,
       summary: '2 providers found, page 1 of 1.',
       providers: [
         { tenantId: 't1', name: 'Contoso Distribution', serves: 'Serves: Italy', services: 'Services: Azure', support: 'Support: 24/7', contact: 'Contact: a@b.example' },
@@ -190,7 +192,19 @@ export const fixtures: Record<string, object[]> = {
       previous: { country: 'IT', keyword: 'azure', page: '1' },
       next: { country: 'IT', keyword: 'azure', page: '3' },
     },
-    { countries: COUNTRIES, values: { country: '', keyword: '' }, summary: 'No provider matches.', providers: [], hasPrevious: false, hasNext: false, previous: {}, next: {} },
+    { countries: COUNTRIES, values: { country: '', keyword: '' }, errors: [], hasSummary: true, summary: 'No provider matches.', providers: [], hasPrevious: false, hasNext: false, previous: {}, next: {} },
+    {
+      countries: COUNTRIES,
+      values: { country: 'IT', keyword: 'k'.repeat(150) },
+      errors: [{ text: 'Please check the highlighted fields:' }, { text: 'Keyword: at most 100 characters.' }],
+      hasSummary: false,
+      summary: '',
+      providers: [],
+      hasPrevious: false,
+      hasNext: false,
+      previous: {},
+      next: {},
+    },
   ],
   'provider-request': [
     {
@@ -229,6 +243,8 @@ export const fixtures: Record<string, object[]> = {
   'reseller-list': [
     {
       search: 'contoso',
+      errors: [],
+      hasSummary: true,
       summary: '12 in all, page 2 of 3.',
       items: [{ linkId: 'p|r', name: 'Contoso Italia', detail: 'MPN ID 4851234 · Since 24 Nov 2026' }],
       hasPrevious: true,
@@ -304,6 +320,8 @@ export const fixtures: Record<string, object[]> = {
   'customer-list': [
     {
       search: '',
+      errors: [],
+      hasSummary: true,
       summary: '1 customers, page 1 of 1.',
       items: [{ customerId: 'r|litware.example', name: 'Litware', detail: 'litware.example · Since 24 Nov 2026 · No indirect provider' }],
       hasPrevious: false,

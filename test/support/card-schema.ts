@@ -10,8 +10,8 @@ const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
 /** Where the official Adaptive Card 1.5 schema is: vendored in schemas/ (see schemas/README.md). */
 export const SCHEMA_PATH = join(projectRoot, 'schemas', 'adaptive-card-1.5.json');
 
-/** The largest card the assistant may send (Teams' message limit leaves room for this). */
-export const MAX_CARD_BYTES = 28 * 1024;
+/** The largest card the assistant may send (Teams' message limit leaves room for this); the renderer keeps cards below it. */
+export { MAX_CARD_BYTES } from '../../src/cards/renderer.js';
 
 let validate: ValidateFunction | undefined;
 

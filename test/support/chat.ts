@@ -121,9 +121,14 @@ export class Chat {
 
 /**
  * Every card a conversation test receives is held to the same bar as the template tests:
- * valid against the official Adaptive Card 1.5 schema, fully expanded, under the size limit.
+ * valid against the official Adaptive Card 1.5 schema, fully expanded, under the size limit;
+ * and every text message is plain text.
  */
 export function checkCards(activities: Activity[]): void {
+  // Bot messages carry user text (names, reasons): they must never be rendered as markdown.
+  for (const a of activities) {
+    if (a.type === 'message' && typeof a.text === 'string' && a.textFormat !== 'plain') throw new Error(`the bot sent a text message not marked plain: ${a.text.slice(0, 200)}`);
+  }
   const cards = [
     ...cardsOf(activities),
     ...activities.filter((a) => a.type === 'invokeResponse' && a.value?.body?.type === 'application/vnd.microsoft.card.adaptive').map((a) => a.value.body.value),
@@ -151,15 +156,20 @@ export function textsOf(activities: Activity[]): string[] {
   return activities.filter((a) => a.type === 'message' && typeof a.text === 'string').map((a) => a.text as string);
 }
 
-/** Every piece of visible text on a card (text blocks, facts, labels, titles), joined by new lines. */
+/** Every piece of visible text on a card (text blocks, facts, labels, titles), as people read it, joined by new lines. */
 export function textOf(card: Card): string {
   const parts: string[] = [];
   walk(card, (node) => {
     for (const key of ['text', 'title', 'value', 'label', 'placeholder', 'errorMessage']) {
-      if (typeof node[key] === 'string') parts.push(node[key]);
+      if (typeof node[key] === 'string') parts.push(unescapeMarkdown(node[key]));
     }
   });
   return parts.join('\n');
+}
+
+/** Markdown text as a reader sees it: CommonMark backslash escapes removed. */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** The titles of every button on a card. */

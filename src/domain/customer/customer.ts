@@ -1,4 +1,4 @@
-import { audit, type Actor, type AuditEntry } from '../actor.js';
+import { audit, DISPLAY_NAME_MAX, type Actor, type AuditEntry } from '../actor.js';
 import { isEmailAddress } from '../enrollment/contact.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 
@@ -152,6 +152,7 @@ export function accept(
   if (problem) return fail(`INVITATION.${problem.toUpperCase()}`, `customer.page.${problem}`);
   const issues: FieldIssue[] = [];
   if (!who.name.trim()) issues.push({ field: 'name', messageKey: 'enrollment.validation.required' });
+  else if (who.name.trim().length > DISPLAY_NAME_MAX) issues.push({ field: 'name', messageKey: 'enrollment.validation.tooLong', params: { max: DISPLAY_NAME_MAX } });
   if (!isEmailAddress(who.email.trim())) issues.push({ field: 'email', messageKey: 'enrollment.validation.email' });
   if (!who.companyConfirmed) issues.push({ field: 'company', messageKey: 'customer.validation.company' });
   if (issues.length) return invalidFields(issues);

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { audit, type Actor, type AuditEntry } from '../actor.js';
+import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 import { isEmailAddress, isWebmailAddress, normalizePhone } from './contact.js';
 import { countryOf, isValidPostalCode, normalizePostalCode } from './countries.js';
@@ -111,7 +111,7 @@ export function startEnrollment(input: { id: string; actor: Actor; now: Date; te
   return {
     id: input.id,
     applicantId: input.actor.userId,
-    applicantName: input.actor.name,
+    applicantName: displayName(input.actor.name),
     ...(input.tenantIdHint ? { tenantIdHint: input.tenantIdHint } : {}),
     status: 'draft',
     step: 'alreadyEnrolled',
@@ -256,7 +256,7 @@ export function setSupportContact(app: EnrollmentApplication, input: unknown, ac
       record(app, actor, now, 'support', {
         support,
         status: 'approved',
-        decision: { outcome: 'approved', by: actor.userId, byName: actor.name, at },
+        decision: { outcome: 'approved', by: actor.userId, byName: displayName(actor.name), at },
         submittedAt: at,
       }),
     );
@@ -378,7 +378,7 @@ export function decide(
   return ok(
     record(app, reviewer, now, input.outcome, {
       status: input.outcome,
-      decision: { outcome: input.outcome, by: reviewer.userId, byName: reviewer.name, at, ...(reason ? { reason } : {}) },
+      decision: { outcome: input.outcome, by: reviewer.userId, byName: displayName(reviewer.name), at, ...(reason ? { reason } : {}) },
     }, reason),
   );
 }

@@ -1,4 +1,4 @@
-import { audit, type Actor, type AuditEntry } from '../actor.js';
+import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
 import type { EnrollmentApplication, SupportContact } from '../enrollment/enrollment.js';
 import { fail, ok, type Result } from '../result.js';
 
@@ -54,7 +54,7 @@ export function createResellerFromEnrollment(app: EnrollmentApplication, tenantI
 export function ensureMember(org: Organization, user: { userId: string; name: string }, now: Date): Organization {
   if (org.members.some((m) => m.userId === user.userId)) return org;
   const at = now.toISOString();
-  return { ...org, members: [...org.members, { ...user, roles: [], addedAt: at }], updatedAt: at, history: [...org.history, audit(user, 'joined', now)] };
+  return { ...org, members: [...org.members, { ...user, name: displayName(user.name), roles: [], addedAt: at }], updatedAt: at, history: [...org.history, audit(user, 'joined', now)] };
 }
 
 /** Account settings > User management: an admin agent sets another user's roles; one admin agent must remain. */

@@ -1,4 +1,4 @@
-import { audit, type Actor, type AuditEntry } from '../actor.js';
+import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
 import { fail, ok, type Result } from '../result.js';
 
 /** Where the relationship between one reseller and one indirect provider stands. */
@@ -71,7 +71,7 @@ export function decideRequest(link: ProviderLink, outcome: 'approved' | 'decline
   return ok({
     ...link,
     status: outcome,
-    decision: { outcome, by: actor.userId, byName: actor.name, at, ...(text ? { reason: text } : {}) },
+    decision: { outcome, by: actor.userId, byName: displayName(actor.name), at, ...(text ? { reason: text } : {}) },
     history: [...link.history, audit(actor, outcome, now, text)],
   });
 }

@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { countryOf } from '../enrollment/countries.js';
 import { invalidFields, ok, type FieldIssue, type Result } from '../result.js';
+import { SEARCH_MAX } from '../search.js';
+
+/** How long a provider's registration texts may be (characters), and how many services and approvers it lists. */
+export const PROVIDER_LIMITS = { name: 200, service: 100, services: 20, support: 500, email: 254, approverId: 256, approvers: 50 } as const;
 
 /** An indirect provider (distributor) as the directory shows it, keyed by its Entra tenant. */
 export const Provider = z.object({
   tenantId: z.string().min(1),
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(PROVIDER_LIMITS.name),
   partnerId: z.string().regex(/^\d+$/),
   countries: z.array(z.string().length(2)).min(1),
-  services: z.array(z.string().min(1).max(100)).max(20),
-  support: z.string().max(500),
-  contactEmail: z.string().email(),
+  services: z.array(z.string().min(1).max(PROVIDER_LIMITS.service)).max(PROVIDER_LIMITS.services),
+  support: z.string().max(PROVIDER_LIMITS.support),
+  contactEmail: z.string().email().max(PROVIDER_LIMITS.email),
   /** Users who approve or decline resellers' requests, and invite resellers. */
-  approverIds: z.array(z.string().min(1)).min(1),
+  approverIds: z.array(z.string().min(1).max(PROVIDER_LIMITS.approverId)).min(1).max(PROVIDER_LIMITS.approvers),
   createdAt: z.string(),
 });
 export type Provider = z.infer<typeof Provider>;
@@ -27,28 +31,34 @@ export function registerProvider(input: unknown, tenantId: string, registeredBy:
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
   const list = (k: string) => text(k).split(',').map((s) => s.trim()).filter(Boolean);
   const issues: FieldIssue[] = [];
+  const tooLong = (field: string, max: number) => issues.push({ field, messageKey: 'enrollment.validation.tooLong', params: { max } });
   const name = text('name');
   if (!name) issues.push({ field: 'name', messageKey: 'enrollment.validation.required' });
+  else if (name.length > PROVIDER_LIMITS.name) tooLong('name', PROVIDER_LIMITS.name);
   const partnerId = text('partnerId');
   if (!/^\d{5,10}$/.test(partnerId)) issues.push({ field: 'partnerId', messageKey: 'provider.validation.partnerId' });
   const countries = list('countries').map((c) => c.toUpperCase());
   if (!countries.length || countries.some((c) => !countryOf(c))) issues.push({ field: 'countries', messageKey: 'provider.validation.countries' });
   const contactEmail = text('contactEmail').toLowerCase();
-  if (!z.string().email().safeParse(contactEmail).success) issues.push({ field: 'contactEmail', messageKey: 'enrollment.validation.email' });
+  if (!z.string().email().max(PROVIDER_LIMITS.email).safeParse(contactEmail).success) issues.push({ field: 'contactEmail', messageKey: 'enrollment.validation.email' });
   const services = list('services');
-  if (services.length > 20) issues.push({ field: 'services', messageKey: 'enrollment.validation.tooLong', params: { max: 20 } });
+  if (services.length > PROVIDER_LIMITS.services) issues.push({ field: 'services', messageKey: 'provider.validation.tooMany', params: { max: PROVIDER_LIMITS.services } });
+  else if (services.some((s) => s.length > PROVIDER_LIMITS.service)) issues.push({ field: 'services', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.service } });
   const support = text('support');
-  if (support.length > 500) issues.push({ field: 'support', messageKey: 'enrollment.validation.tooLong', params: { max: 500 } });
-  if (issues.length) return invalidFields(issues);
+  if (support.length > PROVIDER_LIMITS.support) tooLong('support', PROVIDER_LIMITS.support);
   const approverIds = [...new Set([registeredBy, ...list('approverIds')])];
+  if (approverIds.length > PROVIDER_LIMITS.approvers) issues.push({ field: 'approverIds', messageKey: 'provider.validation.tooMany', params: { max: PROVIDER_LIMITS.approvers } });
+  else if (approverIds.some((id) => id.length > PROVIDER_LIMITS.approverId)) issues.push({ field: 'approverIds', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.approverId } });
+  if (issues.length) return invalidFields(issues);
   return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, createdAt: now.toISOString() });
 }
 
 /** What the reseller searches the directory with. */
-export interface DirectoryQuery {
-  readonly country?: string;
-  readonly keyword?: string;
-}
+export const DirectoryQuery = z.object({
+  country: z.string().max(2).optional(),
+  keyword: z.string().max(SEARCH_MAX).optional(),
+});
+export type DirectoryQuery = z.infer<typeof DirectoryQuery>;
 
 /** Providers serving the country and matching the keyword (name, services, support), by name. */
 export function searchDirectory(providers: readonly Provider[], query: DirectoryQuery): Provider[] {

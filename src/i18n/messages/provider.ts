@@ -151,6 +151,8 @@ const en = {
   validation: {
     partnerId: 'an MPN ID has 5 to 10 digits.',
     countries: 'give ISO country codes separated by commas, such as IT, DE.',
+    tooMany: 'at most {max} entries.',
+    entryTooLong: 'each entry has at most {max} characters.',
   },
   errors: {
     alreadyRequested: 'You already have a request or an authorization pending with {provider}.',
@@ -325,6 +327,8 @@ const it: typeof en = {
   validation: {
     partnerId: 'un ID MPN ha da 5 a 10 cifre.',
     countries: 'indica codici paese ISO separati da virgole, ad esempio IT, DE.',
+    tooMany: 'al massimo {max} voci.',
+    entryTooLong: 'ogni voce ha al massimo {max} caratteri.',
   },
   errors: {
     alreadyRequested: 'Hai già una richiesta o un’autorizzazione in sospeso con {provider}.',

@@ -1,0 +1,50 @@
+/**
+ * Makes text that users typed (or that a channel reports about them) inert where cards show it.
+ * Adaptive Card TextBlocks, facts and check-box titles render a markdown subset, and hosts add
+ * more (Web Chat: markdown-it with HTML and linkify; Teams: links, emphasis, lists), so user text
+ * is backslash-escaped there, the CommonMark way both honour.
+ */
+
+// Bidi overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) reorder
+// what a reviewer reads; other C0/C1 controls, line and paragraph separators and the renderer's
+// own markers have no place in text.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000\ue001]/g;
+
+/** User text without control characters: bidi overrides and isolates, C0/C1 controls (tabs and new lines stay). */
+export function stripControls(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '');
+}
+
+/**
+ * User text for a place where a card renders markdown: no link, image, emphasis, heading, list,
+ * HTML, entity, autolinked URL, e-mail or domain, and no `${` survives; what shows is the text as typed.
+ */
+export function escapeMarkdown(text: string): string {
+  return stripControls(text)
+    .split('\n')
+    .map((line) =>
+      line
+        // Emphasis, code, strikethrough, links and images, HTML and autolinks, tables.
+        .replace(/[\\`*_~[\]<>|]/g, '\\$&')
+        // Character references would turn into the characters above.
+        .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&')
+        // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
+        // (a scheme ends in a letter, so times such as 09:30 stay as they are).
+        .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])/gu, '\\$&')
+        // A literal `${` stays literal and can never be taken for a template binding.
+        .replace(/\$\{/g, '$\\{')
+        // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
+        .replace(/^(\s*)([#+=>-])/, '$1\\$2')
+        .replace(/^(\s*\d+)([.)])/, '$1\\$2'),
+    )
+    .join('\n');
+}
+
+/** Cuts text to at most `max` UTF-16 units, never inside a surrogate pair, marking the cut with an ellipsis. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end).trimEnd()}…`;
+}
