@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { decodeProtectedHeader } from 'jose';
 import { rotateKeyring } from '../../src/storage/signing-key.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
-import { cardsOf, Chat, inputsOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
 
 const lastCard = (activities: Activity[]): Card => cardsOf(activities).at(-1)!;
@@ -55,7 +55,7 @@ describe('Customer invitation links across a signing key rotation', () => {
       expect((await page(after, oldLink)).status, 'a link signed before the rotation still opens').to.equal(200);
 
       const resent = await chat.submit('customer.resend', { invitationId });
-      const newLink = linkIn(textsOf(resent).join('\n') + JSON.stringify(cardsOf(resent)));
+      const newLink = linkIn([...textsOf(resent), ...cardsOf(resent).map(textOf), JSON.stringify(cardsOf(resent).map((c) => inputsOf(c)))].join('\n'));
       expect(kidOf(newLink)).to.not.equal(kidOf(oldLink));
       expect((await page(after, newLink)).status).to.equal(200);
       expect((await page(after, oldLink)).status, 'a resend retires the old link').to.equal(404);
