@@ -43,6 +43,10 @@ export const Env = z.object({
   EMBED_JWKS_URL: HttpUrl.optional(),
   EMBED_JWT_ISSUER: optionalText,
   EMBED_JWT_AUDIENCE: optionalText,
+  OIDC_ISSUER: HttpUrl.optional(),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: z.string().trim().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid profile email'),
   INVITATION_SIGNING_KEY: z
     .string()
     .trim()
@@ -82,7 +86,11 @@ export interface Config {
   readonly directLineEndpoint: string;
   /** How the embedding site signs its signed-in user for the web chat (HS256 key or RS256 JWKS). */
   readonly embed: { readonly sharedSecret?: string; readonly jwksUrl?: string; readonly issuer?: string; readonly audience?: string };
-  /** Demo sign-in with personas: only with no identity configured and the server on loopback. */
+  /** The OpenID provider the web chat signs users in with; absent in demo mode (the embedded one is used). */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly scopes: string };
+  /** Demo mode: no credentials of any kind, server and public address on loopback; the embedded OpenID provider serves the personas. */
+  readonly demoMode: boolean;
+  /** The former name of `demoMode`, kept while the code moves over. */
   readonly demoSignIn: boolean;
   readonly invitationSigningKey?: string;
   readonly invitationTtlDays: number;
@@ -116,11 +124,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    throw new ConfigError(['Configuration error: OIDC_CLIENT_ID is required when OIDC_ISSUER is set']);
+  }
   const port = e.PORT;
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  const demoMode =
+    !e.MicrosoftAppId && !e.OIDC_ISSUER && !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && isLoopback(e.HOST) && isLoopback(new URL(publicBaseUrl).hostname);
   return {
     port,
     host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    publicBaseUrl,
     dataDir: e.DATA_DIR,
     storageUrl: e.STORAGE_URL ?? `sqlite://${e.DATA_DIR.replace(/\/+$/, '')}/assistant.sqlite`,
     bot: {
@@ -132,7 +146,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE },
-    demoSignIn: !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, scopes: e.OIDC_SCOPES }
+      : undefined,
+    demoMode,
+    demoSignIn: demoMode,
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL },
@@ -143,4 +161,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Whether a host name or address is this computer's loopback. */
+export function isLoopback(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host);
 }
