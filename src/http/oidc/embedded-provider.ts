@@ -65,7 +65,8 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
     claims: { openid: ['sub', 'oid', 'tid', 'wids'], profile: ['name', 'preferred_username'], email: ['email'] },
     // Entra ID puts these claims in the ID token of the code flow; so does this provider.
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: false } },
+    // Logout stays on: choosing another persona than the provider session's ends that session first.
+    features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     clientBasedCORS: () => false,
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
