@@ -178,7 +178,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
   }
-  const web = await setupSignIn(config, { storage, clock, log, ...(demo ? { personas: demo.personas } : {}), ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}) });
+  const web = await setupSignIn(config, { storage, clock, log, throttle, ...(demo ? { personas: demo.personas } : {}), ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}) });
   let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,

@@ -1,5 +1,5 @@
 import type { CustomFetch } from 'openid-client';
-import type { Request, Response, Server } from 'restify';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { Clock } from '../../app/ports.js';
 import type { Config } from '../../config.js';
 import { translate } from '../../i18n/catalog.js';
@@ -21,6 +21,8 @@ export interface SignInSetupDeps {
   readonly personas?: readonly Persona[];
   /** Replaces fetch for the OpenID client (tests). */
   readonly fetch?: CustomFetch;
+  /** Rate limit on starting a sign-in. */
+  readonly throttle?: RequestHandler;
 }
 
 /** The web sign-in and the routes that serve it (the embedded provider's too, in demo mode). */
@@ -38,7 +40,7 @@ export async function setupSignIn(config: Config, deps: SignInSetupDeps): Promis
     sessions: new CasRecordStore<WebSession>(deps.storage.namespace('web-sessions')),
     attempts: new CasRecordStore<SignInAttempt>(deps.storage.namespace('signin-attempts')),
   };
-  const common = { ...stores, scopes: config.oidc?.scopes ?? 'openid profile email', publicBaseUrl: config.publicBaseUrl, clock: deps.clock, log: deps.log, defaultLocale: config.defaultLocale, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const common = { ...stores, scopes: config.oidc?.scopes ?? 'openid profile email', publicBaseUrl: config.publicBaseUrl, clock: deps.clock, log: deps.log, defaultLocale: config.defaultLocale, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.throttle ? { throttle: deps.throttle } : {}) };
   if (config.oidc) {
     const signIn = new OidcSignIn({ ...common, issuer: config.oidc.issuer, clientId: config.oidc.clientId, clientSecret: config.oidc.clientSecret });
     return { signIn, routes: signInRoutes(signIn) };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
-import type { Request, Response, Server } from 'restify';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { Clock, RecordStore } from '../../app/ports.js';
 import { isLoopback } from '../../config.js';
 import { translate, type Catalog, type Locale } from '../../i18n/catalog.js';
@@ -71,6 +71,8 @@ export interface SignInOptions {
   readonly authParams?: Readonly<Record<string, string>>;
   /** Replaces fetch for every call to the provider (tests route Entra ID's addresses to a stand-in). */
   readonly fetch?: client.CustomFetch;
+  /** Rate limit on starting a sign-in (each start stores an attempt). */
+  readonly throttle?: RequestHandler;
 }
 
 /** The session cookie's name. */
@@ -79,6 +81,7 @@ const ATTEMPT_COOKIE = 'csp_signin';
 const ATTEMPT_MINUTES = 10;
 const MAX_BIND_LENGTH = 2048;
 const RETRY_AFTER_SECONDS = 30;
+const SWEEP_EVERY_MS = 5 * 60_000;
 
 type Reason = keyof Catalog['signin']['reasons'];
 
@@ -99,6 +102,7 @@ export class OidcSignIn implements WebSignIn {
   private readonly handlers: SignedInHandler[] = [];
   private readonly redirectUri: string;
   private readonly secureCookies: boolean;
+  private lastSweep = 0;
 
   constructor(private readonly options: SignInOptions) {
     this.redirectUri = `${options.publicBaseUrl}/auth/callback`;
@@ -125,7 +129,9 @@ export class OidcSignIn implements WebSignIn {
 
   /** Adds the `/auth/*` routes to the server. */
   routes(server: Server): void {
-    server.get('/auth/signin', async (req: Request, res: Response) => this.start(req, res));
+    const start = async (req: Request, res: Response) => this.start(req, res);
+    if (this.options.throttle) server.get('/auth/signin', this.options.throttle, start);
+    else server.get('/auth/signin', start);
     server.get('/auth/callback', async (req: Request, res: Response) => this.callback(req, res));
     server.get('/auth/session', async (req: Request, res: Response) => {
       const user = await this.sessionOf(req);
@@ -161,6 +167,7 @@ export class OidcSignIn implements WebSignIn {
       expiresAt: new Date(this.options.clock.now().getTime() + ATTEMPT_MINUTES * 60_000).toISOString(),
     };
     await this.options.attempts.compareAndSet(state, 0, attempt);
+    this.sweepNowAndThen();
     const url = client.buildAuthorizationUrl(config, {
       ...this.options.authParams,
       redirect_uri: this.redirectUri,
@@ -224,6 +231,21 @@ export class OidcSignIn implements WebSignIn {
     const record = await this.options.attempts.get(state);
     if (!record || !(await this.options.attempts.delete(state, record.version))) return undefined;
     return Date.parse(record.value.expiresAt) > this.options.clock.now().getTime() ? record.value : undefined;
+  }
+
+  /** Removes abandoned attempts and ended sessions, at most every five minutes, without holding up the request. */
+  private sweepNowAndThen(): void {
+    const now = this.options.clock.now().getTime();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    const sweep = async <T extends { expiresAt: string }>(store: RecordStore<T>) => {
+      for await (const record of store.list()) {
+        if (Date.parse(record.value.expiresAt) <= now) await store.delete(record.id, record.version);
+      }
+    };
+    Promise.all([sweep(this.options.attempts), sweep(this.options.sessions)]).catch((error: unknown) =>
+      this.options.log.warn({ err: error }, 'sweeping expired sign-in records failed'),
+    );
   }
 
   /** The provider's discovered configuration, fetched once; a failure is not kept, so the next request tries again. */

@@ -124,7 +124,7 @@ describe('Sign-in against Entra ID (multi-tenant, through a local stand-in)', ()
   before(async () => {
     await entra.start();
     run = await startAssistant(
-      { OIDC_ISSUER: `${ENTRA}/organizations/v2.0`, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: 'client-secret-value' },
+      { OIDC_ISSUER: `${ENTRA}/organizations/v2.0`, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: 'client-secret-value', PAGE_RATE_PER_SECOND: '1000', PAGE_RATE_BURST: '1000' },
       { oidcFetch: routedTo(() => entra.base), clock },
     );
   });
@@ -277,6 +277,17 @@ describe('Sign-in against Entra ID (multi-tenant, through a local stand-in)', ()
     const res = await answer(await entra.sign(validClaims(nonce)));
     expect(res.status).to.equal(400);
     expect(await res.text()).to.include('This sign-in attempt is unknown, expired or already used.');
+  });
+
+  it('removes abandoned sign-in attempts from the store', async () => {
+    const attempts = run.assistant.storage.namespace('signin-attempts');
+    const abandoned = await begin();
+    expect(await attempts.get(abandoned.state)).to.be.a('string');
+    now = new Date(Date.now() + 11 * 60_000);
+    const next = await begin();
+    for (let i = 0; i < 50 && (await attempts.get(abandoned.state)) !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await attempts.get(abandoned.state)).to.equal(undefined);
+    expect(await attempts.get(next.state)).to.be.a('string');
   });
 
   it('ends the web session after eight hours', async () => {
