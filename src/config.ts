@@ -127,6 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new ConfigError(['Configuration error: OIDC_CLIENT_ID is required when OIDC_ISSUER is set']);
   }
+  if (e.OIDC_ISSUER && !e.OIDC_ISSUER.startsWith('https://') && !isLoopback(new URL(e.OIDC_ISSUER).hostname)) {
+    throw new ConfigError(['Configuration error: OIDC_ISSUER must use https:// (plain http only on loopback)']);
+  }
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
   const demoMode =

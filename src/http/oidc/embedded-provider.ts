@@ -100,6 +100,8 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
       );
     },
   });
+  // With a listener of its own, Koa does not print request errors to the console.
+  provider.on('error', (err: Error) => log.warn({ err }, 'embedded OpenID provider request failed'));
   provider.on('server_error', (_ctx: unknown, err: Error) => log.error({ err }, 'embedded OpenID provider failed'));
   for (const event of ['authorization.error', 'grant.error', 'discovery.error', 'jwks.error']) {
     provider.on(event, (_ctx: unknown, err: Error) => log.info({ reason: err.message, event }, 'embedded OpenID provider refused a request'));

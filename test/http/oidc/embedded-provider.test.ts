@@ -274,5 +274,7 @@ describe('Demo mode', () => {
   it('stops on an issuer without a client id, and on scopes without openid', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://login.microsoftonline.com/organizations/v2.0' })).to.throw(/OIDC_CLIENT_ID is required/);
     expect(() => loadConfig({ OIDC_SCOPES: 'profile email' })).to.throw(/OIDC_SCOPES must include openid/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'http://idp.example/', OIDC_CLIENT_ID: 'app' })).to.throw(/OIDC_ISSUER must use https/);
+    expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:8080/realms/test', OIDC_CLIENT_ID: 'app' }).oidc?.issuer).to.equal('http://127.0.0.1:8080/realms/test');
   });
 });

@@ -329,6 +329,29 @@ describe('Sign-in when Entra ID cannot be reached', () => {
   });
 });
 
+describe('Sign-in behind an https public address', () => {
+  const entra = new EntraStandIn();
+  let run: RunningAssistant;
+  before(async () => {
+    await entra.start();
+    run = await startAssistant(
+      { PUBLIC_BASE_URL: 'https://assistant.contoso.example', OIDC_ISSUER: `${ENTRA}/organizations/v2.0`, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: 'secret' },
+      { oidcFetch: routedTo(() => entra.base) },
+    );
+  });
+  after(async () => {
+    await run.stop();
+    await entra.stop();
+  });
+
+  it('marks its cookies Secure and registers the https callback', async () => {
+    const res = await fetch(`${run.baseUrl}/auth/signin`, { redirect: 'manual' });
+    expect(res.status).to.equal(302);
+    expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).to.equal('https://assistant.contoso.example/auth/callback');
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('csp_signin='))).to.include('Secure').and.include('HttpOnly');
+  });
+});
+
 describe('Sign-in with no identity provider and no demo mode', () => {
   let run: RunningAssistant;
   before(async () => {
