@@ -129,12 +129,17 @@ export class OidcSignIn implements WebSignIn {
 
   /** Adds the `/auth/*` routes to the server. */
   routes(server: Server): void {
-    const start = async (req: Request, res: Response) => this.start(req, res);
+    const start = async (req: Request, res: Response) => this.guarded(req, res, () => this.start(req, res));
     if (this.options.throttle) server.get('/auth/signin', this.options.throttle, start);
     else server.get('/auth/signin', start);
-    server.get('/auth/callback', async (req: Request, res: Response) => this.callback(req, res));
+    server.get('/auth/callback', async (req: Request, res: Response) => this.guarded(req, res, () => this.callback(req, res)));
     server.get('/auth/session', async (req: Request, res: Response) => {
-      const user = await this.sessionOf(req);
+      const user = await this.sessionOf(req).catch((error: unknown) => error as Error);
+      if (user instanceof Error) {
+        this.options.log.error({ err: user }, 'web session could not be read');
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        return sendError(res, 503, 'ServiceUnavailable', 'The session store is not available; try again shortly.');
+      }
       if (!user) return sendError(res, 401, 'Unauthorized', 'Not signed in.');
       res.header('Cache-Control', 'no-store');
       res.json(user);
@@ -149,6 +154,16 @@ export class OidcSignIn implements WebSignIn {
       res.status(204);
       res.end();
     });
+  }
+
+  /** Runs a page flow; a failure of the store or of this code becomes a 503 page, never a 500 with internals. */
+  private async guarded(req: Request, res: Response, flow: () => Promise<void>): Promise<void> {
+    try {
+      await flow();
+    } catch (error) {
+      this.options.log.error({ err: error, path: req.path() }, 'sign-in failed unexpectedly');
+      if (!res.headersSent) this.refuse(res, pageLocale(req, this.options.defaultLocale), { status: 503, reason: 'failed' }, '/');
+    }
   }
 
   private async start(req: Request, res: Response): Promise<void> {
@@ -366,7 +381,8 @@ function isNetworkFailure(error: unknown): boolean {
 }
 
 function unreachable(log: Logger, error: unknown): Refusal {
-  log.warn({ err: error }, 'identity provider unreachable');
+  if (isNetworkFailure(error)) log.warn({ err: error }, 'identity provider unreachable');
+  else log.error({ err: error }, 'identity provider answered unexpectedly (check OIDC_ISSUER and its discovery document)');
   return { status: 503, reason: 'unreachable' };
 }
 

@@ -17,6 +17,7 @@ const en = {
     tokenRefused: 'The identity token could not be verified.',
     unreachable: 'The identity provider cannot be reached right now. Try again in a minute.',
     notFinished: 'You were signed in, but the assistant could not record it. Try again in a minute.',
+    failed: 'The sign-in could not be completed because of a problem on this server. Try again in a minute.',
     notConfigured: 'Sign-in is not set up on this server.',
   },
   demo: {
@@ -55,6 +56,7 @@ const it: typeof en = {
     tokenRefused: 'Non è stato possibile verificare il token di identità.',
     unreachable: 'Il provider di identità non è raggiungibile in questo momento. Riprova tra un minuto.',
     notFinished: 'Hai effettuato l’accesso, ma l’assistente non è riuscito a registrarlo. Riprova tra un minuto.',
+    failed: 'Non è stato possibile completare l’accesso per un problema di questo server. Riprova tra un minuto.',
     notConfigured: 'L’accesso non è configurato su questo server.',
   },
   demo: {

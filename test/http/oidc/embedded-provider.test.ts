@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.js';
+import type { StorageBackend } from '../../../src/storage/cas-store.js';
+import { openStorage } from '../../../src/storage/open-storage.js';
 import { GLOBAL_ADMIN_ROLE, type WebUser } from '../../../src/http/oidc/sign-in.js';
 import { seedDir } from '../../../src/paths.js';
 import { readPersonas } from '../../../src/storage/demo-personas.js';
@@ -239,6 +241,39 @@ describe('Sign-in against the embedded OpenID provider (demo mode)', () => {
   it('answers /auth/session with 401 when no one is signed in', async () => {
     const res = await fetch(`${run.baseUrl}/auth/session`);
     expect(res.status).to.equal(401);
+  });
+});
+
+describe('Sign-in when the store fails', () => {
+  let run: RunningAssistant;
+  before(async () => {
+    const real = await openStorage('memory:');
+    const failing = new Set(['signin-attempts', 'web-sessions']);
+    const broken = (): never => {
+      throw new Error('store offline');
+    };
+    const storage: StorageBackend = {
+      kind: real.kind,
+      namespace: (name) => (failing.has(name) ? { get: async () => broken(), compareAndSet: async () => broken(), entries: () => broken() } : real.namespace(name)),
+      ping: () => real.ping(),
+      close: () => real.close(),
+    };
+    run = await startAssistant({}, { storage });
+  });
+  after(async () => run.stop());
+
+  it('answers the sign-in with a 503 page, not a 500 or the error', async () => {
+    const res = await fetch(`${run.baseUrl}/auth/signin`, { redirect: 'manual' });
+    expect(res.status).to.equal(503);
+    expect(res.headers.get('retry-after')).to.equal('30');
+    const html = await res.text();
+    expect(html).to.include('because of a problem on this server').and.not.include('store offline');
+  });
+
+  it('answers /auth/session with 503, not 401 as if no one were signed in', async () => {
+    const res = await fetch(`${run.baseUrl}/auth/session`, { headers: { cookie: 'csp_session=abc' } });
+    expect(res.status).to.equal(503);
+    expect(((await res.json()) as { code: string }).code).to.equal('ServiceUnavailable');
   });
 });
 
