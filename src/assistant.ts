@@ -61,6 +61,9 @@ import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
 import { CasOnceStore } from './storage/once-store.js';
 import { STATE_CHANGING_VERBS } from './bot/once-verbs.js';
+import type { CustomFetch } from 'openid-client';
+import { setupSignIn } from './http/oidc/setup.js';
+import type { WebSignIn } from './http/oidc/sign-in.js';
 
 /** What tests may replace; everything else comes from the configuration. */
 export interface AssistantOverrides {
@@ -69,6 +72,8 @@ export interface AssistantOverrides {
   readonly clock?: Clock;
   /** Features added after the built-in ones (tests use it to exercise the turn machinery). */
   readonly extraFeatures?: readonly Feature[];
+  /** Replaces fetch for the OpenID client (tests point Entra ID's addresses at a stand-in). */
+  readonly oidcFetch?: CustomFetch;
 }
 
 /** A built assistant: its server and the pieces tests look at. */
@@ -77,6 +82,8 @@ export interface Assistant {
   readonly adapter: CloudAdapter;
   readonly storage: StorageBackend;
   readonly log: Logger;
+  /** The web chat's OpenID Connect sign-in: the signed-in user of a request, and a hook on each sign-in. */
+  readonly signIn: WebSignIn;
   /** Starts listening; resolves with the port actually bound. */
   listen(): Promise<number>;
   /** Stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
@@ -188,6 +195,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
   }
+  const web = await setupSignIn(config, { storage, clock, log, throttle, ...(demo ? { personas: demo.personas } : {}), ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}) });
   let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,
@@ -200,6 +208,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
+      web.routes,
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),
         identity: new EmbedIdentity(config.embed),
@@ -247,6 +256,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     adapter,
     storage,
     log,
+    signIn: web.signIn,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -46,6 +46,10 @@ export const Env = z.object({
   EMBED_JWKS_URL: HttpUrl.optional(),
   EMBED_JWT_ISSUER: optionalText,
   EMBED_JWT_AUDIENCE: optionalText,
+  OIDC_ISSUER: HttpUrl.optional(),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: z.string().trim().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid profile email'),
   INVITATION_SIGNING_KEY: z
     .string()
     .trim()
@@ -92,7 +96,11 @@ export interface Config {
   readonly directLineEndpoint: string;
   /** How the embedding site signs its signed-in user for the web chat (HS256 key or RS256 JWKS). */
   readonly embed: { readonly sharedSecret?: string; readonly jwksUrl?: string; readonly issuer?: string; readonly audience?: string };
-  /** Demo sign-in with personas: only with no identity configured and the server on loopback. */
+  /** The OpenID provider the web chat signs users in with; absent in demo mode (the embedded one is used). */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly scopes: string };
+  /** Demo mode: no credentials of any kind, server and public address on loopback; the embedded OpenID provider serves the personas. */
+  readonly demoMode: boolean;
+  /** The former name of `demoMode`, kept while the code moves over. */
   readonly demoSignIn: boolean;
   readonly invitationSigningKey?: string;
   /** Retired signing keys that still verify the links they signed. */
@@ -130,6 +138,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    throw new ConfigError(['Configuration error: OIDC_CLIENT_ID is required when OIDC_ISSUER is set']);
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_ISSUER.startsWith('https://') && !isLoopback(new URL(e.OIDC_ISSUER).hostname)) {
+    throw new ConfigError(['Configuration error: OIDC_ISSUER must use https:// (plain http only on loopback)']);
+  }
   const port = e.PORT;
   if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
     // Without an app id nobody's identity is checked: on a reachable address anyone could act as anyone.
@@ -137,10 +151,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Configuration error: HOST ${e.HOST} is not a loopback address and MicrosoftAppId is not set, so the bot would accept unauthenticated activities from the network; set MicrosoftAppId, bind HOST=127.0.0.1, or set ALLOW_UNAUTHENTICATED=true to accept that`,
     ]);
   }
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  const demoMode =
+    !e.MicrosoftAppId && !e.OIDC_ISSUER && !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && isLoopback(e.HOST) && isLoopback(new URL(publicBaseUrl).hostname);
   return {
     port,
     host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    publicBaseUrl,
     dataDir: e.DATA_DIR,
     storageUrl: e.STORAGE_URL ?? `sqlite://${e.DATA_DIR.replace(/\/+$/, '')}/assistant.sqlite`,
     bot: {
@@ -155,7 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE },
-    demoSignIn: !e.EMBED_JWT_SECRET && !e.EMBED_JWKS_URL && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST),
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, scopes: e.OIDC_SCOPES }
+      : undefined,
+    demoMode,
+    demoSignIn: demoMode,
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationPreviousSigningKeys: e.INVITATION_PREVIOUS_SIGNING_KEYS,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
@@ -168,4 +189,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
   };
+}
+
+/** Whether a host name or address is this computer's loopback. */
+export function isLoopback(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host);
 }
