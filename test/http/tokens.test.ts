@@ -134,7 +134,7 @@ describe('Token failures on the HTTP endpoints: 401 with a reason, 503 with Retr
 
     it('lets in the users of an organization enrolled here', async () => {
       // The demo organization is seeded on a laptop; any enrolled organization counts the same.
-      const tenant = 'demo-reseller-tenant';
+      const tenant = '5d3c8a71-2e4f-4b6a-9c1d-7f8e9a0b1c2d';
       expect(await new CasRecordStore(app.assistant.storage.namespace('organizations')).get(tenant)).to.not.equal(undefined);
       const res = await dashboard(app, rs256(keys.privateKey, good({ tid: tenant, iss: `https://login.microsoftonline.com/${tenant}/v2.0` })));
       expect(res.status).to.equal(200);

@@ -290,7 +290,7 @@ describe('Demo mode', () => {
     ['an OpenID issuer', { OIDC_ISSUER: 'https://login.microsoftonline.com/organizations/v2.0', OIDC_CLIENT_ID: 'client' }],
     ['an embed JWT secret', { EMBED_JWT_SECRET: 'x'.repeat(32) }],
     ['an embed JWKS', { EMBED_JWKS_URL: 'https://portal.example/jwks' }],
-    ['HOST on every interface', { HOST: '0.0.0.0' }],
+    ['HOST on every interface', { HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }],
     ['a public address elsewhere', { PUBLIC_BASE_URL: 'https://assistant.contoso.example' }],
   ];
   for (const [what, env] of off) {
