@@ -6,7 +6,8 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Server } from 'restify';
-import type { Clock } from './app/ports.js';
+import { mutate, type Clock } from './app/ports.js';
+import { ok } from './domain/result.js';
 import { AssistantBot } from './bot/assistant-bot.js';
 import { ContactBook, type Contact } from './bot/contact-book.js';
 import { ProactiveNotifier } from './bot/proactive-notifier.js';
@@ -22,6 +23,8 @@ import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
 import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
+import { AccessService } from './app/access.service.js';
+import { IdentityResolver, type WebUser } from './bot/identity.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
 import type { EnrollmentApplication } from './domain/enrollment/enrollment.js';
 import type { Organization } from './domain/organization/organization.js';
@@ -94,6 +97,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   adapter.use(turnLogger(log));
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
+  // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
+  const azureWebUsers = new CasRecordStore<WebUser>(storage.namespace('web-users'));
   const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));
   const notifier = new ProactiveNotifier(adapter, config.bot.appId ?? '', contacts, renderer, log);
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
@@ -104,7 +109,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.id) ?? [])];
+  const providerStore = records<Provider>('providers');
+  const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
   const enrollment = new EnrollmentService({
+    access,
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
     organizations,
@@ -122,7 +130,6 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const signingKey = loadSigningKey(config.invitationSigningKey, config.dataDir);
   const links = records<ProviderLink>('provider-links');
-  const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
   const invitationContext = { notifier, tasks, clock, signingKey, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
   const providers = new ProviderService({
@@ -130,14 +137,14 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     links,
     invitations: records<ResellerInvitation>('reseller-invitations'),
     approvalCards: records<ApprovalCards>('approval-cards'),
-    organizationOf: (actor) => enrollment.organizationOf(actor),
+    access,
     organizations,
     ...invitationContext,
   });
   const customers = new CustomerService({
     invitations: records<CustomerInvitation>('customer-invitations'),
     customers: records<Customer>('customers'),
-    organizationOf: (actor) => enrollment.organizationOf(actor),
+    access,
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
@@ -162,6 +169,9 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     session: conversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
     defaultLocale: config.defaultLocale,
+    identity: new IdentityResolver(
+      config.bot.appId && config.directLineSecret ? { azureWebUsers: async (id) => (await azureWebUsers.get(id))?.value } : {},
+    ),
     fallback: menu,
   });
 
@@ -184,6 +194,9 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),
         identity: new EmbedIdentity(config.embed),
+        bindAzureUser: async (id, user) => {
+          await mutate(azureWebUsers, id, () => ok(user));
+        },
         ...(demo ? { personas: demo.personas } : {}),
         publicBaseUrl: config.publicBaseUrl,
         defaultLocale: config.defaultLocale,

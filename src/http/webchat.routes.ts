@@ -5,7 +5,8 @@ import { translate, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
 import type { DirectLineChannel } from './directline/channel.js';
-import type { EmbedIdentity, EmbedUser } from './embed-identity.js';
+import type { EmbedIdentity } from './embed-identity.js';
+import type { WebUser } from '../bot/identity.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';
 
@@ -20,6 +21,8 @@ export interface WebChatDeps {
   readonly publicDir: string;
   readonly projectRoot: string;
   readonly log: Logger;
+  /** Remembers which proven user an Azure Direct Line user id stands for (the bot looks it up on each turn). */
+  readonly bindAzureUser?: (directLineUserId: string, user: WebUser) => Promise<void>;
 }
 
 /**
@@ -45,32 +48,42 @@ export function webChatRoutes(deps: WebChatDeps) {
         return sendError(res, 401, 'Unauthorized', deps.personas ? 'Choose one of the demo personas.' : 'A valid userToken signed by the portal is required.');
       }
       if (deps.azure) {
+        const directLineUserId = `dl_${user.userId}`;
+        await deps.bindAzureUser?.(directLineUserId, user);
         const answer = await fetch(`${deps.azure.endpoint}/tokens/generate`, {
           method: 'POST',
           headers: { authorization: `Bearer ${deps.azure.secret}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user: { id: `dl_${user.id}`, name: user.name } }),
+          body: JSON.stringify({ user: { id: directLineUserId, name: user.name } }),
         });
         if (!answer.ok) {
           deps.log.error({ status: answer.status }, 'Direct Line token exchange failed');
           return sendError(res, 502, 'BadGateway', 'The Direct Line service did not issue a token.');
         }
         const token = (await answer.json()) as { token: string; conversationId: string; expires_in: number };
-        res.json({ token: token.token, conversationId: token.conversationId, expires_in: token.expires_in, domain: deps.azure.endpoint, user });
+        res.json({ token: token.token, conversationId: token.conversationId, expires_in: token.expires_in, domain: deps.azure.endpoint, user: publicUser(user) });
         return;
       }
       const issued = deps.channel!.issue(user, locale);
-      res.json({ ...issued, domain: `${deps.publicBaseUrl}/v3/directline`, user });
+      res.json({ ...issued, domain: `${deps.publicBaseUrl}/v3/directline`, user: publicUser(user) });
     });
   };
 }
 
-async function identify(body: { userToken?: unknown; persona?: unknown }, deps: WebChatDeps): Promise<EmbedUser | undefined> {
-  if (typeof body.userToken === 'string' && deps.identity.configured) return deps.identity.verify(body.userToken, new Date());
+async function identify(body: { userToken?: unknown; persona?: unknown }, deps: WebChatDeps): Promise<WebUser | undefined> {
+  if (typeof body.userToken === 'string' && deps.identity.configured) {
+    const embedded = await deps.identity.verify(body.userToken, new Date());
+    return embedded ? { userId: embedded.id, name: embedded.name, proof: 'portal' } : undefined;
+  }
   if (typeof body.persona === 'string' && deps.personas) {
     const persona = deps.personas.find((p) => p.id === body.persona);
-    return persona ? { id: persona.id, name: persona.name } : undefined;
+    return persona ? { userId: persona.id, name: persona.name, proof: 'openid' } : undefined;
   }
   return undefined;
+}
+
+/** What the page may know of its signed-in user: the name and id, never anything it could replay as proof. */
+function publicUser(user: WebUser): { id: string; name: string } {
+  return { id: user.userId, name: user.name };
 }
 
 function page(req: Request, res: Response, deps: WebChatDeps): void {

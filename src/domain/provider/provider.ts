@@ -13,6 +13,8 @@ export const Provider = z.object({
   contactEmail: z.string().email(),
   /** Users who approve or decline resellers' requests, and invite resellers. */
   approverIds: z.array(z.string().min(1)).min(1),
+  /** Provider admins (the registrant first): they manage approvers and may end relationships. */
+  admins: z.array(z.object({ userId: z.string().min(1), name: z.string().min(1).max(200) })).optional(),
   createdAt: z.string(),
 });
 export type Provider = z.infer<typeof Provider>;
@@ -22,7 +24,7 @@ export type Provider = z.infer<typeof Provider>;
  * countries (comma-separated ISO codes), services (comma-separated), support, contactEmail,
  * approverIds (comma-separated user ids). The registering admin is always an approver.
  */
-export function registerProvider(input: unknown, tenantId: string, registeredBy: string, now: Date): Result<Provider> {
+export function registerProvider(input: unknown, tenantId: string, registeredBy: { userId: string; name: string }, now: Date): Result<Provider> {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
   const list = (k: string) => text(k).split(',').map((s) => s.trim()).filter(Boolean);
@@ -40,8 +42,8 @@ export function registerProvider(input: unknown, tenantId: string, registeredBy:
   const support = text('support');
   if (support.length > 500) issues.push({ field: 'support', messageKey: 'enrollment.validation.tooLong', params: { max: 500 } });
   if (issues.length) return invalidFields(issues);
-  const approverIds = [...new Set([registeredBy, ...list('approverIds')])];
-  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, createdAt: now.toISOString() });
+  const approverIds = [...new Set([registeredBy.userId, ...list('approverIds')])];
+  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, admins: [registeredBy], createdAt: now.toISOString() });
 }
 
 /** What the reseller searches the directory with. */

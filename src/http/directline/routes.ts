@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../../log.js';
 import { sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
+import { WEB_USER_KEY } from '../../bot/identity.js';
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
 export interface DirectLineDeps {
@@ -61,7 +62,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
 
     server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
       const identity = identify(req, res);
-      if (identity) res.json(channel.issue({ id: identity.userId, name: identity.userName }));
+      if (identity) res.json(channel.issue(DirectLineChannel.webUser(identity)));
     });
 
     server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
@@ -133,11 +134,17 @@ export function directLineRoutes(deps: DirectLineDeps) {
       sockets.close();
     });
 
-    /** Records the user's activity (its sender bound by the token) and hands it to the bot. */
+    /**
+     * Records the user's activity (its sender bound by the token) and hands it to the bot with the
+     * proven user attached in process. Identity-bearing fields the client sent are dropped: its own
+     * `from`, `conversation`, `recipient`, `serviceUrl`, `channelId`, and any `channelData` but
+     * Web Chat's client activity id and timestamp.
+     */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
-      const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, ...rest } = activity;
+      const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, channelData, ...rest } = activity;
       const stored = channel.append(identity.conversationId, {
         ...rest,
+        ...clientChannelData(channelData),
         from: { id: identity.userId, name: identity.userName, role: 'user' },
         recipient: { id: deps.botId, name: deps.botName, role: 'bot' },
       });
@@ -148,8 +155,25 @@ export function directLineRoutes(deps: DirectLineDeps) {
         conversation: { id: identity.conversationId },
       } as unknown as Activity;
       // The client has its answer (the id) at once; the bot's replies arrive on the stream.
-      deps.adapter.processActivityDirect('', toBot, deps.run).catch((error: unknown) => deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line turn failed'));
+      const webUser = DirectLineChannel.webUser(identity);
+      deps.adapter
+        .processActivityDirect('', toBot, (context) => {
+          context.turnState.set(WEB_USER_KEY, webUser);
+          return deps.run(context);
+        })
+        .catch((error: unknown) => deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line turn failed'));
       return stored;
     }
   };
+}
+
+/** The only channelData a web chat client may send: Web Chat's own client activity id and timestamp. */
+function clientChannelData(channelData: unknown): { channelData?: Record<string, string> } {
+  if (!channelData || typeof channelData !== 'object') return {};
+  const kept: Record<string, string> = {};
+  for (const key of ['clientActivityID', 'clientTimestamp']) {
+    const value = (channelData as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value.length <= 100) kept[key] = value;
+  }
+  return Object.keys(kept).length ? { channelData: kept } : {};
 }
