@@ -52,6 +52,20 @@ export interface CustomerRow {
 export class CustomerService {
   constructor(private readonly deps: CustomerDeps) {}
 
+  /**
+   * Who invites and with which provider, for the invitation form: the caller's organization (they
+   * must be one of its agents) and, for a two-tier invitation, its authorized provider of that
+   * relationship, both read from the records, never from the card.
+   */
+  async inviter(actor: Actor | undefined, providerLinkId: string): Promise<Result<{ organization: Organization; provider?: { linkId: string; name: string } }>> {
+    const org = await this.agentOrganization(actor, 'customer.invite');
+    if (!org.ok) return org;
+    if (!providerLinkId) return ok({ organization: org.value });
+    const link = (await this.deps.links.get(providerLinkId))?.value;
+    if (!link || link.resellerId !== org.value.tenantId || link.status !== 'authorized') return fail('INVITATION.NO_ACTIVE_PROVIDER', 'customer.errors.noActiveProvider');
+    return ok({ organization: org.value, provider: { linkId: link.id, name: link.providerName } });
+  }
+
   /** Drafts an invitation and its e-mail with the personalized link; two-tier only with an active provider. */
   async draft(caller: Actor | undefined, input: Record<string, unknown>, locale: Locale): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const org = await this.agentOrganization(caller, 'customer.invite');

@@ -254,7 +254,7 @@ export class ProviderService {
     const granted = await this.deps.access.asReseller('provider.authorize', actor);
     if (!granted.ok) return granted;
     const link = await this.link(id);
-    if (!link || link.resellerId !== granted.value.scope.tenantId) return fail('LINK.NOT_RESELLER', 'provider.errors.notResellerUser');
+    if (!link || link.resellerId !== granted.value.scope.tenantId) return fail('LINK.NOT_PARTY', 'provider.errors.notParty');
     const invitationId = link.status === 'invited' ? link.invitation?.id : undefined;
     const saved = await mutate(this.deps.links, id, (current) =>
       current ? authorize(current, consent, true, granted.value.actor, this.deps.clock.now(), invitationId) : fail('LINK.UNKNOWN', 'provider.errors.notAuthorizable'),

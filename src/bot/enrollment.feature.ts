@@ -78,7 +78,9 @@ export class EnrollmentFeature {
         [v.alreadyEnrolled]: (turn, data) => this.step(turn, (a) => this.service.answerAlreadyEnrolled(a, data.answer === 'yes')),
         [v.supportContact]: (turn, data) => this.supportContact(turn, data),
         [v.checklist]: (turn) => this.step(turn, (a) => this.service.continueFromChecklist(a)),
-        [v.saveForLater]: (turn) => turn.say('enrollmentUi.checklist.saved'),
+        [v.saveForLater]: async (turn) => {
+          if (await turn.requireActor()) await turn.say('enrollmentUi.checklist.saved');
+        },
         [v.tenant]: (turn, data) => this.tenant(turn, data),
         [v.mpnSignIn]: (turn, data) => this.mpnSignIn(turn, data),
         [v.mpnSelect]: (turn, data) => this.step(turn, (a) => this.service.selectMpnProfile(a, text(data.partnerId)), data),
