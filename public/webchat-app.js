@@ -1,5 +1,6 @@
-// The web chat page: picks an identity (the portal's signed user or a demo persona), asks the
-// assistant for a Direct Line token bound to it, and renders Bot Framework Web Chat.
+// The web chat page: the user signs in (OpenID Connect, through /auth/signin) or comes with the
+// portal's signed token; the assistant issues a Direct Line token bound to that proven user and
+// this script renders Bot Framework Web Chat with it.
 (function () {
   'use strict';
   var root = document.getElementById('app');
@@ -20,6 +21,8 @@
         document.getElementById('signin').hidden = true;
         document.getElementById('who').textContent = text.signedInAs.replace('{name}', t.user.name);
         document.getElementById('session').hidden = false;
+        var signout = document.getElementById('signout');
+        if (signout && !body.userToken) signout.hidden = false;
         chat.hidden = false;
         // A link may carry a message to send once connected (e.g. "accept invitation <code>").
         var say = new URLSearchParams(window.location.hash.slice(1)).get('say');
@@ -52,13 +55,25 @@
       });
   }
 
-  var form = document.getElementById('signin');
-  if (form) {
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      start({ persona: document.getElementById('persona').value });
+  var userToken = new URLSearchParams(window.location.hash.slice(1)).get('userToken');
+  if (userToken) {
+    start({ userToken: userToken });
+  } else if (root.getAttribute('data-signin') === 'oidc') {
+    // Signed in already (the session cookie)? Then start; otherwise offer the sign-in.
+    fetch('/auth/session', { credentials: 'same-origin' }).then(function (res) {
+      if (res.ok) start({});
+      else document.getElementById('signin').hidden = false;
+    }, function () {
+      status.textContent = text.error;
     });
   }
-  var userToken = new URLSearchParams(window.location.hash.slice(1)).get('userToken');
-  if (userToken) start({ userToken: userToken });
+  var signoutForm = document.getElementById('signout');
+  if (signoutForm) {
+    signoutForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      fetch('/auth/signout', { method: 'POST', credentials: 'same-origin' }).then(function () {
+        window.location.reload();
+      });
+    });
+  }
 })();

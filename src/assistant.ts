@@ -6,7 +6,8 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Server } from 'restify';
-import type { Clock } from './app/ports.js';
+import { mutate, type Clock } from './app/ports.js';
+import { ok } from './domain/result.js';
 import { AssistantBot } from './bot/assistant-bot.js';
 import { ContactBook, type Contact } from './bot/contact-book.js';
 import { ProactiveNotifier } from './bot/proactive-notifier.js';
@@ -24,6 +25,8 @@ import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
 import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
+import { AccessService } from './app/access.service.js';
+import { IdentityResolver, type WebUser } from './bot/identity.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
 import { verificationKey, type EnrollmentApplication } from './domain/enrollment/enrollment.js';
 import type { Organization } from './domain/organization/organization.js';
@@ -111,6 +114,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   adapter.use(plainTextReplies());
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
 
+  // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
+  const azureWebUsers = new CasRecordStore<WebUser>(storage.namespace('web-users'));
   const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));
   const notifier = new ProactiveNotifier(adapter, config.bot.appId ?? '', contacts, renderer, log);
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
@@ -120,13 +125,16 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const memberships = records<Membership>('memberships');
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
-  const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.id) ?? [])];
+  const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
   const keyring = loadKeyring({ current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys }, config.dataDir);
   const signedLinks = new JoseSignedLinks(keyring);
   // Verification codes are keyed by the current signing key: a code still pending when the key
   // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
   const signingKey = keyring.current.secret;
+  const providerStore = records<Provider>('providers');
+  const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
   const enrollment = new EnrollmentService({
+    access,
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
     organizations,
@@ -144,7 +152,6 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
 
   const links = records<ProviderLink>('provider-links');
-  const providerStore = records<Provider>('providers');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
   const invitationContext = { notifier, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
   const providers = new ProviderService({
@@ -152,14 +159,14 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     links,
     invitations: records<ResellerInvitation>('reseller-invitations'),
     approvalCards: records<ApprovalCards>('approval-cards'),
-    organizationOf: (actor) => enrollment.organizationOf(actor),
+    access,
     organizations,
     ...invitationContext,
   });
   const customers = new CustomerService({
     invitations: records<CustomerInvitation>('customer-invitations'),
     customers: records<Customer>('customers'),
-    organizationOf: (actor) => enrollment.organizationOf(actor),
+    access,
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
@@ -186,6 +193,9 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     session: conversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
     defaultLocale: config.defaultLocale,
+    identity: new IdentityResolver(
+      config.bot.appId && config.directLineSecret ? { azureWebUsers: async (id) => (await azureWebUsers.get(id))?.value } : {},
+    ),
     fallback: menu,
   });
 
@@ -212,7 +222,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),
         identity: new EmbedIdentity(config.embed),
-        ...(demo ? { personas: demo.personas } : {}),
+        bindAzureUser: async (id, user) => {
+          await mutate(azureWebUsers, id, () => ok(user));
+        },
+        ...(config.oidc || config.demoMode ? { signIn: { sessionOf: (req) => web.signIn.sessionOf(req), demo: config.demoMode } } : {}),
         publicBaseUrl: config.publicBaseUrl,
         defaultLocale: config.defaultLocale,
         publicDir,

@@ -12,18 +12,21 @@ import {
   type Customer,
   type CustomerInvitation,
 } from '../domain/customer/customer.js';
-import { hasRole, type Organization } from '../domain/organization/organization.js';
+import type { Action } from '../domain/access.js';
+import type { Organization } from '../domain/organization/organization.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import { paginate, type Page } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
+import type { AccessService } from './access.service.js';
 import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 
 /** What the customer use cases need. */
 export interface CustomerDeps extends InvitationContext {
   readonly invitations: RecordStore<CustomerInvitation>;
   readonly customers: RecordStore<Customer>;
-  readonly organizationOf: (actor: Actor) => Promise<Organization | undefined>;
+  /** The access table applied to callers. */
+  readonly access: AccessService;
   readonly organizations: RecordStore<Organization>;
   readonly links: RecordStore<ProviderLink>;
   readonly providerApprovers: (providerTenantId: string) => Promise<readonly string[]>;
@@ -48,10 +51,25 @@ export interface CustomerRow {
 export class CustomerService {
   constructor(private readonly deps: CustomerDeps) {}
 
-  /** Drafts an invitation and its e-mail with the personalized link; two-tier only with an active provider. */
-  async draft(actor: Actor, input: Record<string, unknown>, locale: Locale): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
-    const org = await this.agentOrganization(actor);
+  /**
+   * Who invites and with which provider, for the invitation form: the caller's organization (they
+   * must be one of its agents) and, for a two-tier invitation, its authorized provider of that
+   * relationship, both read from the records, never from the card.
+   */
+  async inviter(actor: Actor | undefined, providerLinkId: string): Promise<Result<{ organization: Organization; provider?: { linkId: string; name: string } }>> {
+    const org = await this.agentOrganization(actor, 'customer.invite');
     if (!org.ok) return org;
+    if (!providerLinkId) return ok({ organization: org.value });
+    const link = (await this.deps.links.get(providerLinkId))?.value;
+    if (!link || link.resellerId !== org.value.tenantId || link.status !== 'authorized') return fail('INVITATION.NO_ACTIVE_PROVIDER', 'customer.errors.noActiveProvider');
+    return ok({ organization: org.value, provider: { linkId: link.id, name: link.providerName } });
+  }
+
+  /** Drafts an invitation and its e-mail with the personalized link; two-tier only with an active provider. */
+  async draft(caller: Actor | undefined, input: Record<string, unknown>, locale: Locale): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const org = await this.agentOrganization(caller, 'customer.invite');
+    if (!org.ok) return org;
+    const actor = caller!;
     const fields = validateInvitationInput(input);
     if (!fields.ok) return fields;
     let provider: { tenantId: string; name: string } | undefined;
@@ -92,27 +110,27 @@ export class CustomerService {
   }
 
   /** Done: records the (possibly edited) e-mail as sent, refusing one that lost or altered the link. */
-  async done(actor: Actor, invitationId: string, edited: { subject: string; body: string }): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+  async done(actor: Actor | undefined, invitationId: string, edited: { subject: string; body: string }): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
     if (!mine.ok) return mine;
     const [link, ...older] = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
     // A draft written before a key rotation holds the link as the older key signed it: the same link, newly signed.
     const body = older.reduce((text, old) => text.split(old).join(link), edited.body);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? finishDraft(current, { ...edited, body }, link!, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? finishDraft(current, { ...edited, body }, link!, actor!, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
   }
 
   /** The current link of an invitation of the caller's organization. */
-  async linkOf(actor: Actor, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+  async linkOf(actor: Actor | undefined, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
     return mine.ok ? ok({ invitation: mine.value, link: await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
   }
 
   /** Pending invitations of the caller's organization, newest first. */
-  async pending(actor: Actor): Promise<Result<CustomerInvitation[]>> {
-    const org = await this.agentOrganization(actor);
+  async pending(actor: Actor | undefined): Promise<Result<CustomerInvitation[]>> {
+    const org = await this.agentOrganization(actor, 'customer.invitations');
     if (!org.ok) return org;
     const found: CustomerInvitation[] = [];
     for await (const r of this.deps.invitations.list()) if (r.value.resellerId === org.value.tenantId && r.value.status === 'sent') found.push(r.value);
@@ -120,7 +138,7 @@ export class CustomerService {
   }
 
   /** Resend: a new link; the old one stops working. */
-  async resend(actor: Actor, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+  async resend(actor: Actor | undefined, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
     if (!mine.ok) return mine;
     const now = this.deps.clock.now();
@@ -129,17 +147,17 @@ export class CustomerService {
     const oldLinks = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
     const link = await this.linkFor(mine.value.id, version, expiresAt);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? resend(current, version, expiresAt.toISOString(), (text) => oldLinks.reduce((t, old) => t.split(old).join(link), text), actor, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? resend(current, version, expiresAt.toISOString(), (text) => oldLinks.reduce((t, old) => t.split(old).join(link), text), actor!, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
   }
 
   /** Revoke: the link stops working. */
-  async revoke(actor: Actor, invitationId: string): Promise<Result<CustomerInvitation>> {
+  async revoke(actor: Actor | undefined, invitationId: string): Promise<Result<CustomerInvitation>> {
     const mine = await this.ownInvitation(actor, invitationId);
     if (!mine.ok) return mine;
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? revoke(current, actor, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? revoke(current, actor!, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok(saved.value.value) : saved;
   }
@@ -185,9 +203,10 @@ export class CustomerService {
   }
 
   /** Customers: the reseller's customers, searchable by name or domain, paged, with the order rule for their provider. */
-  async customers(actor: Actor, search: string, page: number): Promise<Result<Page<CustomerRow>>> {
-    const org = await this.deps.organizationOf(actor);
-    if (!org) return fail('ORG.NONE', 'provider.errors.noOrganization');
+  async customers(actor: Actor | undefined, search: string, page: number): Promise<Result<Page<CustomerRow>>> {
+    const granted = await this.agentOrganization(actor, 'customer.list');
+    if (!granted.ok) return granted;
+    const org = granted.value;
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
     const rows: CustomerRow[] = [];
     for await (const r of this.deps.customers.list()) {
@@ -201,11 +220,18 @@ export class CustomerService {
   }
 
   /** One customer of the caller's organization (reseller side) or shared with the caller's provider. */
-  async customer(actor: Actor, customerId: string, providerTenantId?: string): Promise<Result<CustomerRow>> {
+  async customer(actor: Actor | undefined, customerId: string, providerTenantId?: string): Promise<Result<CustomerRow>> {
     const c = (await this.deps.customers.get(customerId))?.value;
-    const org = await this.deps.organizationOf(actor);
-    const sharedWithProvider = providerTenantId && c?.relationships.some((r) => r.kind === 'provider' && r.partnerId === providerTenantId);
-    if (!c || (c.resellerId !== org?.tenantId && !sharedWithProvider)) return fail('CUSTOMER.NOT_YOURS', 'customer.errors.notYours');
+    if (providerTenantId) {
+      // A provider's desk opens a customer it shares with one of its resellers.
+      const desk = await this.deps.access.asProvider('provider.viewCustomersAsProvider', actor);
+      if (!desk.ok) return desk;
+      const shared = desk.value.scope.tenantId === providerTenantId && c?.relationships.some((r) => r.kind === 'provider' && r.partnerId === providerTenantId);
+      return c && shared ? ok({ customer: c, provider: this.providerOf(c) }) : fail('CUSTOMER.NOT_YOURS', 'customer.errors.notYours');
+    }
+    const org = await this.agentOrganization(actor, 'customer.open');
+    if (!org.ok) return org;
+    if (!c || c.resellerId !== org.value.tenantId) return fail('CUSTOMER.NOT_YOURS', 'customer.errors.notYours');
     return ok({ customer: c, provider: this.providerOf(c) });
   }
 
@@ -251,15 +277,13 @@ export class CustomerService {
     return verified.reason === 'expired' ? 'expired' : undefined;
   }
 
-  private async agentOrganization(actor: Actor): Promise<Result<Organization>> {
-    const org = await this.deps.organizationOf(actor);
-    if (!org) return fail('ORG.NONE', 'provider.errors.noOrganization');
-    if (!hasRole(org, actor.userId, 'adminAgent') && !hasRole(org, actor.userId, 'salesAgent')) return fail('INVITATION.NOT_AGENT', 'customer.errors.notAgent');
-    return ok(org);
+  private async agentOrganization(actor: Actor | undefined, action: Action): Promise<Result<Organization>> {
+    const granted = await this.deps.access.asReseller(action, actor);
+    return granted.ok ? ok(granted.value.scope) : granted;
   }
 
-  private async ownInvitation(actor: Actor, id: string): Promise<Result<CustomerInvitation>> {
-    const org = await this.agentOrganization(actor);
+  private async ownInvitation(actor: Actor | undefined, id: string): Promise<Result<CustomerInvitation>> {
+    const org = await this.agentOrganization(actor, 'customer.invitations');
     if (!org.ok) return org;
     const inv = (await this.deps.invitations.get(id))?.value;
     if (!inv || inv.resellerId !== org.value.tenantId) return fail('INVITATION.NOT_YOURS', 'customer.errors.notYours');

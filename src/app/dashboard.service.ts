@@ -30,11 +30,11 @@ export class DashboardService {
     const applications = this.enrollment.isReviewer(actor) ? await this.enrollment.pendingReviews() : [];
     return {
       ...(app ? { enrollment: { status: app.status, company: app.legal?.legalName ?? app.mpn?.organizationName ?? '' } } : {}),
-      ...(providers ? { indirectProviders: providers.map((l) => ({ name: l.providerName, since: l.authorizedAt ?? '' })) } : {}),
-      ...(resellers ? { indirectResellers: resellers.items.map((l) => ({ name: l.resellerName, since: l.authorizedAt ?? '' })) } : {}),
+      ...(providers.ok ? { indirectProviders: providers.value.map((l) => ({ name: l.providerName, since: l.authorizedAt ?? '' })) } : {}),
+      ...(resellers.ok ? { indirectResellers: resellers.value.items.map((l) => ({ name: l.resellerName, since: l.authorizedAt ?? '' })) } : {}),
       ...(customers.ok ? { customers: customers.value.items.map((r) => ({ name: r.customer.companyName, domain: r.customer.domain })) } : {}),
       approvals: [
-        ...requests.map((l) => ({ kind: 'request' as const, reseller: l.resellerName })),
+        ...(requests.ok ? requests.value : []).map((l) => ({ kind: 'request' as const, reseller: l.resellerName })),
         ...applications.map((a) => ({ kind: 'application' as const, company: a.legal?.legalName ?? a.applicantName })),
       ],
     };

@@ -21,14 +21,8 @@ import {
   type EnrollmentSection,
   type PartnerProfile,
 } from '../domain/enrollment/enrollment.js';
-import {
-  createResellerFromEnrollment,
-  ensureMember,
-  hasRole,
-  setRoles,
-  type Organization,
-  type Role,
-} from '../domain/organization/organization.js';
+import { createResellerFromEnrollment, setRoles, type Organization, type Role } from '../domain/organization/organization.js';
+import type { AccessService } from './access.service.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { BackgroundTasks } from './background.js';
@@ -68,6 +62,8 @@ export interface EnrollmentDeps {
   readonly publicBaseUrl: string;
   /** Keys the stored hashes of verification codes and link tokens (see verificationKey in the domain). */
   readonly verificationKey: Uint8Array;
+  /** The access table applied to callers. */
+  readonly access: AccessService;
 }
 
 /** What a verification attempt did, with the application as it now stands when there is one. */
@@ -84,10 +80,9 @@ export const ENROLLMENT_NOTICES = {
   reviewRequest: 'enrollment.reviewRequest',
 } as const;
 
-/** The id of the organization an application creates: the tenant id, or the new tenant's initial domain. */
+/** The id of the organization an application creates: the tenant id its applicant's sign-in proved. */
 export function organizationIdOf(app: EnrollmentApplication): string | undefined {
-  if (!app.tenant) return undefined;
-  return app.tenant.mode === 'existing' ? app.tenant.tenantId : app.tenant.initialDomain;
+  return app.tenant?.tenantId;
 }
 
 /**
@@ -145,10 +140,9 @@ export class EnrollmentService {
     return this.change(actor, (app, now) => continueFromChecklist(app, actor, now));
   }
 
-  /** Records the tenant (Sign in to Azure AD or Create new tenant); refuses a tenant that is already enrolled. */
+  /** Sign in to Azure AD: records the tenant the caller's sign-in proved; refuses a tenant that is already enrolled. */
   async chooseTenant(actor: Actor, input: unknown): Promise<Result<EnrollmentApplication>> {
-    const tenantId = (input as { tenantId?: unknown })?.tenantId;
-    if (typeof tenantId === 'string' && (await this.approvedOrganization(tenantId.trim().toLowerCase()))) {
+    if (actor.tenantId && (await this.approvedOrganization(actor.tenantId))) {
       return fail('ENROLLMENT.TENANT_ALREADY_ENROLLED', 'enrollmentUi.errors.tenantEnrolled');
     }
     return this.change(actor, (app, now) => chooseTenant(app, input, actor, now));
@@ -230,8 +224,10 @@ export class EnrollmentService {
   }
 
   /** A reviewer approves or rejects; the first decision wins and every copy of the card shows it. */
-  async decide(reviewer: Actor, applicationId: string, outcome: 'approved' | 'rejected', reason?: string): Promise<Result<EnrollmentApplication>> {
-    if (!this.isReviewer(reviewer)) return fail('ENROLLMENT.NOT_REVIEWER', 'enrollmentUi.errors.notReviewer');
+  async decide(caller: Actor | undefined, applicationId: string, outcome: 'approved' | 'rejected', reason?: string): Promise<Result<EnrollmentApplication>> {
+    const granted = this.deps.access.asOperator('enrollment.review', caller);
+    if (!granted.ok) return granted;
+    const reviewer = granted.value.actor;
     const before = (await this.deps.applications.get(applicationId))?.value;
     if (!before) return fail('ENROLLMENT.NONE', 'enrollmentUi.errors.none');
     const orgId = organizationIdOf(before);
@@ -262,13 +258,19 @@ export class EnrollmentService {
   }
 
   /** Whether this user may review applications. */
-  isReviewer(actor: Actor): boolean {
-    return this.deps.reviewerIds.includes(actor.userId);
+  isReviewer(actor: Actor | undefined): boolean {
+    return this.deps.access.isReviewer(actor);
   }
 
   /** The user ids of the reviewers, for Universal Actions refresh. */
   get reviewerIds(): readonly string[] {
     return this.deps.reviewerIds;
+  }
+
+  /** Applications waiting for a decision, for the operator's reviewers only. */
+  async reviewQueue(actor: Actor | undefined): Promise<Result<EnrollmentApplication[]>> {
+    const granted = this.deps.access.asOperator('enrollment.review', actor);
+    return granted.ok ? ok(await this.pendingReviews()) : granted;
   }
 
   /** Applications waiting for a decision. */
@@ -278,35 +280,31 @@ export class EnrollmentService {
     return pending.sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''));
   }
 
-  /** The organization the user belongs to, adding a user of its tenant as a member on first sight. */
-  async organizationOf(actor: Actor): Promise<Organization | undefined> {
-    const membership = await this.deps.memberships.get(actor.userId);
-    const id = membership?.value.organizationId ?? actor.tenantId;
-    if (!id) return undefined;
-    const org = (await this.deps.organizations.get(id))?.value;
-    if (!org) return undefined;
-    if (org.members.some((m) => m.userId === actor.userId)) return org;
-    const joined = await mutate(this.deps.organizations, id, (current) =>
-      current ? ok(ensureMember(current, { userId: actor.userId, name: actor.name }, this.deps.clock.now())) : fail('ORG.NONE', 'enrollmentUi.errors.noOrganization'),
-    );
-    if (joined.ok) await mutate(this.deps.memberships, actor.userId, () => ok({ organizationId: id }));
-    return joined.ok ? joined.value.value : undefined;
+  /** The organization of the caller's proven tenant, adding them as a member (no role) on first sight. */
+  async organizationOf(actor: Actor | undefined): Promise<Organization | undefined> {
+    return this.deps.access.organizationOf(actor);
+  }
+
+  /** Account settings > User management: the organization, for its Admin agents only. */
+  async usersOf(actor: Actor | undefined): Promise<Result<Organization>> {
+    const granted = await this.deps.access.asReseller('organization.users', actor);
+    return granted.ok ? ok(granted.value.scope) : granted;
   }
 
   /** Admin agents grant or remove roles for other users of their organization. */
-  async setRoles(actor: Actor, targetUserId: string, roles: Role[]): Promise<Result<Organization>> {
-    const org = await this.organizationOf(actor);
-    if (!org) return fail('ORG.NONE', 'enrollmentUi.errors.noOrganization');
+  async setRoles(actor: Actor | undefined, targetUserId: string, roles: Role[]): Promise<Result<Organization>> {
+    const granted = await this.deps.access.asReseller('organization.grantRoles', actor);
+    if (!granted.ok) return granted;
+    const org = granted.value.scope;
     const saved = await mutate(this.deps.organizations, org.tenantId, (current) =>
-      current ? setRoles(current, actor, targetUserId, roles, this.deps.clock.now()) : fail('ORG.NONE', 'enrollmentUi.errors.noOrganization'),
+      current ? setRoles(current, granted.value.actor, targetUserId, roles, this.deps.clock.now()) : fail('ORG.NONE', 'enrollmentUi.errors.noOrganization'),
     );
     return saved.ok ? ok(saved.value.value) : saved;
   }
 
   /** Whether the user is an admin agent of their organization. */
-  async isAdminAgent(actor: Actor): Promise<boolean> {
-    const org = await this.organizationOf(actor);
-    return !!org && hasRole(org, actor.userId, 'adminAgent');
+  async isAdminAgent(actor: Actor | undefined): Promise<boolean> {
+    return (await this.deps.access.asReseller('organization.grantRoles', actor)).ok;
   }
 
   private secretHashes(code: string, token: string): { codeHash: string; tokenHash: string } {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
-import { hasRole, type Organization } from '../domain/organization/organization.js';
+import type { Organization } from '../domain/organization/organization.js';
 import {
   authorize,
   decideRequest,
@@ -11,8 +11,10 @@ import {
   type ProviderLink,
 } from '../domain/provider/provider-link.js';
 import { paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
+import type { Action } from '../domain/access.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
+import type { AccessService } from './access.service.js';
 import type { Delivery } from './notifier.port.js';
 import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 
@@ -45,8 +47,8 @@ export interface ProviderDeps extends InvitationContext {
   readonly links: RecordStore<ProviderLink>;
   readonly invitations: RecordStore<ResellerInvitation>;
   readonly approvalCards: RecordStore<ApprovalCards>;
-  /** The reseller organization of a user (from the enrollment journey). */
-  readonly organizationOf: (actor: Actor) => Promise<Organization | undefined>;
+  /** The access table applied to callers: their organization, provider and roles. */
+  readonly access: AccessService;
   /** Every enrolled organization, to find a reseller by MPN ID. */
   readonly organizations: RecordStore<Organization>;
 }
@@ -81,17 +83,29 @@ export class ProviderService {
     return (await this.deps.providers.get(tenantId))?.value;
   }
 
-  /** The provider the user approves for (by approver list, or by Teams tenant). */
-  async providerOf(actor: Actor): Promise<Provider | undefined> {
-    const all = await this.allProviders();
-    return all.find((p) => p.approverIds.includes(actor.userId)) ?? (actor.tenantId ? all.find((p) => p.tenantId === actor.tenantId) : undefined);
+  /** The caller's provider when the access table lets them take a provider-side action there. */
+  async desk(action: Action, actor: Actor | undefined): Promise<Result<Provider>> {
+    const granted = await this.deps.access.asProvider(action, actor);
+    return granted.ok ? ok(granted.value.scope) : granted;
   }
 
-  /** Registers the caller's organization (its Teams tenant) as a provider, once. */
+  /** The provider registered for the caller's proven tenant. */
+  async providerOf(actor: Actor): Promise<Provider | undefined> {
+    return this.deps.access.providerOf(actor);
+  }
+
+  /**
+   * Registers the caller's organization (their proven tenant) as a provider, once; the registrant
+   * is its first provider admin and approver. Names are unique, ignoring case and accents.
+   */
   async register(actor: Actor, input: unknown): Promise<Result<Provider>> {
     if (!actor.tenantId) return fail('PROVIDER.TENANT_REQUIRED', 'provider.register.tenantRequired');
-    const provider = registerProvider(input, actor.tenantId, actor.userId, this.deps.clock.now());
+    const provider = registerProvider(input, actor.tenantId, { userId: actor.userId, name: actor.name }, this.deps.clock.now());
     if (!provider.ok) return provider;
+    const key = nameKey(provider.value.name);
+    if ((await this.allProviders()).some((p) => p.tenantId !== actor.tenantId && nameKey(p.name) === key)) {
+      return fail('PROVIDER.NAME_TAKEN', 'provider.errors.nameTaken', { name: provider.value.name }, 'name');
+    }
     const saved = await mutate(this.deps.providers, actor.tenantId, (current) =>
       current ? fail('PROVIDER.EXISTS', 'provider.errors.alreadyRegistered') : ok(provider.value),
     );
@@ -100,20 +114,17 @@ export class ProviderService {
 
   /** The caller's reseller organization and whether they are its admin agent. */
   async resellerSide(actor: Actor): Promise<ResellerSide | undefined> {
-    const organization = await this.deps.organizationOf(actor);
-    return organization ? { organization, isAdminAgent: hasRole(organization, actor.userId, 'adminAgent') } : undefined;
+    const organization = await this.deps.access.organizationOf(actor);
+    return organization ? { organization, isAdminAgent: organization.members.some((m) => m.userId === actor.userId && m.roles.includes('adminAgent')) } : undefined;
   }
 
   /** Request to connect: any admin or sales agent of an enrolled reseller. */
   async requestConnection(actor: Actor, providerTenantId: string): Promise<Result<ProviderLink>> {
-    const side = await this.resellerSide(actor);
-    if (!side) return fail('PROVIDER.NO_ORGANIZATION', 'provider.errors.noOrganization');
-    if (!side.organization.members.some((m) => m.userId === actor.userId && (m.roles.includes('adminAgent') || m.roles.includes('salesAgent')))) {
-      return fail('PROVIDER.NOT_AGENT', 'provider.errors.notResellerUser');
-    }
+    const granted = await this.deps.access.asReseller('provider.requestConnection', actor);
+    if (!granted.ok) return granted;
     const provider = await this.provider(providerTenantId);
     if (!provider) return fail('PROVIDER.UNKNOWN', 'provider.errors.unknownProvider');
-    const org = side.organization;
+    const org = granted.value.scope;
     const parties = partiesOf(provider, org);
     const saved = await mutate(this.deps.links, linkId(provider.tenantId, org.tenantId), (current) => requestConnection(current, parties, actor, this.deps.clock.now()));
     if (!saved.ok) return saved;
@@ -129,23 +140,30 @@ export class ProviderService {
     return ok(link);
   }
 
-  /** Requests waiting for this approver's decision. */
-  async pendingRequests(actor: Actor): Promise<ProviderLink[]> {
-    const provider = await this.providerOf(actor);
-    if (!provider) return [];
-    return (await this.linksWhere((l) => l.providerTenantId === provider.tenantId && l.status === 'requested')).sort((a, b) =>
-      (a.requestedAt ?? '').localeCompare(b.requestedAt ?? ''),
+  /** Requests waiting for a decision of the caller's provider (its approvers and admins). */
+  async pendingRequests(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+    const granted = await this.deps.access.asProvider('provider.requests', actor);
+    if (!granted.ok) return granted;
+    const provider = granted.value.scope;
+    return ok(
+      (await this.linksWhere((l) => l.providerTenantId === provider.tenantId && l.status === 'requested')).sort((a, b) =>
+        (a.requestedAt ?? '').localeCompare(b.requestedAt ?? ''),
+      ),
     );
   }
 
-  /** Approve or Decline: only the addressed provider's approvers; the first click decides. */
-  async decide(actor: Actor, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<ProviderLink>> {
+  /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
+  async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<ProviderLink>> {
     const link = await this.link(id);
-    if (!link) return fail('LINK.UNKNOWN', 'provider.errors.notRequested');
-    const provider = await this.provider(link.providerTenantId);
-    if (!provider || !provider.approverIds.includes(actor.userId)) return fail('LINK.NOT_APPROVER', 'provider.errors.notApprover');
+    const addressed = link ? await this.provider(link.providerTenantId) : undefined;
+    if (!link || !addressed) {
+      const desk = await this.deps.access.asProvider('provider.decide', actor);
+      return desk.ok ? fail('LINK.UNKNOWN', 'provider.errors.notRequested') : desk;
+    }
+    const granted = await this.deps.access.asProvider('provider.decide', actor, addressed);
+    if (!granted.ok) return granted;
     const saved = await mutate(this.deps.links, id, (current) =>
-      current ? decideRequest(current, outcome, actor, this.deps.clock.now(), reason) : fail('LINK.UNKNOWN', 'provider.errors.notRequested'),
+      current ? decideRequest(current, outcome, granted.value.actor, this.deps.clock.now(), reason) : fail('LINK.UNKNOWN', 'provider.errors.notRequested'),
     );
     if (!saved.ok) return saved;
     const decided = saved.value.value;
@@ -159,12 +177,14 @@ export class ProviderService {
 
   /** Invite reseller: a signed, expiring, single-use link, and the draft e-mail that carries it. */
   async inviteReseller(
-    actor: Actor,
+    actor: Actor | undefined,
     input: { email: string; partnerId?: string },
     locale: Locale,
   ): Promise<Result<{ invitation: ResellerInvitation; link: string; subject: string; body: string; postedToReseller: boolean }>> {
-    const provider = await this.providerOf(actor);
-    if (!provider || !provider.approverIds.includes(actor.userId)) return fail('PROVIDER.NOT_PROVIDER', 'provider.errors.notProvider');
+    const granted = await this.deps.access.asProvider('provider.inviteReseller', actor);
+    if (!granted.ok) return granted;
+    const provider = granted.value.scope;
+    actor = granted.value.actor;
     const email = input.email.trim().toLowerCase();
     const partnerId = input.partnerId?.trim() || undefined;
     const issues = [];
@@ -212,29 +232,31 @@ export class ProviderService {
   }
 
   /** The reseller's admin agent opens an invitation by its code: the link is recorded and the consent card follows. */
-  async acceptInvitation(actor: Actor, invitationId: string): Promise<Result<ProviderLink>> {
+  async acceptInvitation(actor: Actor | undefined, invitationId: string): Promise<Result<ProviderLink>> {
+    const granted = await this.deps.access.asReseller('provider.acceptInvitation', actor);
+    if (!granted.ok) return granted;
+    const side = { organization: granted.value.scope };
     const opened = await this.openInvitation(invitationId.trim());
     if (!opened.ok) return opened;
-    const side = await this.resellerSide(actor);
-    if (!side) return fail('PROVIDER.NO_ORGANIZATION', 'provider.errors.noOrganization');
     const { invitation, provider } = opened.value;
     const id = linkId(provider.tenantId, side.organization.tenantId);
     const saved = await mutate(this.deps.links, id, (current) =>
       current?.status === 'invited' && current.invitation?.id === invitation.id
         ? ok(current)
-        : invite(current, partiesOf(provider, side.organization), { id: invitation.id, email: invitation.email, expiresAt: invitation.expiresAt }, actor, this.deps.clock.now()),
+        : invite(current, partiesOf(provider, side.organization), { id: invitation.id, email: invitation.email, expiresAt: invitation.expiresAt }, granted.value.actor, this.deps.clock.now()),
     );
     return saved.ok ? ok(saved.value.value) : saved;
   }
 
   /** Authorize indirect provider: the consent box and the admin agent role, then both lists show it. */
-  async authorize(actor: Actor, id: string, consent: boolean): Promise<Result<ProviderLink>> {
-    const side = await this.resellerSide(actor);
+  async authorize(actor: Actor | undefined, id: string, consent: boolean): Promise<Result<ProviderLink>> {
+    const granted = await this.deps.access.asReseller('provider.authorize', actor);
+    if (!granted.ok) return granted;
     const link = await this.link(id);
-    if (!side || !link || link.resellerId !== side.organization.tenantId) return fail('LINK.NOT_RESELLER', 'provider.errors.notResellerUser');
+    if (!link || link.resellerId !== granted.value.scope.tenantId) return fail('LINK.NOT_PARTY', 'provider.errors.notParty');
     const invitationId = link.status === 'invited' ? link.invitation?.id : undefined;
     const saved = await mutate(this.deps.links, id, (current) =>
-      current ? authorize(current, consent, side.isAdminAgent, actor, this.deps.clock.now(), invitationId) : fail('LINK.UNKNOWN', 'provider.errors.notAuthorizable'),
+      current ? authorize(current, consent, true, granted.value.actor, this.deps.clock.now(), invitationId) : fail('LINK.UNKNOWN', 'provider.errors.notAuthorizable'),
     );
     if (!saved.ok) return saved;
     const authorized = saved.value.value;
@@ -248,10 +270,13 @@ export class ProviderService {
   }
 
   /** End relationship, from either side, with both told. */
-  async end(actor: Actor, id: string): Promise<Result<ProviderLink>> {
+  async end(actor: Actor | undefined, id: string): Promise<Result<ProviderLink>> {
     const link = await this.link(id);
-    if (!link || !(await this.canSee(actor, link))) return fail('LINK.NOT_PARTY', 'provider.errors.notResellerUser');
-    const saved = await mutate(this.deps.links, id, (current) => (current ? endRelationship(current, actor, this.deps.clock.now()) : fail('LINK.NOT_ACTIVE', 'provider.errors.notActive')));
+    const granted = await this.onEitherSide(actor, link, 'provider.endAsReseller', 'provider.endAsProvider');
+    if (!granted.ok) return granted;
+    const saved = await mutate(this.deps.links, id, (current) =>
+      current ? endRelationship(current, granted.value, this.deps.clock.now()) : fail('LINK.NOT_ACTIVE', 'provider.errors.notActive'),
+    );
     if (!saved.ok) return saved;
     const ended = saved.value.value;
     this.deps.tasks.run('relationship ended notices', async () => {
@@ -262,35 +287,47 @@ export class ProviderService {
   }
 
   /** Indirect providers: the reseller's authorized providers. */
-  async indirectProviders(actor: Actor): Promise<ProviderLink[] | undefined> {
-    const side = await this.resellerSide(actor);
-    if (!side) return undefined;
-    return (await this.linksWhere((l) => l.resellerId === side.organization.tenantId && l.status === 'authorized')).sort((a, b) => a.providerName.localeCompare(b.providerName));
+  async indirectProviders(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+    const granted = await this.deps.access.asReseller('provider.indirectProviders', actor);
+    if (!granted.ok) return granted;
+    const org = granted.value.scope;
+    return ok((await this.linksWhere((l) => l.resellerId === org.tenantId && l.status === 'authorized')).sort((a, b) => a.providerName.localeCompare(b.providerName)));
   }
 
   /** Indirect resellers: the provider's authorized resellers, searchable by name or MPN ID, paged. */
-  async indirectResellers(actor: Actor, search: string, page: number): Promise<Page<ProviderLink> | undefined> {
-    const provider = await this.providerOf(actor);
-    if (!provider) return undefined;
+  async indirectResellers(actor: Actor | undefined, search: string, page: number): Promise<Result<Page<ProviderLink>>> {
+    const granted = await this.deps.access.asProvider('provider.indirectResellers', actor);
+    if (!granted.ok) return granted;
+    const provider = granted.value.scope;
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
     const links = (await this.linksWhere((l) => l.providerTenantId === provider.tenantId && l.status === 'authorized'))
       .filter((l) => words.every((w) => `${l.resellerName} ${l.resellerPartnerId ?? ''}`.toLowerCase().includes(w)))
       .sort((a, b) => a.resellerName.localeCompare(b.resellerName));
-    return paginate(links, page, PAGE_SIZE);
+    return ok(paginate(links, page, PAGE_SIZE));
   }
 
   /** Every relationship the caller's organization is a party to, whatever its state, newest activity first. */
-  async relationshipsOf(actor: Actor): Promise<ProviderLink[]> {
-    const side = await this.resellerSide(actor);
-    const provider = await this.providerOf(actor);
-    const links = await this.linksWhere((l) => l.resellerId === side?.organization.tenantId || l.providerTenantId === provider?.tenantId);
-    return links.sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? ''));
+  async relationshipsOf(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+    const asReseller = await this.deps.access.asReseller('provider.historyAsReseller', actor);
+    const asProvider = await this.deps.access.asProvider('provider.historyAsProvider', actor);
+    if (!asReseller.ok && !asProvider.ok) return (await this.deps.access.providerOf(actor)) ? asProvider : asReseller;
+    const resellerId = asReseller.ok ? asReseller.value.scope.tenantId : undefined;
+    const providerId = asProvider.ok ? asProvider.value.scope.tenantId : undefined;
+    const links = await this.linksWhere((l) => l.resellerId === resellerId || l.providerTenantId === providerId);
+    return ok(links.sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? '')));
   }
 
-  /** A relationship, when the caller is one of its parties. */
-  async visibleLink(actor: Actor, id: string): Promise<ProviderLink | undefined> {
+  /** A relationship, when the caller may see it: an agent of its reseller or the desk of its provider. */
+  async visibleLink(actor: Actor | undefined, id: string, purpose: 'history' | 'customers' | 'end' = 'history'): Promise<Result<ProviderLink>> {
     const link = await this.link(id);
-    return link && (await this.canSee(actor, link)) ? link : undefined;
+    const actions = {
+      history: ['provider.historyAsReseller', 'provider.historyAsProvider'],
+      customers: ['provider.viewCustomersAsReseller', 'provider.viewCustomersAsProvider'],
+      end: ['provider.endAsReseller', 'provider.endAsProvider'],
+    } as const;
+    const [resellerAction, providerAction] = actions[purpose];
+    const granted = await this.onEitherSide(actor, link, resellerAction, providerAction);
+    return granted.ok ? ok(link!) : granted;
   }
 
   /** A relationship by id, for cards sent to its parties. */
@@ -303,15 +340,34 @@ export class ProviderService {
     return (await this.provider(link.providerTenantId))?.approverIds ?? [];
   }
 
-  /** Whether the user approves for this link's provider. */
-  async isApprover(actor: Actor, link: ProviderLink): Promise<boolean> {
-    return (await this.approversOf(link)).includes(actor.userId);
+  /** Whether the user may decide requests for this link's provider. */
+  async isApprover(actor: Actor | undefined, link: ProviderLink): Promise<boolean> {
+    return (await this.deps.access.asProvider('provider.decide', actor, await this.provider(link.providerTenantId))).ok;
   }
 
-  private async canSee(actor: Actor, link: ProviderLink): Promise<boolean> {
-    const side = await this.resellerSide(actor);
-    if (side?.organization.tenantId === link.resellerId) return true;
-    return (await this.providerOf(actor))?.tenantId === link.providerTenantId;
+  /**
+   * A relationship action that either party may take: granted on the side the caller belongs to
+   * (reseller or provider of this link), refused with the role that side needs otherwise.
+   */
+  private async onEitherSide(
+    actor: Actor | undefined,
+    link: ProviderLink | undefined,
+    resellerAction: Action,
+    providerAction: Action,
+  ): Promise<Result<Actor>> {
+    const org = await this.deps.access.organizationOf(actor);
+    if (link && org && org.tenantId === link.resellerId) {
+      const granted = await this.deps.access.asReseller(resellerAction, actor);
+      return granted.ok ? ok(granted.value.actor) : granted;
+    }
+    const provider = link ? await this.provider(link.providerTenantId) : undefined;
+    const own = await this.deps.access.providerOf(actor);
+    if (link && own && provider && own.tenantId === provider.tenantId) {
+      const granted = await this.deps.access.asProvider(providerAction, actor, provider);
+      return granted.ok ? ok(granted.value.actor) : granted;
+    }
+    if (!actor) return fail('ACCESS.SIGN_IN', 'access.signIn');
+    return fail('LINK.NOT_PARTY', 'provider.errors.notParty');
   }
 
   private async openInvitation(id: string): Promise<Result<{ invitation: ResellerInvitation; provider: Provider }>> {
@@ -366,4 +422,9 @@ function partiesOf(provider: Provider, org: Organization) {
     ...(org.partnerId ? { resellerPartnerId: org.partnerId } : {}),
     ...(org.country ? { resellerCountry: org.country } : {}),
   };
+}
+
+/** A provider name as compared for uniqueness: without case, accents or extra spaces. */
+function nameKey(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }

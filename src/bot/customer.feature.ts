@@ -84,10 +84,12 @@ export class CustomerFeature {
 
   private async inviteForm(turn: Turn, data: ActionData, errors: ErrorLine[] = []): Promise<void> {
     const { t } = turn;
-    const providerLinkId = text(data.providerLinkId);
-    const providerName = text(data.providerName);
+    const inviter = await this.service.inviter(turn.actor, text(data.providerLinkId));
+    if (!inviter.ok) return turn.refuse(inviter.error);
+    const providerLinkId = inviter.value.provider?.linkId ?? '';
+    const providerName = inviter.value.provider?.name ?? '';
     const twoTier = providerLinkId !== '';
-    const reseller = turn.actor?.name ?? '';
+    const reseller = inviter.value.organization.name;
     await turn.show('customer-invite', {
       title: t(twoTier ? 'customer.invite.titleTwoTier' : 'customer.invite.titleResellerOnly'),
       intro: twoTier ? t('customer.invite.introTwoTier', { reseller, provider: providerName }) : t('customer.invite.introResellerOnly', { reseller }),

@@ -57,6 +57,8 @@ export class EnrollmentFeature {
     private readonly service: EnrollmentService,
     /** The channel ids (Teams MRIs) of users, for Universal Actions refresh lists. */
     private readonly channelIdsOf: (userIds: readonly string[]) => Promise<string[]>,
+    /** Where a chat user whose tenant is not proven signs in to Azure AD (OpenID), when the server offers it. */
+    private readonly signInUrlFor?: (actor: Actor, locale: Locale) => string | undefined,
   ) {}
 
   /** The feature as the bot routes to it. */
@@ -77,7 +79,9 @@ export class EnrollmentFeature {
         [v.alreadyEnrolled]: (turn, data) => this.step(turn, (a) => this.service.answerAlreadyEnrolled(a, data.answer === 'yes')),
         [v.supportContact]: (turn, data) => this.supportContact(turn, data),
         [v.checklist]: (turn) => this.step(turn, (a) => this.service.continueFromChecklist(a)),
-        [v.saveForLater]: (turn) => turn.say('enrollmentUi.checklist.saved'),
+        [v.saveForLater]: async (turn) => {
+          if (await turn.requireActor()) await turn.say('enrollmentUi.checklist.saved');
+        },
         [v.tenant]: (turn, data) => this.tenant(turn, data),
         [v.mpnSignIn]: (turn, data) => this.mpnSignIn(turn, data),
         [v.mpnSelect]: (turn, data) => this.step(turn, (a) => this.service.selectMpnProfile(a, text(data.partnerId)), data),
@@ -167,7 +171,7 @@ export class EnrollmentFeature {
       rejected: app.status === 'rejected',
       reasonText: app.decision?.reason ? t('enrollmentUi.status.rejectedReason', { reason: app.decision.reason }) : '',
       approved,
-      roleText: approved ? t(adminAgent ? 'enrollmentUi.status.adminAgentYes' : 'enrollmentUi.status.adminAgentNo') : '',
+      roleText: approved ? t(adminAgent ? 'enrollmentUi.status.adminAgentYes' : 'enrollmentUi.status.adminAgentNo', { admins: adminNames(org) }) : '',
       inProgress: app.status === 'draft',
       awaitingCode: app.status === 'submitted',
     };
@@ -206,17 +210,8 @@ export class EnrollmentFeature {
   }
 
   private tenant(turn: Turn, data: ActionData): Promise<void> {
-    const mode = data.mode === 'new' ? 'new' : 'existing';
-    const input =
-      mode === 'new'
-        ? { mode, initialDomain: text(data.initialDomain), country: text(data.newCountry) }
-        : {
-            mode,
-            tenantId: text(data.tenantId) || turn.actor?.tenantId || '',
-            country: text(data.country),
-            globalAdminConfirmed: data.globalAdmin === 'true' || data.globalAdmin === true,
-          };
-    return this.step(turn, (a) => this.service.chooseTenant(a, input), data);
+    // The tenant and the global administrator role come from the caller's proven identity, never from the card.
+    return this.step(turn, (a) => this.service.chooseTenant(a, { country: text(data.country) }), data);
   }
 
   private async mpnSignIn(turn: Turn, data: ActionData): Promise<void> {
@@ -310,7 +305,7 @@ export class EnrollmentFeature {
         rejected: false,
         reasonText: '',
         approved: true,
-        roleText: turn.t(adminAgent ? 'enrollmentUi.status.adminAgentYes' : 'enrollmentUi.status.adminAgentNo'),
+        roleText: turn.t(adminAgent ? 'enrollmentUi.status.adminAgentYes' : 'enrollmentUi.status.adminAgentNo', { admins: adminNames(org) }),
         inProgress: false,
         awaitingCode: false,
       });
@@ -327,7 +322,7 @@ export class EnrollmentFeature {
     const result = await this.service.decide(actor, applicationId, outcome, outcome === 'rejected' ? text(data.reason) : undefined);
     const app = await this.service.byId(applicationId);
     if (!result.ok) {
-      if (result.error.code === 'ENROLLMENT.NOT_REVIEWER' || !app) {
+      if (result.error.code.startsWith('ACCESS.') || !app) {
         await turn.refuse(result.error);
         return;
       }
@@ -353,13 +348,9 @@ export class EnrollmentFeature {
   }
 
   private async reviews(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    if (!this.service.isReviewer(actor)) {
-      await turn.say('enrollmentUi.errors.notReviewer');
-      return;
-    }
-    const pending = await this.service.pendingReviews();
+    const queue = await this.service.reviewQueue(turn.actor);
+    if (!queue.ok) return turn.refuse(queue.error);
+    const pending = queue.value;
     if (pending.length === 0) {
       await turn.say('enrollmentUi.review.none');
       return;
@@ -368,14 +359,10 @@ export class EnrollmentFeature {
   }
 
   private async users(turn: Turn, notice = '', errors: ErrorLine[] = []): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const org = await this.service.organizationOf(actor);
-    if (!org) {
-      await turn.say('enrollmentUi.errors.noOrganization');
-      return;
-    }
-    const canEdit = hasRole(org, actor.userId, 'adminAgent');
+    const result = await this.service.usersOf(turn.actor);
+    if (!result.ok) return turn.refuse(result.error);
+    const org = result.value;
+    const canEdit = true;
     await turn.show('enrollment-users', {
       intro: turn.t('enrollmentUi.users.intro', { organization: org.name }),
       notice,
@@ -400,8 +387,7 @@ export class EnrollmentFeature {
   }
 
   private async setRoles(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+    const actor = turn.actor;
     const index = text(data.index);
     const userId = text(data.userId);
     const roles: Role[] = [];
@@ -409,6 +395,7 @@ export class EnrollmentFeature {
     if (data[`salesAgent_${index}`] === 'true') roles.push('salesAgent');
     const result = await this.service.setRoles(actor, userId, roles);
     if (!result.ok) {
+      if (result.error.code.startsWith('ACCESS.')) return turn.refuse(result.error);
       await this.users(turn, '', errorLines(result.error, turn.t, turn.locale));
       return;
     }
@@ -461,22 +448,27 @@ export class EnrollmentFeature {
         await turn.show('enrollment-before-you-begin', { errors });
         return;
       case 'tenant': {
-        const knownTenant = turn.actor?.tenantId ?? '';
-        const existing = app.tenant?.mode === 'existing' ? app.tenant : undefined;
-        const fresh = app.tenant?.mode === 'new' ? app.tenant : undefined;
+        const actor = turn.actor;
+        const signedIn = !!actor?.tenantId;
+        const signInUrl = !signedIn && actor ? (this.signInUrlFor?.(actor, turn.locale) ?? '') : '';
         await turn.show('enrollment-tenant', {
           errors,
           countries,
-          tenantKnown: knownTenant !== '',
-          tenantAsk: knownTenant === '',
-          tenantKnownText: knownTenant ? t('enrollmentUi.tenant.tenantKnown', { tenantId: knownTenant }) : '',
-          values: {
-            tenantId: text(typed.tenantId) || existing?.tenantId || '',
-            country: text(typed.country) || existing?.country || '',
-            globalAdmin: typed.globalAdmin === 'true' || existing ? 'true' : 'false',
-            initialDomain: text(typed.initialDomain) || fresh?.initialDomain || '',
-            newCountry: text(typed.newCountry) || fresh?.country || '',
-          },
+          signedIn,
+          signedOut: !signedIn,
+          canContinue: signedIn && actor?.globalAdmin !== false,
+          signedInText: signedIn ? t('enrollmentUi.tenant.signedIn', { name: actor!.name, tenantId: actor!.tenantId! }) : '',
+          globalAdminText:
+            actor?.globalAdmin === true
+              ? t('enrollmentUi.tenant.globalAdminVerified')
+              : actor?.globalAdmin === false
+                ? t('enrollmentUi.tenant.notGlobalAdmin')
+                : t('enrollmentUi.tenant.globalAdminUnverified'),
+          globalAdminColor: actor?.globalAdmin === false ? 'Attention' : actor?.globalAdmin === true ? 'Good' : 'Warning',
+          signInText: signInUrl ? t('enrollmentUi.tenant.signInFirst') : t('enrollmentUi.tenant.signInNotAvailable'),
+          hasSignInUrl: signInUrl !== '',
+          signInUrl: signInUrl || 'https://invalid.example/',
+          values: { country: text(typed.country) || app.tenant?.country || '' },
         });
         return;
       }
@@ -512,9 +504,15 @@ export class EnrollmentFeature {
   }
 }
 
-/** The applicant as an actor, for looking up their organization. */
+/** The names of an organization's Admin agents, for telling a colleague whom to ask. */
+function adminNames(org: Organization | undefined): string {
+  return (org?.members ?? []).filter((m) => m.roles.includes('adminAgent')).map((m) => m.name).join(', ') || '—';
+}
+
+/** The applicant as an actor, for looking up their organization (the tenant their sign-in proved). */
 function applicantOf(app: EnrollmentApplication): Actor {
-  return { userId: app.applicantId, name: app.applicantName, ...(app.tenantIdHint ? { tenantId: app.tenantIdHint } : {}) };
+  const tenantId = app.tenant?.tenantId ?? app.tenantIdHint;
+  return { userId: app.applicantId, name: app.applicantName, ...(tenantId ? { tenantId } : {}) };
 }
 
 
@@ -594,9 +592,10 @@ function summarySections(app: EnrollmentApplication, t: Translate, locale: Local
 function tenantText(app: EnrollmentApplication, t: Translate, locale: Locale): string {
   if (!app.tenant) return '—';
   const country = countryName(app.tenant.country, locale);
-  return app.tenant.mode === 'existing'
-    ? t('enrollmentUi.summary.existingTenant', { tenantId: app.tenant.tenantId, country })
-    : t('enrollmentUi.summary.newTenant', { domain: app.tenant.initialDomain, country });
+  return t(app.tenant.globalAdmin === 'verified' ? 'enrollmentUi.summary.existingTenant' : 'enrollmentUi.summary.existingTenantUnverified', {
+    tenantId: app.tenant.tenantId,
+    country,
+  });
 }
 
 function mpnParams(p: PartnerProfile, locale: Locale) {

@@ -39,6 +39,7 @@ export function localizeParams(params: DomainError['params'], t: Translate, loca
     if (/country$/i.test(key) && typeof value === 'string') out[key] = countryName(value, locale);
     else if (key === 'sections' && typeof value === 'string') out[key] = value.split(',').map((s) => t(`enrollmentUi.sections.${s}`)).join(', ');
     else if (key === 'at' && typeof value === 'string') out[key] = formatInstant(value, locale);
+    else if (key === 'roles' && typeof value === 'string') out[key] = value.split(',').filter(Boolean).map((r) => t(`access.roles.${r}`)).join(t('access.or'));
     else out[key] = value;
   }
   return out;

@@ -172,9 +172,9 @@ export class ProviderFeature {
   }
 
   private async requests(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const pending = await this.service.pendingRequests(actor);
+    const result = await this.service.pendingRequests(turn.actor);
+    if (!result.ok) return turn.refuse(result.error);
+    const pending = result.value;
     if (!pending.length) {
       await turn.say('provider.request.none');
       return;
@@ -183,13 +183,11 @@ export class ProviderFeature {
   }
 
   private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
     const id = text(data.linkId);
-    const result = await this.service.decide(actor, id, outcome, text(data.reason));
+    const result = await this.service.decide(turn.actor, id, outcome, text(data.reason));
     const link = await this.service.link(id);
     if (!result.ok) {
-      if (result.error.code === 'LINK.NOT_APPROVER' || !link) {
+      if (result.error.code.startsWith('ACCESS.') || !link) {
         await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
         return;
       }
@@ -205,9 +203,8 @@ export class ProviderFeature {
   }
 
   private async refreshRequest(turn: Turn, data: ActionData): Promise<void> {
-    const actor = turn.actor;
     const link = await this.service.link(text(data.linkId));
-    if (!actor || !link || !(await this.service.isApprover(actor, link))) {
+    if (!link || !(await this.service.isApprover(turn.actor, link))) {
       await turn.say('provider.errors.notApprover');
       return;
     }
@@ -215,20 +212,18 @@ export class ProviderFeature {
   }
 
   private async accept(turn: Turn, code: string): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+    const actor = turn.actor;
     const result = await this.service.acceptInvitation(actor, code);
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }
-    const side = await this.service.resellerSide(actor);
+    const side = actor ? await this.service.resellerSide(actor) : undefined;
     await turn.show('provider-consent', consentView(result.value, turn.t, side?.isAdminAgent ?? false, []));
   }
 
   private async authorize(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+    const actor = turn.actor;
     const id = text(data.linkId);
     const consent = data.consent === 'true' || data.consent === true;
     const result = await this.service.authorize(actor, id, consent);
@@ -237,23 +232,19 @@ export class ProviderFeature {
       await this.providers(turn);
       return;
     }
-    const link = await this.service.visibleLink(actor, id);
-    if (!link || result.error.code === 'LINK.ALREADY_OPEN' || result.error.code === 'LINK.NOT_AUTHORIZABLE') {
+    const visible = await this.service.visibleLink(actor, id);
+    if (!visible.ok || !actor || result.error.code.startsWith('ACCESS.') || result.error.code === 'LINK.ALREADY_OPEN' || result.error.code === 'LINK.NOT_AUTHORIZABLE') {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }
     const side = await this.service.resellerSide(actor);
-    await turn.show('provider-consent', consentView(link, turn.t, side?.isAdminAgent ?? false, this.errors(result.error, turn)));
+    await turn.show('provider-consent', consentView(visible.value, turn.t, side?.isAdminAgent ?? false, this.errors(result.error, turn)));
   }
 
   private async providers(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const links = await this.service.indirectProviders(actor);
-    if (!links) {
-      await turn.say('provider.errors.noOrganization');
-      return;
-    }
+    const result = await this.service.indirectProviders(turn.actor);
+    if (!result.ok) return turn.refuse(result.error);
+    const links = result.value;
     await turn.show('provider-list', {
       title: turn.t('provider.list.providersTitle'),
       empty: links.length === 0,
@@ -267,15 +258,11 @@ export class ProviderFeature {
   }
 
   private async resellers(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const page = await this.service.indirectResellers(actor, search, Number(text(data.page)) || 1);
-    if (!page) {
-      await turn.say('provider.errors.notProvider');
-      return;
-    }
+    const result = await this.service.indirectResellers(turn.actor, search, Number(text(data.page)) || 1);
+    if (!result.ok) return turn.refuse(result.error);
+    const page = result.value;
     if (!typed.ok) {
       await turn.show('reseller-list', {
         search: text(data.search),
@@ -310,7 +297,7 @@ export class ProviderFeature {
   }
 
   private async customers(turn: Turn, data: ActionData): Promise<void> {
-    const link = await this.visible(turn, data);
+    const link = await this.visible(turn, data, 'customers');
     if (!link) return;
     const customers = (await this.sharedCustomers(link)).map((c) => ({ name: c.companyName, detail: c.domain }));
     await turn.show('provider-customers', {
@@ -323,9 +310,9 @@ export class ProviderFeature {
   }
 
   private async allHistories(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const links = await this.service.relationshipsOf(actor);
+    const result = await this.service.relationshipsOf(turn.actor);
+    if (!result.ok) return turn.refuse(result.error);
+    const links = result.value;
     if (!links.length) {
       await turn.say('provider.history.none');
       return;
@@ -348,7 +335,7 @@ export class ProviderFeature {
   }
 
   private async confirmEnd(turn: Turn, data: ActionData): Promise<void> {
-    const link = await this.visible(turn, data);
+    const link = await this.visible(turn, data, 'end');
     if (!link) return;
     await turn.show('provider-end-confirm', {
       linkId: link.id,
@@ -357,9 +344,7 @@ export class ProviderFeature {
   }
 
   private async end(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const result = await this.service.end(actor, text(data.linkId));
+    const result = await this.service.end(turn.actor, text(data.linkId));
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
@@ -368,21 +353,15 @@ export class ProviderFeature {
   }
 
   private async inviteForm(turn: Turn, errors: ErrorLine[] = [], values = { email: '', partnerId: '' }): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
-    const provider = await this.service.providerOf(actor);
-    if (!provider) {
-      await turn.say('provider.errors.notProvider');
-      return;
-    }
+    const desk = await this.service.desk('provider.inviteReseller', turn.actor);
+    if (!desk.ok) return turn.refuse(desk.error);
+    const provider = desk.value;
     await turn.show('provider-invite', { intro: turn.t('provider.invite.intro', { provider: provider.name }), errors, values });
   }
 
   private async invite(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
     const values = { email: text(data.email), partnerId: text(data.partnerId) };
-    const result = await this.service.inviteReseller(actor, values, turn.locale);
+    const result = await this.service.inviteReseller(turn.actor, values, turn.locale);
     if (!result.ok) {
       if (result.error.fields) await this.inviteForm(turn, this.errors(result.error, turn), values);
       else await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
@@ -419,12 +398,10 @@ export class ProviderFeature {
     await turn.context.sendActivity(turn.t('provider.register.done', { provider: result.value.name }));
   }
 
-  private async visible(turn: Turn, data: ActionData): Promise<ProviderLink | undefined> {
-    const actor = await turn.requireActor();
-    if (!actor) return undefined;
-    const link = await this.service.visibleLink(actor, text(data.linkId));
-    if (!link) await turn.say('provider.errors.notResellerUser');
-    return link;
+  private async visible(turn: Turn, data: ActionData, purpose: 'history' | 'customers' | 'end' = 'history'): Promise<ProviderLink | undefined> {
+    const link = await this.service.visibleLink(turn.actor, text(data.linkId), purpose);
+    if (!link.ok) await turn.refuse(link.error);
+    return link.ok ? link.value : undefined;
   }
 
   private errors(error: DomainError, turn: Turn): ErrorLine[] {

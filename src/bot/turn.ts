@@ -3,6 +3,8 @@ import type { Actor } from '../domain/actor.js';
 import type { DomainError } from '../domain/result.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../i18n/catalog.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/renderer.js';
+import type { IdentityResolver } from './identity.js';
+import { refusal } from './presenting.js';
 
 /** What the assistant remembers about one conversation between turns. */
 export interface Session {
@@ -22,6 +24,8 @@ export interface TurnServices {
   readonly session: StatePropertyAccessor<Session>;
   readonly preferences: StatePropertyAccessor<Preferences>;
   readonly defaultLocale: Locale;
+  /** Proves who is behind each activity. */
+  readonly identity: IdentityResolver;
 }
 
 /**
@@ -38,13 +42,15 @@ export class Turn {
     private readonly services: TurnServices,
     readonly locale: Locale,
     readonly isExecute: boolean,
+    /** The proven user of this turn, or undefined for an anonymous caller. */
+    readonly actor: Actor | undefined,
   ) {}
 
-  /** Builds the turn view of a context, resolving the user's language. */
+  /** Builds the turn view of a context, resolving the user's language and proven identity. */
   static async create(context: TurnContext, services: TurnServices, isExecute = false): Promise<Turn> {
     const preferences = await services.preferences.get(context, {});
-    const locale = preferences.locale ?? resolveLocale(context.activity.locale, services.defaultLocale);
-    return new Turn(context, services, locale, isExecute);
+    const locale = preferences.locale ?? resolveLocale(typeof context.activity.locale === 'string' ? context.activity.locale : undefined, services.defaultLocale);
+    return new Turn(context, services, locale, isExecute, await services.identity.actorOf(context));
   }
 
   /** Translator in the user's language. */
@@ -55,11 +61,6 @@ export class Turn {
   /** Teams or another channel, for how cards are shaped. */
   get channel(): 'msteams' | 'other' {
     return this.context.activity.channelId === 'msteams' ? 'msteams' : 'other';
-  }
-
-  /** The signed-in user, or undefined when the channel says nothing usable about them. */
-  get actor(): Actor | undefined {
-    return actorOf(this.context);
   }
 
   /** The signed-in user, or undefined after telling the user that this needs a known identity. */
@@ -99,17 +100,8 @@ export class Turn {
     await this.context.sendActivity(MessageFactory.text(this.t(key, params)));
   }
 
-  /** Tells the user why a domain operation was refused. */
+  /** Tells the user why a domain operation was refused (role names, countries and instants in their language). */
   async refuse(error: DomainError): Promise<void> {
-    await this.say(error.messageKey, error.params as Record<string, string | number> | undefined);
+    await this.context.sendActivity(MessageFactory.text(refusal(error, this.t, this.locale)));
   }
-}
-
-/** The user behind an activity: Teams' Entra object id and tenant, or the channel's user id. */
-export function actorOf(context: TurnContext): Actor | undefined {
-  const { from, conversation, channelData } = context.activity;
-  const userId = from?.aadObjectId ?? from?.id;
-  if (!userId) return undefined;
-  const tenantId: string | undefined = conversation?.tenantId ?? channelData?.tenant?.id;
-  return { userId, name: from?.name?.trim() || userId, ...(tenantId ? { tenantId } : {}) };
 }

@@ -1,11 +1,27 @@
-/** Who performs a command: a signed-in user of an organization (its Entra tenant). */
+/** How the server knows who an actor is; nothing a client merely says counts. */
+export type Proof =
+  /** An authenticated Teams activity (or local development on loopback): `aadObjectId` and `conversation.tenantId`. */
+  | 'teams'
+  /** A verified OpenID Connect ID token (`oid`, `tid`, `wids`), bound by the server into the web chat. */
+  | 'openid'
+  /** The embedding portal's signed token: a user, and a tenant only when the operator trusts the portal for it. */
+  | 'portal';
+
+/** Who performs a command: a user whose identity the server proved, and their organization (Entra tenant) when proven. */
 export interface Actor {
-  /** Stable user id: Teams `aadObjectId`, or the id bound into a Direct Line token. */
+  /** Stable user id: the Entra object id (Teams `aadObjectId`, OpenID `oid`), or the portal's user id. */
   readonly userId: string;
-  /** Entra (Azure AD) tenant id of the user's organization, when the channel knows it. */
+  /** Entra (Azure AD) tenant id of the user's organization, only when proven. */
   readonly tenantId?: string;
   readonly name: string;
+  /** How the identity was proven. */
+  readonly proof?: Proof;
+  /** Global administrator of `tenantId`: true or false when a token said so (`wids`), undefined when not verified. */
+  readonly globalAdmin?: boolean;
 }
+
+/** The Entra role template id of Global Administrator, as it appears in an ID token's `wids` claim. */
+export const GLOBAL_ADMIN_ROLE = '62e90394-69f5-4237-9190-012177145e10';
 
 /** One line of an audit trail: who did what, when. */
 export interface AuditEntry {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import type { DashboardService } from '../app/dashboard.service.js';
-import type { Actor } from '../domain/actor.js';
+import { GLOBAL_ADMIN_ROLE, type Actor } from '../domain/actor.js';
 import { resolveLocale, translate, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
@@ -42,8 +42,9 @@ export function tabRoutes(deps: TabDeps) {
       try {
         if (header.startsWith('Bearer ')) actor = await deps.sso.verify(header.slice(7));
         else if (persona && deps.personas) {
+          // Demo mode only: the persona's identity as the embedded OpenID provider would prove it.
           const p = deps.personas.find((x) => x.id === persona);
-          if (p) actor = { userId: p.id, name: p.name };
+          if (p) actor = { userId: p.oid, name: p.name, tenantId: p.tid, proof: 'openid', globalAdmin: p.wids.includes(GLOBAL_ADMIN_ROLE) };
         }
       } catch (error) {
         if (error instanceof TenantNotAllowed) {

@@ -39,7 +39,7 @@ export async function seedDemoOrganization(
   const at = now.toISOString();
   const members = seed.personas
     .filter((p) => p.role === 'adminAgent' || p.role === 'salesAgent')
-    .map((p) => ({ userId: p.id, name: p.name, roles: [p.role as 'adminAgent' | 'salesAgent'], addedAt: at }));
+    .map((p) => ({ userId: p.oid, name: p.name, roles: [p.role as 'adminAgent' | 'salesAgent'], addedAt: at }));
   const { tenantId, name, partnerId, country } = seed.organization;
   await mutate(organizations, tenantId, (current) =>
     ok(current ?? { tenantId, name, kind: 'reseller' as const, partnerId, country, members, createdAt: at, updatedAt: at, history: [] }),

@@ -45,7 +45,7 @@ describe('Customer journey', () => {
   }
 
   async function withContoso(admin: Chat): Promise<string> {
-    const approver = user('provider-approver-contoso');
+    const approver = user('provider-approver-contoso', { aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams' });
     await approver.say('help');
     await admin.submit('provider.request', { providerTenantId: CONTOSO });
     const request = lastCard(await approver.say('requests'));
@@ -138,7 +138,7 @@ describe('Customer journey', () => {
     const record = textOf(lastCard(await admin.submit('customer.open', { customerId: `${linkId.split('|')[1]}|adventure.example` })));
     expect(record).to.include('reseller relationship').and.include('indirect provider relationship').and.include('Contoso Distribution Europe can submit orders');
     expect(textOf(lastCard(await admin.submit('provider.customers', { linkId })))).to.include('Adventure Works');
-    const approver = user('provider-approver-contoso');
+    const approver = user('provider-approver-contoso', { aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams' });
     expect(textOf(lastCard(await approver.submit('provider.customers', { linkId })))).to.include('Adventure Works');
     await connector.waitFor((r) => r.activity.recipient?.id === 'provider-approver-contoso' && /Adventure Works accepted/.test(JSON.stringify(r.activity)));
 

@@ -31,11 +31,11 @@ describe('Enrollment mail through SMTP', () => {
   });
 
   it('sends the primary contact the verification code and link when SMTP_URL is set', async () => {
-    const chat = new Chat(app.baseUrl, { id: 'web-smtp', name: 'Smtp User' });
+    const chat = new Chat(app.baseUrl, { id: '29:smtp', aadObjectId: 'aad-smtp', name: 'Smtp User', tenantId: 'eeeeeeee-0000-4000-8000-000000000001', channelId: 'msteams' });
     await chat.say('enroll');
     await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
     await chat.submit('enrollment.checklist');
-    await chat.submit('enrollment.tenant', { mode: 'new', initialDomain: 'smtptest.onmicrosoft.com', newCountry: 'IT' });
+    await chat.submit('enrollment.tenant', { mode: 'existing', country: 'IT' });
     await chat.submit('enrollment.mpnSignIn', { userName: 'admin@fabrikam-italia.example' });
     await chat.submit('enrollment.mpnSelect', { partnerId: '4851234' });
     await chat.submit('enrollment.legal', {

@@ -6,6 +6,7 @@ import { CasRecordStore } from '../../src/storage/record-store.js';
 import type { Organization } from '../../src/domain/organization/organization.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
+const NORTHWIND = '22222222-2222-4222-8222-222222222222';
 const lastCard = (activities: Activity[]): Card => {
   const cards = cardsOf(activities);
   if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
@@ -33,7 +34,8 @@ describe('Provider journey', () => {
 
   const user = (id: string, extra: Partial<{ tenantId: string; aadObjectId: string; channelId: string; locale: string }> = {}) =>
     new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl, ...extra });
-  const approvers = () => ['provider-approver-contoso', 'provider-approver-contoso-2'].map((id) => user(id));
+  /** Contoso's approvers: Teams users of Contoso's tenant whose object ids the provider record lists. */
+  const approvers = () => ['provider-approver-contoso', 'provider-approver-contoso-2'].map((id) => user(id, { aadObjectId: id, tenantId: CONTOSO, channelId: 'msteams' }));
 
   /** An enrolled reseller organization (the already-enrolled path), with its first admin agent. */
   async function reseller(name: string): Promise<{ admin: Chat; tenantId: string }> {
@@ -84,8 +86,8 @@ describe('Provider journey', () => {
 
     expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join()).to.include('already have a request');
 
-    const intruder = user('provider-approver-northwind');
-    expect(textsOf(await intruder.submit('provider.approve', { linkId })).join()).to.include('Only the approvers of this provider');
+    const intruder = user('provider-approver-northwind', { aadObjectId: 'provider-approver-northwind', tenantId: NORTHWIND, channelId: 'msteams' });
+    expect(textsOf(await intruder.submit('provider.approve', { linkId })).join()).to.include('Only someone with the Approver or Provider admin role in Contoso Distribution Europe');
 
     const [a, b] = await Promise.all([anna.submit('provider.approve', { linkId }), marco.submit('provider.decline', { linkId, reason: 'Outside our region' })]);
     const refused = [a, b].filter((r) => textsOf(r).some((t) => t.includes('already decided by')));
@@ -108,7 +110,7 @@ describe('Provider journey', () => {
     const colleague = user('29:tailspin-sales', { tenantId, aadObjectId: 'aad-tailspin-sales', channelId: 'msteams' });
     await colleague.say('users');
     const colleagueRefused = await colleague.submit('provider.authorize', { linkId, consent: 'true' });
-    expect([...textsOf(colleagueRefused), ...cardsOf(colleagueRefused).map(textOf)].join()).to.include('Only an Admin agent');
+    expect([...textsOf(colleagueRefused), ...cardsOf(colleagueRefused).map(textOf)].join()).to.include('This needs the Admin agent role in');
 
     const done = await admin.submit('provider.authorize', { linkId, consent: 'true' });
     expect(textsOf(done).join()).to.include('is now on your Indirect providers list');
@@ -144,7 +146,7 @@ describe('Provider journey', () => {
     expect(textOf(lastCard(await admin.say('history')))).to.include('Relationship ended');
     // Another reseller cannot read this relationship by replaying its id.
     const { admin: other } = await reseller('stranger');
-    expect(textsOf(await other.submit('provider.history', { linkId })).join()).to.include('Only users of the reseller organization');
+    expect(textsOf(await other.submit('provider.history', { linkId })).join()).to.include('your organization is neither');
   });
 
   it('invites a reseller with a signed, expiring, single-use link', async () => {

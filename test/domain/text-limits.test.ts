@@ -20,7 +20,7 @@ describe('Text limits', () => {
     ];
     for (const [what, change, field, max] of cases) {
       it(`refuses ${what}, naming the field and the limit`, () => {
-        const result = registerProvider({ ...REGISTRATION, ...change }, 'tenant', 'admin', NOW);
+        const result = registerProvider({ ...REGISTRATION, ...change }, 'tenant', { userId: 'admin', name: 'Admin' }, NOW);
         expect(result.ok).to.equal(false);
         if (result.ok) return;
         expect(result.error.fields?.find((f) => f.field === field)?.params).to.deep.equal({ max });
@@ -28,7 +28,7 @@ describe('Text limits', () => {
     }
 
     it('accepts a registration at the limits', () => {
-      const result = registerProvider({ ...REGISTRATION, name: 'x'.repeat(PROVIDER_LIMITS.name), support: 'y'.repeat(PROVIDER_LIMITS.support) }, 'tenant', 'admin', NOW);
+      const result = registerProvider({ ...REGISTRATION, name: 'x'.repeat(PROVIDER_LIMITS.name), support: 'y'.repeat(PROVIDER_LIMITS.support) }, 'tenant', { userId: 'admin', name: 'Admin' }, NOW);
       expect(result.ok).to.equal(true);
     });
   });

@@ -174,7 +174,7 @@ describe('Fuzz: activities, card verbs, invokes and the Direct Line stream', fun
 
   it('Direct Line: any posted activity gets its id or a 4xx, and the bot never crashes on it', async () => {
     const channel = new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date());
-    const { token, conversationId } = await channel.issue({ id: 'fuzz-dl', name: 'Fuzz' });
+    const { token, conversationId } = await channel.issue({ userId: 'fuzz-dl', name: 'Fuzz', proof: 'portal' });
     const auth = { authorization: `Bearer ${token}` };
     expect((await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: auth })).status).to.equal(201);
     const activity = fc.record({

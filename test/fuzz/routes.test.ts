@@ -40,7 +40,7 @@ describe('Fuzz: every HTTP route', function () {
   before(async () => {
     app = await startFuzzTarget();
     const channel = new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date());
-    ({ token: validToken, conversationId } = await channel.issue({ id: 'fuzz-user', name: 'Fuzz' }));
+    ({ token: validToken, conversationId } = await channel.issue({ userId: 'fuzz-user', name: 'Fuzz', proof: 'portal' }));
     const started = await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: { authorization: `Bearer ${validToken}` } });
     expect(started.status).to.equal(201);
     // Let the welcome turn finish before records are compared.

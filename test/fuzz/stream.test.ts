@@ -38,7 +38,7 @@ describe('Fuzz: the WebSocket upgrade and stream', function () {
   before(async () => {
     app = await startFuzzTarget();
     port = Number(new URL(app.baseUrl).port);
-    ({ token, conversationId } = await (new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date()).issue({ id: 'fuzz-stream', name: 'Stream' })));
+    ({ token, conversationId } = await (new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date()).issue({ userId: 'fuzz-stream', name: 'Stream', proof: 'portal' })));
     expect((await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: { authorization: `Bearer ${token}` } })).status).to.equal(201);
   });
   after(async () => {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { checkCards } from '../support/chat.js';
+import { demoDirectLineToken, persona } from '../support/demo-sign-in.js';
 
 const require = createRequire(import.meta.url);
 // The official client, unchanged; Node 20 lacks the browser's XMLHttpRequest and WebSocket.
@@ -13,7 +14,9 @@ const { DirectLine } = require('botframework-directlinejs') as { DirectLine: any
 
 type Activity = Record<string, any>;
 
-async function tokenFor(app: RunningAssistant, body: object): Promise<{ status: number; json: any }> {
+/** A Direct Line token: a demo persona signs in through the embedded OpenID provider first; anything else is posted as it is. */
+async function tokenFor(app: RunningAssistant, body: { persona?: string; locale?: string; [key: string]: unknown }): Promise<{ status: number; json: any }> {
+  if (body.persona && !body.persona.startsWith('nobody')) return demoDirectLineToken(app.baseUrl, body.persona, body.locale);
   const res = await fetch(`${app.baseUrl}/api/directline/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
@@ -60,7 +63,7 @@ describe('Built-in Direct Line with the official botframework-directlinejs clien
         await inbox.waitFor((a) => cardTitle(a) === 'Welcome to the CSP Partner Assistant');
         await post(directLine, { type: 'message', from: { id: 'someone-else' }, text: 'help' });
         const echoed = await inbox.waitFor((a) => a.text === 'help');
-        expect(echoed.from.id, 'the user id comes from the token').to.equal('persona-reseller-admin');
+        expect(echoed.from.id, 'the user id comes from the token').to.equal(persona('persona-reseller-admin').oid);
         await inbox.waitFor((a) => cardTitle(a) === 'What I can do');
         await post(directLine, { type: 'message', from: { id: 'x' }, value: { verb: 'provider.providers' } });
         const list = await inbox.waitFor((a) => cardTitle(a) === 'Indirect providers');
@@ -171,18 +174,24 @@ describe('Built-in Direct Line with the official botframework-directlinejs clien
 });
 
 describe('Web chat page and token endpoint', () => {
-  it('serves the page with the demo personas and Web Chat’s bundle from this server', async () => {
+  it('serves the page with the demo sign-in (the embedded OpenID provider) and Web Chat’s bundle from this server', async () => {
     const app = await startAssistant();
     try {
       const page = await fetch(`${app.baseUrl}/`, { headers: { 'accept-language': 'it-IT' } });
       const html = await page.text();
       expect(page.status).to.equal(200);
-      expect(html).to.include('<select id="persona">').and.include('Marco Rossi').and.include('Accesso dimostrativo');
+      expect(html).to.include('href="/auth/signin?returnTo=%2F"').and.include('Accesso dimostrativo').and.not.include('persona');
       expect(html).to.include('src="/webchat/webchat.js"').and.not.include('cdn.botframework.com');
       const bundle = await fetch(`${app.baseUrl}/webchat/webchat.js`);
       expect(bundle.status).to.equal(200);
       expect(bundle.headers.get('content-type')).to.include('javascript');
+      // Without a session nothing in the body names a user: a persona id proves nothing.
       expect((await tokenFor(app, { persona: 'nobody' })).status).to.equal(401);
+      expect((await tokenFor(app, { user: { id: persona('persona-reseller-admin').oid } })).status).to.equal(401);
+      // The sign-in page lists the personas; a signed-in persona gets a token bound to its oid.
+      const { status, json } = await tokenFor(app, { persona: 'persona-reseller-admin' });
+      expect(status).to.equal(200);
+      expect(json.user).to.deep.equal({ id: persona('persona-reseller-admin').oid, name: 'Marco Rossi' });
     } finally {
       await app.stop();
     }
@@ -203,7 +212,8 @@ describe('Web chat page and token endpoint', () => {
       expect(good.json.user).to.deep.equal({ id: 'web:alice', name: 'Alice' });
       expect((await tokenFor(app, { userToken: jwt({ sub: 'alice', exp }, 'another-secret-of-at-least-32-characters') })).status).to.equal(401);
       expect((await tokenFor(app, { userToken: jwt({ sub: 'alice', exp: exp - 600 }) })).status).to.equal(401);
-      expect((await tokenFor(app, { persona: 'persona-reseller-admin' })).status).to.equal(401);
+      expect((await tokenFor(app, { persona: 'nobody-persona-reseller-admin' })).status).to.equal(401);
+      expect((await fetch(`${app.baseUrl}/oidc/.well-known/openid-configuration`)).status, 'no demo provider outside demo mode').to.equal(404);
       expect(await (await fetch(`${app.baseUrl}/`)).text()).to.not.include('<select id="persona">');
     } finally {
       await app.stop();
@@ -231,7 +241,8 @@ describe('Web chat page and token endpoint', () => {
       expect(good.json.user).to.deep.equal({ id: 'web:bob', name: 'Bob' });
       expect((await tokenFor(app, { userToken: rs({ sub: 'bob', iss: 'https://other.example', aud: 'csp-assistant', exp }) })).status).to.equal(401);
       expect((await tokenFor(app, { userToken: rs({ sub: 'bob', iss: 'https://portal.example', aud: 'another-app', exp }) })).status).to.equal(401);
-      expect((await tokenFor(app, { persona: 'persona-reseller-admin' })).status).to.equal(401);
+      expect((await tokenFor(app, { persona: 'nobody-persona-reseller-admin' })).status).to.equal(401);
+      expect((await fetch(`${app.baseUrl}/oidc/.well-known/openid-configuration`)).status, 'no demo provider outside demo mode').to.equal(404);
     } finally {
       await app.stop();
       keys.close();

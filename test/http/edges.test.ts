@@ -173,7 +173,7 @@ describe('The edges of the HTTP surface', () => {
     let token: string;
     let conversationId: string;
     before(async () => {
-      ({ token, conversationId } = await channel.issue({ id: 'dl-edges', name: 'Edges' }));
+      ({ token, conversationId } = await channel.issue({ userId: 'dl-edges', name: 'Edges', proof: 'portal' }));
       const res = await fetch(`${app.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(res.status).to.equal(201);
     });
@@ -188,7 +188,7 @@ describe('The edges of the HTTP surface', () => {
       expect(await upgrade(port, `/v3/directline/conversations/${conversationId}/stream`)).to.equal('HTTP/1.1 403 Forbidden');
       expect(await upgrade(port, `/v3/directline/conversations/${conversationId}/stream?t=abc.def`)).to.equal('HTTP/1.1 403 Forbidden');
       expect(await upgrade(port, `/v3/directline/conversations/other/stream?t=${encodeURIComponent(token)}`)).to.equal('HTTP/1.1 403 Forbidden');
-      const unstarted = await channel.issue({ id: 'dl-unstarted', name: 'U' });
+      const unstarted = await channel.issue({ userId: 'dl-unstarted', name: 'U', proof: 'portal' });
       expect(await upgrade(port, `/v3/directline/conversations/${unstarted.conversationId}/stream?t=${encodeURIComponent(unstarted.token)}`)).to.equal('HTTP/1.1 404 Not Found');
     });
 

@@ -23,10 +23,17 @@ export const PartnerProfile = z.object({
 });
 export type PartnerProfile = z.infer<typeof PartnerProfile>;
 
-/** The Azure AD tenant: an existing one (its global admin signs in) or a new one to create. */
-export type TenantChoice =
-  | { readonly mode: 'existing'; readonly tenantId: string; readonly country: string; readonly globalAdminConfirmed: true }
-  | { readonly mode: 'new'; readonly initialDomain: string; readonly country: string };
+/**
+ * The Azure AD (Entra ID) tenant, as the applicant's sign-in proved it. `globalAdmin` is `verified`
+ * when a token's `wids` said so, `unverified` when the channel proves the tenant but not the role
+ * (Teams without SSO): a reviewer then decides knowing it.
+ */
+export type TenantChoice = {
+  readonly mode: 'existing';
+  readonly tenantId: string;
+  readonly country: string;
+  readonly globalAdmin: 'verified' | 'unverified';
+};
 
 /** A postal address. */
 export const Address = z.object({
@@ -131,33 +138,20 @@ export function continueFromChecklist(app: EnrollmentApplication, actor: Actor, 
   return inDraft(app, () => ok(record(app, actor, now, 'checklist', { step: 'tenant' })));
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Records the tenant: Sign in to Azure AD (existing, global admin confirmed) or Create new tenant. */
+/**
+ * Sign in to Azure AD: records the tenant the applicant's sign-in proved, never a typed one. A
+ * user whose token says they are not a global administrator is refused (they ask their global
+ * administrator to sign in, or to grant them the role); the country is the tenant's country/region.
+ */
 export function chooseTenant(app: EnrollmentApplication, input: unknown, actor: Actor, now: Date): Result<EnrollmentApplication> {
   return inDraft(app, () => {
+    if (!actor.tenantId) return fail('ENROLLMENT.SIGN_IN_REQUIRED', `${E}.signInRequired`);
+    if (actor.globalAdmin === false) return fail('ENROLLMENT.NOT_GLOBAL_ADMIN', `${E}.notGlobalAdmin`);
     const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-    const issues: FieldIssue[] = [];
     const country = str(raw.country).toUpperCase();
-    const countryField = raw.mode === 'new' ? 'newCountry' : 'country';
-    if (!country) issues.push({ field: countryField, messageKey: `${V}.required` });
-    else if (!countryOf(country)) issues.push({ field: countryField, messageKey: `${V}.unknownCountry` });
-    let tenant: TenantChoice | undefined;
-    if (raw.mode === 'new') {
-      const domain = str(raw.initialDomain).toLowerCase();
-      if (!domain) issues.push({ field: 'initialDomain', messageKey: `${V}.required` });
-      else if (!/^[a-z0-9]{1,27}\.onmicrosoft\.com$/.test(domain)) issues.push({ field: 'initialDomain', messageKey: `${V}.initialDomain` });
-      else tenant = { mode: 'new', initialDomain: domain, country };
-    } else if (raw.mode === 'existing') {
-      const tenantId = str(raw.tenantId).toLowerCase();
-      if (!tenantId) issues.push({ field: 'tenantId', messageKey: `${V}.required` });
-      else if (!GUID.test(tenantId)) issues.push({ field: 'tenantId', messageKey: `${V}.tenantId` });
-      if (raw.globalAdminConfirmed !== true) issues.push({ field: 'globalAdmin', messageKey: `${V}.globalAdmin` });
-      if (GUID.test(tenantId)) tenant = { mode: 'existing', tenantId, country, globalAdminConfirmed: true };
-    } else {
-      return fail('ENROLLMENT.TENANT_MODE', `${E}.tenantMode`);
-    }
-    if (issues.length || !tenant) return invalidFields(issues);
+    if (!country) return invalidFields([{ field: 'country', messageKey: `${V}.required` }]);
+    if (!countryOf(country)) return invalidFields([{ field: 'country', messageKey: `${V}.unknownCountry` }]);
+    const tenant: TenantChoice = { mode: 'existing', tenantId: actor.tenantId, country, globalAdmin: actor.globalAdmin ? 'verified' : 'unverified' };
     // A changed tenant country invalidates an MPN ID chosen for the old one.
     const keepMpn = app.mpn && app.mpn.country === tenant.country;
     return ok(record(app, actor, now, 'tenant', { tenant, step: keepMpn && app.legal ? 'review' : keepMpn ? 'legal' : 'mpnSignIn', ...(keepMpn ? {} : { mpn: undefined }) }));

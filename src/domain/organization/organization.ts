@@ -1,9 +1,9 @@
+import type { Role } from '../access.js';
 import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
 import type { EnrollmentApplication, SupportContact } from '../enrollment/enrollment.js';
 import { fail, ok, type Result } from '../result.js';
 
-/** Roles inside an organization: reseller side (admin and sales agents), provider side (approvers, reviewers). */
-export type Role = 'adminAgent' | 'salesAgent' | 'approver' | 'reviewer';
+export type { Role } from '../access.js';
 
 /** A user of an organization and their roles. */
 export interface Member {

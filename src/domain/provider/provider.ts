@@ -17,6 +17,8 @@ export const Provider = z.object({
   contactEmail: z.string().email().max(PROVIDER_LIMITS.email),
   /** Users who approve or decline resellers' requests, and invite resellers. */
   approverIds: z.array(z.string().min(1).max(PROVIDER_LIMITS.approverId)).min(1).max(PROVIDER_LIMITS.approvers),
+  /** Provider admins (the registrant first): they manage approvers and may end relationships. */
+  admins: z.array(z.object({ userId: z.string().min(1), name: z.string().min(1).max(200) })).optional(),
   createdAt: z.string(),
 });
 export type Provider = z.infer<typeof Provider>;
@@ -26,7 +28,7 @@ export type Provider = z.infer<typeof Provider>;
  * countries (comma-separated ISO codes), services (comma-separated), support, contactEmail,
  * approverIds (comma-separated user ids). The registering admin is always an approver.
  */
-export function registerProvider(input: unknown, tenantId: string, registeredBy: string, now: Date): Result<Provider> {
+export function registerProvider(input: unknown, tenantId: string, registeredBy: { userId: string; name: string }, now: Date): Result<Provider> {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
   const list = (k: string) => text(k).split(',').map((s) => s.trim()).filter(Boolean);
@@ -46,11 +48,11 @@ export function registerProvider(input: unknown, tenantId: string, registeredBy:
   else if (services.some((s) => s.length > PROVIDER_LIMITS.service)) issues.push({ field: 'services', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.service } });
   const support = text('support');
   if (support.length > PROVIDER_LIMITS.support) tooLong('support', PROVIDER_LIMITS.support);
-  const approverIds = [...new Set([registeredBy, ...list('approverIds')])];
+  const approverIds = [...new Set([registeredBy.userId, ...list('approverIds')])];
   if (approverIds.length > PROVIDER_LIMITS.approvers) issues.push({ field: 'approverIds', messageKey: 'provider.validation.tooMany', params: { max: PROVIDER_LIMITS.approvers } });
   else if (approverIds.some((id) => id.length > PROVIDER_LIMITS.approverId)) issues.push({ field: 'approverIds', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.approverId } });
   if (issues.length) return invalidFields(issues);
-  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, createdAt: now.toISOString() });
+  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, admins: [registeredBy], createdAt: now.toISOString() });
 }
 
 /** What the reseller searches the directory with. */

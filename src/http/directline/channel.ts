@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { SignedLinks } from '../../app/signed-links.port.js';
+import type { WebUser } from '../../bot/identity.js';
 
 /** An activity as Direct Line carries it. */
 export type DlActivity = Record<string, unknown> & { id?: string; type?: string };
 
-/** Who a Direct Line token belongs to: one conversation, one server-bound user. */
+/** Who a Direct Line token belongs to: one conversation, one server-bound user (and their proven tenant, when there is one). */
 export interface DlIdentity {
   readonly conversationId: string;
   readonly userId: string;
   readonly userName: string;
   /** The page's language, for the welcome sent when the conversation starts. */
   readonly locale?: string;
+  /** Proven by the server when it issued the token: the user's Entra tenant and directory role. */
+  readonly tenantId?: string;
+  readonly globalAdmin?: boolean;
+  readonly proof: WebUser['proof'];
 }
 
 interface Conversation {
@@ -43,9 +48,29 @@ export class DirectLineChannel {
   ) {}
 
   /** A token for a new conversation of a server-identified user. */
-  async issue(user: { id: string; name: string }, locale?: string): Promise<{ conversationId: string; token: string; expires_in: number }> {
+  async issue(user: WebUser, locale?: string): Promise<{ conversationId: string; token: string; expires_in: number }> {
     const conversationId = `dl-${randomUUID()}`;
-    return { conversationId, token: await this.sign({ conversationId, userId: user.id, userName: user.name, ...(locale ? { locale } : {}) }), expires_in: DL_TOKEN_SECONDS };
+    const identity: DlIdentity = {
+      conversationId,
+      userId: user.userId,
+      userName: user.name,
+      proof: user.proof,
+      ...(locale ? { locale } : {}),
+      ...(user.tenantId ? { tenantId: user.tenantId } : {}),
+      ...(user.globalAdmin !== undefined ? { globalAdmin: user.globalAdmin } : {}),
+    };
+    return { conversationId, token: await this.sign(identity), expires_in: DL_TOKEN_SECONDS };
+  }
+
+  /** The proven user a token's identity stands for, as the bot sees it. */
+  static webUser(identity: DlIdentity): WebUser {
+    return {
+      userId: identity.userId,
+      name: identity.userName,
+      proof: identity.proof,
+      ...(identity.tenantId ? { tenantId: identity.tenantId } : {}),
+      ...(identity.globalAdmin !== undefined ? { globalAdmin: identity.globalAdmin } : {}),
+    };
   }
 
   /** A fresh token for the same conversation and user. */
@@ -58,8 +83,8 @@ export class DirectLineChannel {
     if (!token) return undefined;
     const verified = await this.links.verify(token, KIND, this.now());
     if (!verified.ok) return verified.reason === 'expired' ? 'expired' : undefined;
-    const [userId, userName, locale] = JSON.parse(verified.claims.subject) as [string, string, string?];
-    return { conversationId: verified.claims.id, userId, userName, ...(locale ? { locale } : {}) };
+    const subject = JSON.parse(verified.claims.subject) as Omit<DlIdentity, 'conversationId'>;
+    return { ...subject, conversationId: verified.claims.id };
   }
 
   /** Starts the token's conversation (once); true when it was created now. */
@@ -135,7 +160,7 @@ export class DirectLineChannel {
     return this.links.sign({
       id: identity.conversationId,
       kind: KIND,
-      subject: JSON.stringify([identity.userId, identity.userName, ...(identity.locale ? [identity.locale] : [])]),
+      subject: JSON.stringify({ ...identity, conversationId: undefined }),
       exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS,
     });
   }

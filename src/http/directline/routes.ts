@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../../log.js';
 import { activityFieldProblem, dropNulls, sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
+import { WEB_USER_KEY } from '../../bot/identity.js';
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
 export interface DirectLineDeps {
@@ -94,7 +95,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
 
     server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
       const identity = await identify(req, res);
-      if (identity) res.json(await channel.issue({ id: identity.userId, name: identity.userName }));
+      if (identity) res.json(await channel.issue(DirectLineChannel.webUser(identity)));
     });
 
     server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
@@ -193,11 +194,17 @@ export function directLineRoutes(deps: DirectLineDeps) {
         .activities.find((a) => (a.from as { id?: unknown } | undefined)?.id === identity.userId && clientActivityId(a) === clientId);
     }
 
-    /** Records the user's activity (its sender bound by the token) and hands it to the bot. */
+    /**
+     * Records the user's activity (its sender bound by the token) and hands it to the bot with the
+     * proven user attached in process. Identity-bearing fields the client sent are dropped: its own
+     * `from`, `conversation`, `recipient`, `serviceUrl`, `channelId`, and any `channelData` but
+     * Web Chat's client activity id and timestamp.
+     */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
-      const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, ...rest } = activity;
+      const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, channelData, ...rest } = activity;
       const stored = channel.append(identity.conversationId, {
         ...rest,
+        ...clientChannelData(channelData),
         from: { id: identity.userId, name: identity.userName, role: 'user' },
         recipient: { id: deps.botId, name: deps.botName, role: 'bot' },
       });
@@ -208,8 +215,25 @@ export function directLineRoutes(deps: DirectLineDeps) {
         conversation: { id: identity.conversationId },
       } as unknown as Activity;
       // The client has its answer (the id) at once; the bot's replies arrive on the stream.
-      deps.adapter.processActivityDirect('', toBot, deps.run).catch((error: unknown) => deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line turn failed'));
+      const webUser = DirectLineChannel.webUser(identity);
+      deps.adapter
+        .processActivityDirect('', toBot, (context) => {
+          context.turnState.set(WEB_USER_KEY, webUser);
+          return deps.run(context);
+        })
+        .catch((error: unknown) => deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line turn failed'));
       return stored;
     }
   };
+}
+
+/** The only channelData a web chat client may send: Web Chat's own client activity id and timestamp. */
+function clientChannelData(channelData: unknown): { channelData?: Record<string, string> } {
+  if (!channelData || typeof channelData !== 'object') return {};
+  const kept: Record<string, string> = {};
+  for (const key of ['clientActivityID', 'clientTimestamp']) {
+    const value = (channelData as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value.length <= 100) kept[key] = value;
+  }
+  return Object.keys(kept).length ? { channelData: kept } : {};
 }

@@ -38,6 +38,8 @@ const en = {
   },
   errors: {
     tenantMode: 'Choose Sign in to Azure AD or Create new tenant.',
+    signInRequired: 'Sign in to Azure AD first: I need to know your organization’s tenant from your sign-in, not from what is typed.',
+    notGlobalAdmin: 'Only a global administrator of the tenant can enroll it, and your sign-in shows that you are not one. Ask your global administrator to sign in and enroll, or to grant you the role, then sign in again.',
     tenantFirst: 'Give your Azure AD tenant first: the MPN ID must be in the same country/region.',
     mpnInactive: 'The organization profile with MPN ID {partnerId} is not active. Select an active profile, or sign in again with another account.',
     mpnCountry: 'The organization profile with MPN ID {partnerId} is in {profileCountry}, but your Azure AD tenant is in {tenantCountry}. Select a profile in the same country/region as the tenant.',
@@ -97,6 +99,8 @@ const it: typeof en = {
   },
   errors: {
     tenantMode: 'Scegli Accedi ad Azure AD oppure Crea nuovo tenant.',
+    signInRequired: "Accedi prima ad Azure AD: devo conoscere il tenant della tua organizzazione dal tuo accesso, non da ciò che viene digitato.",
+    notGlobalAdmin: "Solo un amministratore globale del tenant può iscriverlo, e il tuo accesso mostra che non lo sei. Chiedi al tuo amministratore globale di accedere e fare l'iscrizione, oppure di assegnarti il ruolo, poi accedi di nuovo.",
     tenantFirst: "Indica prima il tuo tenant di Azure AD: l'ID MPN deve essere nello stesso paese/area geografica.",
     mpnInactive: "Il profilo dell'organizzazione con ID MPN {partnerId} non è attivo. Seleziona un profilo attivo oppure accedi di nuovo con un altro account.",
     mpnCountry: "Il profilo dell'organizzazione con ID MPN {partnerId} si trova in {profileCountry}, ma il tuo tenant di Azure AD è in {tenantCountry}. Seleziona un profilo nello stesso paese/area geografica del tenant.",

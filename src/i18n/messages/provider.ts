@@ -172,6 +172,8 @@ const en = {
     notResellerUser: 'Only users of the reseller organization can do that.',
     unknownProvider: 'I do not know that provider any more. Search the directory again.',
     alreadyRegistered: 'Your organization is already registered as a provider.',
+    notParty: 'Only the reseller and the indirect provider of this relationship can see or change it, and your organization is neither.',
+    nameTaken: 'Another provider is already registered as "{name}". Use your organization’s own legal or trading name.',
   },
 };
 
@@ -348,6 +350,8 @@ const it: typeof en = {
     notResellerUser: 'Solo gli utenti dell’organizzazione del rivenditore possono farlo.',
     unknownProvider: 'Non conosco più quel provider. Cerca di nuovo nell’elenco.',
     alreadyRegistered: 'La tua organizzazione è già registrata come provider.',
+    notParty: 'Solo il rivenditore e il provider indiretto di questa relazione possono vederla o modificarla, e la tua organizzazione non è nessuno dei due.',
+    nameTaken: 'Un altro provider è già registrato come "{name}". Usa il nome legale o commerciale della tua organizzazione.',
   },
 };
 

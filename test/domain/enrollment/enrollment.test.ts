@@ -29,7 +29,7 @@ import {
 import type { Result } from '../../../src/domain/result.js';
 import { translate } from '../../../src/i18n/catalog.js';
 
-const applicant: Actor = { userId: 'u-giulia', name: 'Giulia', tenantId: 't' };
+const applicant: Actor = { userId: 'u-giulia', name: 'Giulia', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', proof: 'openid', globalAdmin: true };
 const anna: Actor = { userId: 'r-anna', name: 'Anna' };
 const marco: Actor = { userId: 'r-marco', name: 'Marco' };
 const T0 = new Date('2026-11-24T09:00:00Z');
@@ -53,7 +53,7 @@ function draftAtMpn(): EnrollmentApplication {
   let app = startEnrollment({ id: 'app-1', actor: applicant, now: T0 });
   app = value(answerAlreadyEnrolled(app, false, applicant, T0));
   app = value(continueFromChecklist(app, applicant, T0));
-  app = value(chooseTenant(app, { mode: 'existing', tenantId: TENANT, country: 'IT', globalAdminConfirmed: true }, applicant, T0));
+  app = value(chooseTenant(app, { country: 'IT' }, applicant, T0));
   return value(setPartnerCenterSignIn(app, 'admin@contoso.example', applicant, T0));
 }
 
@@ -96,20 +96,26 @@ describe('Enrollment application', () => {
     });
   });
 
-  describe('tenant', () => {
+  describe('tenant (Sign in to Azure AD)', () => {
     const base = () => value(continueFromChecklist(value(answerAlreadyEnrolled(startEnrollment({ id: 'a', actor: applicant, now: T0 }), false, applicant, T0)), applicant, T0));
-    const cases: [string, object, string[]][] = [
-      ['an existing tenant with confirmed global admin', { mode: 'existing', tenantId: TENANT.toUpperCase(), country: 'IT', globalAdminConfirmed: true }, []],
-      ['no global admin confirmation', { mode: 'existing', tenantId: TENANT, country: 'IT', globalAdminConfirmed: false }, ['globalAdmin']],
-      ['a tenant id that is not a GUID', { mode: 'existing', tenantId: 'contoso', country: 'IT', globalAdminConfirmed: true }, ['tenantId']],
-      ['a new tenant contoso.onmicrosoft.com', { mode: 'new', initialDomain: 'Contoso.onmicrosoft.com', country: 'IT' }, []],
-      ['a new tenant with a wrong domain', { mode: 'new', initialDomain: 'contoso.com', country: 'IT' }, ['initialDomain']],
-      ['a new tenant name with a dash', { mode: 'new', initialDomain: 'con-toso.onmicrosoft.com', country: '' }, ['newCountry', 'initialDomain']],
+    const teamsUser: Actor = { userId: 'aad-1', name: 'Teams User', tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', proof: 'teams' };
+    const cases: [string, Actor, object, string][] = [
+      ['a global administrator proven by the token', applicant, { country: 'IT' }, 'verified'],
+      ['a Teams user, whose role a reviewer checks', teamsUser, { country: 'IT' }, 'unverified'],
+      ['a typed tenant id and tick box, ignored for the proven tenant', teamsUser, { country: 'IT', tenantId: TENANT, globalAdminConfirmed: true }, 'unverified'],
+      ['a user the token says is not a global administrator', { ...applicant, globalAdmin: false }, { country: 'IT' }, 'ENROLLMENT.NOT_GLOBAL_ADMIN'],
+      ['a user with no proven tenant (a portal user who has not signed in)', { userId: 'web:x', name: 'X', proof: 'portal' }, { country: 'IT', tenantId: TENANT }, 'ENROLLMENT.SIGN_IN_REQUIRED'],
+      ['a missing country', applicant, { country: '' }, 'VALIDATION.FIELDS'],
+      ['an unknown country', applicant, { country: 'QQ' }, 'VALIDATION.FIELDS'],
     ];
-    for (const [name, input, fields] of cases) {
-      it(`${fields.length ? 'refuses' : 'accepts'} ${name}`, () => {
-        const result = chooseTenant(base(), input, applicant, T0);
-        expect(result.ok ? [] : (result.error.fields ?? []).map((f) => f.field).sort()).to.deep.equal([...fields].sort());
+    for (const [name, actor, input, expected] of cases) {
+      it(`${/^[a-z]+$/.test(expected) ? 'records' : 'refuses'} ${name}`, () => {
+        const result = chooseTenant(base(), input, actor, T0);
+        if (result.ok) {
+          expect(result.value.tenant).to.deep.equal({ mode: 'existing', tenantId: actor.tenantId, country: 'IT', globalAdmin: expected });
+        } else {
+          expect(result.error.code).to.equal(expected);
+        }
       });
     }
   });
@@ -148,7 +154,7 @@ describe('Enrollment application', () => {
       expect(value(submit(complete(), applicant, T0)).status).to.equal('submitted');
     });
     it('drops the MPN ID when the tenant moves to another country', () => {
-      const moved = value(chooseTenant(complete(), { mode: 'existing', tenantId: TENANT, country: 'DE', globalAdminConfirmed: true }, applicant, T0));
+      const moved = value(chooseTenant(complete(), { country: 'DE' }, applicant, T0));
       expect(moved.mpn).to.equal(undefined);
       expect(missingSections(moved)).to.deep.equal(['mpn']);
     });
@@ -250,9 +256,9 @@ describe('Enrollment application', () => {
     collect(submit(value(answerAlreadyEnrolled(startEnrollment({ id: 'a', actor: applicant, now: T0 }), false, applicant, T0)), applicant, T0));
     collect(decide(underReview(), { outcome: 'rejected' }, anna, T0));
     collect(decide(complete(), { outcome: 'approved' }, anna, T0));
-    collect(chooseTenant(draftAtMpn(), { mode: 'existing', tenantId: 'x' }, applicant, T0));
-    collect(chooseTenant(draftAtMpn(), { mode: 'new', initialDomain: 'x' }, applicant, T0));
-    collect(chooseTenant(draftAtMpn(), {}, applicant, T0));
+    collect(chooseTenant(draftAtMpn(), { country: 'x' }, applicant, T0));
+    collect(chooseTenant(draftAtMpn(), {}, { ...applicant, globalAdmin: false }, T0));
+    collect(chooseTenant(draftAtMpn(), {}, { userId: 'u', name: 'U' }, T0));
     collect(reopenRejected(complete(), applicant, T0));
     collect(submit(value(submit(complete(), applicant, T0)), applicant, T0));
     expect(keys.size).to.be.greaterThan(10);

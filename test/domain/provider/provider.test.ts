@@ -77,9 +77,9 @@ describe('Provider directory', () => {
     expect(paginate([], 1, 5)).to.deep.equal({ items: [], page: 1, pages: 1, total: 0 });
   });
   it('registers a provider with its admin as approver, refusing bad fields', () => {
-    const ok = registerProvider({ name: 'P', partnerId: '123456', countries: 'it, de', contactEmail: 'p@p.example', approverIds: 'a, b' }, 't', 'me', T0);
+    const ok = registerProvider({ name: 'P', partnerId: '123456', countries: 'it, de', contactEmail: 'p@p.example', approverIds: 'a, b' }, 't', { userId: 'me', name: 'Me' }, T0);
     expect(ok.ok && ok.value).to.deep.include({ countries: ['IT', 'DE'], approverIds: ['me', 'a', 'b'] });
-    const bad = registerProvider({ name: '', partnerId: 'x', countries: 'ZZ', contactEmail: 'no' }, 't', 'me', T0);
+    const bad = registerProvider({ name: '', partnerId: 'x', countries: 'ZZ', contactEmail: 'no' }, 't', { userId: 'me', name: 'Me' }, T0);
     expect(!bad.ok && bad.error.fields?.map((f) => f.field)).to.deep.equal(['name', 'partnerId', 'countries', 'contactEmail']);
   });
 });

@@ -8,33 +8,10 @@ import { seedDir } from '../../../src/paths.js';
 import { readPersonas } from '../../../src/storage/demo-personas.js';
 import { startAssistant, type RunningAssistant } from '../../support/assistant.js';
 import { CookieClient } from '../../support/browser-client.js';
+import { choose, openLoginPage } from '../../support/demo-sign-in.js';
 
 const seed = readPersonas(join(seedDir, 'personas.json'));
 const persona = (name: string) => seed.personas.find((p) => p.name === name)!;
-
-/** Starts a sign-in and follows it to the embedded provider's login page. */
-async function openLoginPage(browser: CookieClient, query = 'returnTo=%2Fwebchat'): Promise<{ html: string; action: string; res: Response }> {
-  const res = await browser.follow(`/auth/signin?${query}`);
-  const html = await res.text();
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
-  return { html, action: action.replace(/&amp;/g, '&'), res };
-}
-
-/**
- * Chooses a persona on the login page and follows the round trip back to the assistant's callback.
- * When the provider's session holds another persona, the provider first ends it with a self-posting
- * form (a browser submits it by script); this submits it the same way.
- */
-async function choose(browser: CookieClient, action: string, oid: string): Promise<Response> {
-  const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
-  const res = await browser.follow(action, { ...form, body: new URLSearchParams({ persona: oid }).toString() }, '/auth/callback');
-  if (res.status !== 200) return res;
-  const html = await res.text();
-  const logout = /<form method="post" action="([^"]+\/session\/end\/confirm)">/.exec(html)?.[1];
-  if (!logout) throw new Error(`unexpected page after login: ${html.slice(0, 200)}`);
-  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
-  return browser.follow(new URL(logout).pathname, { ...form, body: new URLSearchParams(fields).toString() }, '/auth/callback');
-}
 
 async function signInAs(browser: CookieClient, name: string, query?: string): Promise<Response> {
   const { action } = await openLoginPage(browser, query);
