@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Actor } from '../domain/actor.js';
+import { displayName as bounded, type Actor } from '../domain/actor.js';
 
 /** A web chat user as the server proved them (OpenID sign-in or the portal's signed token). */
 export interface WebUser {
@@ -61,8 +61,8 @@ function fromWebUser(user: WebUser): Actor {
   };
 }
 
-/** A display name as shown to others: trimmed, without control characters, at most 200 characters. */
+/** A display name as shown to others: without control characters, bounded (the domain's rule), or the id when there is none. */
 function displayName(raw: unknown, fallback: string): string {
   const name = typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim() : '';
-  return (name || fallback).slice(0, 200);
+  return bounded(name || fallback);
 }

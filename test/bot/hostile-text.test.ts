@@ -50,17 +50,17 @@ describe('User text in conversations', () => {
   });
 
   it('shows a hostile legal name, contact and display name to the reviewer as plain, bounded text', async () => {
-    const reviewer = new Chat(app.baseUrl, { id: 'reviewer-hostile', name: 'Anna', serviceUrl: connector.serviceUrl });
+    const reviewer = new Chat(app.baseUrl, { id: 'reviewer-hostile', aadObjectId: 'reviewer-hostile', name: 'Anna', tenantId: tenant(), channelId: 'msteams', serviceUrl: connector.serviceUrl });
     await reviewer.say('help');
     // Teams reports whatever display name the directory holds: long, with bidi overrides.
     const longName = `\u202E${'Giulia '.repeat(2000)}`;
-    const chat = new Chat(app.baseUrl, { id: 'web-hostile', name: longName, serviceUrl: connector.serviceUrl });
+    const chat = new Chat(app.baseUrl, { id: '29:hostile', aadObjectId: 'aad-hostile', name: longName, tenantId: tenant(), channelId: 'msteams', serviceUrl: connector.serviceUrl });
     const [userName, profiles] = Object.entries(seed.signIns).find(([, ps]) => ps.some((p) => p.country === 'IT' && p.active))!;
     const profile = profiles.find((p) => p.country === 'IT' && p.active)!;
     await chat.say('enroll');
     await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
     await chat.submit('enrollment.checklist');
-    await chat.submit('enrollment.tenant', { mode: 'existing', tenantId: tenant(), country: 'IT', globalAdmin: 'true' });
+    await chat.submit('enrollment.tenant', { mode: 'existing', country: 'IT' });
     await chat.submit('enrollment.mpnSignIn', { userName });
     await chat.submit('enrollment.mpnSelect', { partnerId: profile.partnerId });
     const summary = lastCard(

@@ -9,6 +9,7 @@ import { CasRecordStore } from '../../src/storage/record-store.js';
 import { rotateKeyring } from '../../src/storage/signing-key.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { craft, deadUrl, hs256, inSeconds, KeyServer, rs256 } from '../support/token-kit.js';
+import { demoDirectLineToken } from '../support/demo-sign-in.js';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
@@ -235,14 +236,14 @@ describe('Token failures on the HTTP endpoints: 401 with a reason, 503 with Retr
       const dataDir = mkdtempSync(join(tmpdir(), 'csp-rotation-'));
       try {
         const first = await startAssistant({}, {}, { dataDir, keepData: true });
-        const old = await (await tokenRequest(first, { persona: 'persona-reseller-admin' })).json();
+        const old = (await demoDirectLineToken(first.baseUrl, 'persona-reseller-admin')).json;
         await first.stop();
         rotateKeyring(dataDir);
         const second = await startAssistant({}, {}, { dataDir, keepData: true });
         try {
           const opened = await fetch(`${second.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${old.token}` } });
           expect(opened.status, 'the old token still opens its conversation').to.equal(201);
-          const fresh = await (await tokenRequest(second, { persona: 'persona-reseller-admin' })).json();
+          const fresh = (await demoDirectLineToken(second.baseUrl, 'persona-reseller-admin')).json;
           expect(decodeProtectedHeader(fresh.token).kid).to.not.equal(decodeProtectedHeader(old.token).kid);
           const tampered = `${old.token.slice(0, -1)}${old.token.endsWith('A') ? 'B' : 'A'}`;
           expect((await fetch(`${second.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${tampered}` } })).status).to.equal(403);

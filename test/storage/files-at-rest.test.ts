@@ -41,11 +41,12 @@ function modes(dir: string): Record<string, string> {
 async function enrollUntilVerification(app: RunningAssistant): Promise<Chat> {
   const signIns = (JSON.parse(readFileSync(join(seedDir, 'partner-profiles.json'), 'utf8')) as { signIns: Record<string, Profile[]> }).signIns;
   const [userName, profiles] = Object.entries(signIns).find(([, list]) => list.some((p) => p.country === 'IT' && p.active))!;
-  const chat = new Chat(app.baseUrl, { id: `web-at-rest-${Date.now()}`, name: 'Luca' });
+  const n = String(Date.now() % 1e12).padStart(12, '0');
+  const chat = new Chat(app.baseUrl, { id: `29:at-rest-${n}`, aadObjectId: `aad-at-rest-${n}`, name: 'Luca', tenantId: `00000000-0000-4000-8000-${n}`, channelId: 'msteams' });
   await chat.say('enroll');
   await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
   await chat.submit('enrollment.checklist');
-  await chat.submit('enrollment.tenant', { mode: 'existing', tenantId: '00000000-0000-4000-8000-00000000a7e5', country: 'IT', globalAdmin: 'true' });
+  await chat.submit('enrollment.tenant', { mode: 'existing', country: 'IT' });
   await chat.submit('enrollment.mpnSignIn', { userName });
   await chat.submit('enrollment.mpnSelect', { partnerId: profiles.find((p) => p.country === 'IT' && p.active)!.partnerId });
   await chat.submit('enrollment.legal', LEGAL);

@@ -130,7 +130,7 @@ function startSecondProcess(env: Record<string, string>): Promise<{ child: Child
 
 /** An application under review for tenant number `i`, built with the domain's own transitions. */
 function underReview(i: number): EnrollmentApplication {
-  const applicant: Actor = { userId: `web-two-${i}`, name: `Applicant ${i}` };
+  const applicant: Actor = { userId: `web-two-${i}`, name: `Applicant ${i}`, tenantId: `00000000-0000-4000-8000-${String(200000 + i).padStart(12, '0')}`, proof: 'openid', globalAdmin: true };
   const now = new Date();
   const key = verificationKey('a signing key for this test, 32+ characters');
   const done = <T>(result: Result<T>): T => {
@@ -140,7 +140,7 @@ function underReview(i: number): EnrollmentApplication {
   let app = startEnrollment({ id: `two-processes-${i}`, actor: applicant, now });
   app = done(answerAlreadyEnrolled(app, false, applicant, now));
   app = done(continueFromChecklist(app, applicant, now));
-  app = done(chooseTenant(app, { mode: 'existing', tenantId: `00000000-0000-4000-8000-${String(200000 + i).padStart(12, '0')}`, country: 'IT', globalAdminConfirmed: true }, applicant, now));
+  app = done(chooseTenant(app, { country: 'IT' }, applicant, now));
   app = done(setPartnerCenterSignIn(app, 'admin@contoso.example', applicant, now));
   app = done(selectMpnProfile(app, { partnerId: String(4900000 + i), organizationName: `Two Processes ${i}`, country: 'IT', active: true }, applicant, now));
   app = done(
@@ -169,7 +169,7 @@ describe('Two assistant processes on one SQLite file', () => {
 
       // For every application at once: Anna approves on both processes, Marco rejects on both.
       // With the old get-then-set, about half the runs told two of them that they had decided.
-      const reviewer = (id: string, baseUrl: string) => new Chat(baseUrl, { id, name: id });
+      const reviewer = (id: string, baseUrl: string) => new Chat(baseUrl, { id, aadObjectId: id, name: id, tenantId: 'ffffffff-0000-4000-8000-000000000001', channelId: 'msteams' });
       const secondUrl = `http://127.0.0.1:${second.port}`;
       const clicks = [
         { by: 'reviewer-anna', outcome: 'approved', chat: reviewer('reviewer-anna', first.baseUrl) },
