@@ -32,6 +32,8 @@ describe('Once only: redeliveries and double clicks', () => {
   });
 
   const user = (id: string, extra: Record<string, string> = {}) => new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl, ...extra });
+  /** Contoso's approver, a Teams user of Contoso's tenant. */
+  const approverChat = () => user('provider-approver-contoso', { aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams' });
   const mails = () => {
     const dir = join(app.dataDir, 'outbox');
     return existsSync(dir) ? readdirSync(dir).length : 0;
@@ -49,7 +51,7 @@ describe('Once only: redeliveries and double clicks', () => {
   }
 
   async function withContoso(admin: Chat): Promise<string> {
-    const approver = user('provider-approver-contoso');
+    const approver = approverChat();
     await approver.say('help');
     await admin.submit('provider.request', { providerTenantId: CONTOSO });
     const request = lastCard(await approver.say('requests'));
@@ -79,22 +81,24 @@ describe('Once only: redeliveries and double clicks', () => {
   });
 
   it('a reseller invitation clicked twice on the same card creates one invitation; the second click is told so', async () => {
-    const anna = user('provider-approver-contoso');
+    const anna = approverChat();
     const form = lastCard(await anna.say('invite reseller'));
-    const button = form.actions.find((a: Card) => a.data?.verb === 'provider.invite');
+    const button = form.actions.find((a: Card) => (a.verb ?? a.data?.verb) === 'provider.invite');
     expect(button.data.actionNonce).to.be.a('string');
     const before = await countIn(app.assistant.storage, 'reseller-invitations');
     const first = await anna.click(form, button.title, { email: 'twice@reseller.example' });
     expect(textOf(lastCard(first))).to.include('twice@reseller.example');
     const second = await anna.click(form, button.title, { email: 'twice@reseller.example' });
-    expect(textsOf(second)).to.deep.equal([ALREADY_DONE]);
+    // Submit answers "already used"; Teams' Action.Execute gets the first answer's card back.
+    const answered = [...textsOf(second), ...cardsOf(second).map(textOf)].join();
+    expect(answered === ALREADY_DONE || answered === textOf(lastCard(first))).to.equal(true);
     expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
   });
 
   it('a corrected resubmit of a form with a validation error still works', async () => {
-    const anna = user('provider-approver-contoso');
+    const anna = approverChat();
     const form = lastCard(await anna.say('invite reseller'));
-    const title = form.actions.find((a: Card) => a.data?.verb === 'provider.invite').title;
+    const title = form.actions.find((a: Card) => (a.verb ?? a.data?.verb) === 'provider.invite').title;
     const bad = lastCard(await anna.click(form, title, { email: 'not-an-email' }));
     expect(textOf(bad)).to.include('not a valid e-mail address');
     const before = await countIn(app.assistant.storage, 'reseller-invitations');
@@ -104,7 +108,7 @@ describe('Once only: redeliveries and double clicks', () => {
   });
 
   it('an Action.Execute redelivered (same activity id) is answered with the first response and changes nothing', async () => {
-    const anna = user('provider-approver-contoso', { channelId: 'msteams' });
+    const anna = approverChat();
     const invoke = {
       id: 'teams-invoke-redelivery',
       type: 'invoke',
@@ -154,9 +158,9 @@ describe('Once only: redeliveries and double clicks', () => {
   });
 
   it('a foreign serviceUrl posted under an approver\'s id is refused, and their next approval card still reaches them', async () => {
-    const approver = user('provider-approver-contoso');
+    const approver = approverChat();
     await approver.say('help');
-    const forged = new Chat(app.baseUrl, { id: 'provider-approver-contoso', serviceUrl: 'https://attacker.example/' }, approver.conversationId);
+    const forged = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams', serviceUrl: 'https://attacker.example/' }, approver.conversationId);
     const refused = await forged.raw({ type: 'message', text: 'help', deliveryMode: 'normal' });
     expect(refused.status).to.equal(400);
     expect(refused.body.message).to.include('serviceUrl');

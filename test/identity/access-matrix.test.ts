@@ -7,7 +7,7 @@ import { CUSTOMER_VERBS } from '../../src/bot/customer.feature.js';
 import { MENU_VERBS } from '../../src/bot/main-menu.feature.js';
 import { translate } from '../../src/i18n/catalog.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
-import { cardsOf, Chat, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const RESELLER = 'abababab-0000-4000-8000-000000000001';
@@ -92,7 +92,7 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
   }
 
   before(async () => {
-    app = await startAssistant({ REVIEWER_IDS: 'aad-reviewer', EMBED_JWT_SECRET: PORTAL_SECRET });
+    app = await startAssistant({ REVIEWER_IDS: 'aad-reviewer', EMBED_JWT_SECRET: PORTAL_SECRET, PAGE_RATE_PER_SECOND: '1000', PAGE_RATE_BURST: '1000' });
     const c = chats();
     // Two enrolled resellers (the already-enrolled path), a sales agent and a member with no role.
     for (const [admin, tenant] of [[c.admin, RESELLER], [c.outsider, OTHER]] as const) {
@@ -114,6 +114,16 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
     const linkId = request.actions.find((a: Card) => a.title === 'Approve').data.linkId;
     const draft = lastCard(await c.admin.submit('customer.draft', { companyName: 'Litware', adminEmail: 'admin@litware.example' }));
     const invitationId = JSON.stringify(draft).match(/"invitationId":"([^"]+)"/)![1];
+    // Litware accepts, so the reseller has a customer record to open.
+    const body = String(inputsOf(draft).body.value);
+    await c.admin.submit('customer.done', { invitationId, subject: 'Invitation', body });
+    const link = /(http:\/\/\S+\/invitations\/\S+)/.exec(body)![1];
+    const accepted = await fetch(`${app.baseUrl}${new URL(link).pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: 'Lena', email: 'admin@litware.example', company: 'yes' }).toString(),
+    });
+    expect(accepted.status).to.equal(200);
     const applicant = teams('aad-applicant', 'abababab-0000-4000-8000-000000000003', 'Ada Applicant');
     await applicant.say('enroll');
     await applicant.submit('enrollment.alreadyEnrolled', { answer: 'no' });
@@ -191,7 +201,7 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: C.done, send: verb(C.done, { invitationId, subject: 's', body: 'b' }), allowed: AGENTS },
       { name: C.resend, send: verb(C.resend, { invitationId }), allowed: AGENTS },
       { name: C.revoke, send: verb(C.revoke, { invitationId }), allowed: AGENTS },
-      { name: C.open, send: verb(C.open, { customerId: `${RESELLER}|litware.example` }), allowed: [...AGENTS, 'outsider'] },
+      { name: C.open, send: verb(C.open, { customerId: `${RESELLER}|litware.example` }), allowed: AGENTS },
       { name: 'customers', send: say('customers'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invitations', send: say('invitations'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invite customer', send: say('invite customer'), allowed: [...AGENTS, 'outsider'] },
@@ -242,12 +252,13 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
     const started = (await (await fetch(`${app.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: auth })).json()) as { conversationId: string };
     const base = `${app.baseUrl}/v3/directline/conversations/${started.conversationId}/activities`;
     let watermark = 0;
+    let sent = 0;
     const send = async (activity: Record<string, unknown>): Promise<Activity[]> => {
       const spoofed = {
         ...activity,
         from: { id: '29:aad-admin', aadObjectId: 'aad-admin', name: 'Marco Rossi' },
         conversation: { id: started.conversationId, tenantId: RESELLER },
-        channelData: { tenant: { id: RESELLER }, clientActivityID: 'x' },
+        channelData: { tenant: { id: RESELLER }, clientActivityID: `spoof-${++sent}` },
         channelId: 'msteams',
       };
       const posted = await fetch(base, { method: 'POST', headers: auth, body: JSON.stringify(spoofed) });
