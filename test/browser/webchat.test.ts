@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { persona as demoPersona } from '../support/demo-sign-in.js';
+
+const personaName = (id: string) => demoPersona(id).name;
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(projectRoot, 'test-results');
@@ -42,10 +45,16 @@ describe('In a real browser', function () {
       if (message.type() === 'error' && /Content Security Policy|Refused/.test(message.text())) problems.push(message.text());
     });
     await page.goto(app.baseUrl);
-    await page.selectOption('#persona', persona);
-    await page.getByRole('button', { name: locale.startsWith('it') ? 'Inizia la chat' : 'Start chatting' }).click();
+    await chooseOnProviderLogin(page, persona, locale);
     (page as Page & { problems?: string[] }).problems = problems;
     return page;
+  }
+
+  /** Sign in on the page, then pick the persona on the embedded OpenID provider's login page, as a person does. */
+  async function chooseOnProviderLogin(page: Page, persona: string, locale = 'en-US'): Promise<void> {
+    await page.getByRole('link', { name: locale.startsWith('it') ? 'Accedi' : 'Sign in' }).click();
+    await page.getByRole('button', { name: personaName(persona) }).click();
+    await page.waitForURL((url) => url.pathname === '/' || url.pathname === '/webchat');
   }
 
   async function type(page: Page, text: string): Promise<void> {
@@ -85,12 +94,49 @@ describe('In a real browser', function () {
   });
 
   it('opens a link that carries a command, and sends it once connected', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/#say=${encodeURIComponent('find a provider')}`);
-    await page.selectOption('#persona', 'persona-reseller-admin');
-    await page.getByRole('button', { name: 'Start chatting' }).click();
+    const page = await signIn('persona-reseller-admin');
+    await page.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    // Signed in already: a link opened later starts the chat at once and sends its command.
+    await page.goto(`${app.baseUrl}/webchat#say=${encodeURIComponent('find a provider')}`);
     await page.getByRole('button', { name: 'Request to connect' }).first().waitFor();
+  });
+
+  it('two people in two browsers: a reseller asks to connect, the provider approves, the reseller gets the consent card', async () => {
+    const marco = await signIn('persona-reseller-admin');
+    await marco.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    const anna = await signIn('provider-approver-contoso');
+    await anna.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    await type(marco, 'find a provider contoso');
+    await marco.getByText(/^1 provider/).first().waitFor();
+    await marco.getByRole('button', { name: 'Request to connect' }).first().click();
+    await marco.getByText('was sent to').first().waitFor();
+    // Anna's open chat receives the request card by itself (proactive, over the Direct Line stream).
+    await anna.getByText('Demo Reseller S.r.l.').first().waitFor();
+    await anna.screenshot({ path: join(SHOTS, 'two-browsers-request.png') });
+    await anna.getByRole('button', { name: 'Approve' }).last().click();
+    await marco.getByText('Authorize indirect provider').first().waitFor();
+    await marco.screenshot({ path: join(SHOTS, 'two-browsers-consent.png') });
+  });
+
+  it('a typed tenant, a persona id or a tampered token gets nothing', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.baseUrl);
+    const answers = await page.evaluate(async () => {
+      const post = (body: object) => fetch('/api/directline/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+      const noSession = await post({ persona: 'persona-reseller-admin', tenantId: '5d3c8a71-2e4f-4b6a-9c1d-7f8e9a0b1c2d', user: { id: 'a1b2c3d4-0002-4a7e-8b1c-1f2e3d4c5b6a' } });
+      const forged = await fetch('/v3/directline/conversations', { method: 'POST', headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } }).then((r) => r.status);
+      return { noSession, forged };
+    });
+    expect(answers).to.deep.equal({ noSession: 401, forged: 403 });
+    // A real token with one character changed stops working too.
+    const signedIn = await signIn('persona-reseller-sales');
+    await signedIn.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    const tampered = await signedIn.evaluate(async () => {
+      const { token } = await fetch('/api/directline/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json());
+      const changed = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+      return fetch('/v3/directline/conversations', { method: 'POST', headers: { authorization: `Bearer ${changed}` } }).then((r) => r.status);
+    });
+    expect(tampered).to.equal(403);
   });
 
   it('fits a phone-width screen, in Italian', async () => {
