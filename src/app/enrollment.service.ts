@@ -128,10 +128,21 @@ export class EnrollmentService {
     return this.change(actor, (app, now) => answerAlreadyEnrolled(app, yes, actor, now));
   }
 
-  /** The already-enrolled path: only customer support details are needed, then the account is ready. */
+  /**
+   * The already-enrolled path: the PartnerID (checked with Partner Center) and the customer support
+   * details; the application then goes to the operator's reviewers like any other.
+   */
   async setSupportContact(actor: Actor, input: unknown): Promise<Result<EnrollmentApplication>> {
-    const saved = await this.change(actor, (app, now) => setSupportContact(app, input, actor, now));
-    if (saved.ok && saved.value.status === 'approved') await this.createOrganization(saved.value);
+    if (actor.tenantId && (await this.approvedOrganization(actor.tenantId))) {
+      return fail('ENROLLMENT.TENANT_ALREADY_ENROLLED', 'enrollmentUi.errors.tenantEnrolled');
+    }
+    const partnerId = (input as { partnerId?: unknown })?.partnerId;
+    const profile = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.profile(partnerId.trim()) : undefined;
+    const saved = await this.change(actor, (app, now) => setSupportContact(app, input, actor, now, profile));
+    if (saved.ok && saved.value.status === 'underReview') {
+      const app = saved.value;
+      this.deps.tasks.run('enrollment review request', () => this.requestReview(app));
+    }
     return saved;
   }
 

@@ -8,4 +8,6 @@ import type { PartnerProfile } from '../domain/enrollment/enrollment.js';
 export interface PartnerCenter {
   /** The organization profiles (PartnerID, country, active or not) that a partner program sign-in can use. */
   profilesForSignIn(userName: string): Promise<PartnerProfile[]>;
+  /** The organization profile of a PartnerID (MPN ID), or undefined when Partner Center knows none. */
+  profile(partnerId: string): Promise<PartnerProfile | undefined>;
 }

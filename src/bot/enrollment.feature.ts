@@ -138,7 +138,10 @@ export class EnrollmentFeature {
             t('enrollmentUi.review.contact'),
             legal ? `${legal.primaryContact.firstName} ${legal.primaryContact.lastName}, ${legal.primaryContact.email}, ${legal.primaryContact.phone}` : '—',
           ),
-          fact(t('enrollmentUi.review.support'), legal ? [legal.support.email, legal.support.phone, legal.support.website].filter(Boolean).join(', ') : '—'),
+          fact(t('enrollmentUi.review.support'), (() => {
+            const support = legal?.support ?? app.support;
+            return support ? [support.email, support.phone, support.website].filter(Boolean).join(', ') : '—';
+          })()),
           fact(t('enrollmentUi.review.submitted'), app.submittedAt ? formatInstant(app.submittedAt, locale) : '—'),
         ],
         open: !decided,
@@ -206,7 +209,7 @@ export class EnrollmentFeature {
   }
 
   private supportContact(turn: Turn, data: ActionData): Promise<void> {
-    return this.step(turn, (a) => this.service.setSupportContact(a, pick(data, SUPPORT_FIELDS)), data);
+    return this.step(turn, (a) => this.service.setSupportContact(a, { ...pick(data, SUPPORT_FIELDS), partnerId: text(data.partnerId), country: text(data.country) }), data);
   }
 
   private tenant(turn: Turn, data: ActionData): Promise<void> {
@@ -442,7 +445,12 @@ export class EnrollmentFeature {
         await turn.show('enrollment-already-enrolled', { errors });
         return;
       case 'supportOnly':
-        await turn.show('enrollment-support-contact', { errors, values: values(SUPPORT_FIELDS, typed, supportValues(app)), labels: labels(SUPPORT_FIELDS, t) });
+        await turn.show('enrollment-support-contact', {
+          errors,
+          countries,
+          values: { ...values(SUPPORT_FIELDS, typed, supportValues(app)), partnerId: text(typed.partnerId) || app.mpn?.partnerId || '', country: text(typed.country) || app.tenant?.country || '' },
+          labels: labels(SUPPORT_FIELDS, t),
+        });
         return;
       case 'beforeYouBegin':
         await turn.show('enrollment-before-you-begin', { errors });

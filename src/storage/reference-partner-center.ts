@@ -26,6 +26,14 @@ export class ReferencePartnerCenter implements PartnerCenter {
     this.signIns = new Map(Object.entries(data.signIns).map(([name, profiles]) => [name.toLowerCase(), profiles]));
   }
 
+  async profile(partnerId: string): Promise<PartnerProfile | undefined> {
+    for (const profiles of this.signIns.values()) {
+      const found = profiles.find((p) => p.partnerId === partnerId.trim());
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   async profilesForSignIn(userName: string): Promise<PartnerProfile[]> {
     return this.signIns.get(userName.trim().toLowerCase()) ?? [];
   }

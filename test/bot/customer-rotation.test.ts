@@ -7,6 +7,7 @@ import { rotateKeyring } from '../../src/storage/signing-key.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { seedReseller } from '../support/organizations.js';
 
 const lastCard = (activities: Activity[]): Card => cardsOf(activities).at(-1)!;
 const linkIn = (text: string) => /(http:\/\/\S+\/invitations\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)/.exec(text)![1]!;
@@ -36,9 +37,7 @@ describe('Customer invitation links across a signing key rotation', () => {
     let oldLink: string;
     try {
       const chat = admin(before);
-      await chat.say('enroll');
-      await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-      await chat.submit('enrollment.supportContact', { supportEmail: 'help@rotator.example', supportPhone: '+39 02 1234 5678' });
+      await seedReseller(before, { tenantId: 'dddddddd-0000-4000-8000-000000000001', name: 'Rotator S.r.l.', admin: { userId: 'aad-rotator', name: 'Rotator' } });
       draft = lastCard(await chat.submit('customer.draft', { companyName: 'Rotated Ltd', adminEmail: 'admin@rotated.example' }));
       oldLink = linkIn(inputsOf(draft).body.value);
     } finally {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { seedReseller } from '../support/organizations.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const lastCard = (activities: Activity[]): Card => {
@@ -38,9 +39,7 @@ describe('Customer journey', () => {
   async function reseller(name: string): Promise<Chat> {
     const tenantId = `cccccccc-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
     const admin = user(`29:${name}`, { tenantId, aadObjectId: `aad-${name}`, channelId: 'msteams' });
-    await admin.say('enroll');
-    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-    await admin.submit('enrollment.supportContact', { supportEmail: `help@${name}.example`, supportPhone: '+39 02 1234 5678' });
+    await seedReseller(app, { tenantId, name, admin: { userId: `aad-${name}`, name: `29:${name}` } });
     return admin;
   }
 

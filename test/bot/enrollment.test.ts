@@ -328,16 +328,34 @@ describe('Enrollment journey', () => {
     expect(textOf(card(await chat.say('status')))).to.include('Under review');
   });
 
-  it('needs only the support contact from an organization already enrolled in CSP', async () => {
+  it('checks the PartnerID of an organization already enrolled in CSP, then sends it to review like any other', async () => {
+    await reviewersSayHello();
     const tenantId = randomTenant();
     const chat = teamsUser('already', tenantId);
+    const { active, other } = italianSignIn();
+    const inactive = other.find((p) => !p.active)!;
     await chat.say('enroll');
     const form = card(await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' }));
-    expect(textOf(form)).to.include('Customer support contact');
-    const bad = card(await chat.submit('enrollment.supportContact', { supportEmail: 'not-an-email', supportPhone: '12' }));
+    expect(textOf(form)).to.include('Customer support contact').and.include('PartnerID');
+    const support = { supportEmail: 'help@already.example', supportPhone: '+1 425 555 0100' };
+    const bad = card(await chat.submit('enrollment.supportContact', { supportEmail: 'not-an-email', supportPhone: '12', partnerId: '', country: 'IT' }));
     expect(bad.body.filter((b: Card) => b.color === 'Attention').length).to.be.greaterThan(1);
-    const done = card(await chat.submit('enrollment.supportContact', { supportEmail: 'help@already.example', supportPhone: '+1 425 555 0100' }));
-    expect(textOf(done)).to.include('Status: Approved');
+    // Partner Center decides: unknown, inactive and other-country PartnerIDs are refused with the reason.
+    const unknown = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: '1', country: 'IT' }));
+    expect(textOf(unknown)).to.include('knows no organization with PartnerID 1');
+    const notActive = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: inactive.partnerId, country: 'IT' }));
+    expect(textOf(notActive)).to.include('is not active');
+    const elsewhere = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: active.partnerId, country: 'DE' }));
+    expect(textOf(elsewhere)).to.include('Select a profile in the same country/region');
+    // A valid PartnerID goes to the reviewers; nothing is approved by saying "yes".
+    const sent = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: active.partnerId, country: 'IT' }));
+    expect(textOf(sent)).to.include('Status: Under review');
+    const posted = await connector.waitFor((r) => r.method === 'POST' && r.activity.recipient?.id === 'reviewer-anna' && JSON.stringify(r.activity).includes('already asks to enroll'));
+    const applicationId = posted.activity.attachments[0].content.actions[0].data.applicationId;
+    const decision = await reviewer('reviewer-anna', 'Anna').submit('enrollment.review.approve', { applicationId });
+    expect([...textsOf(decision), ...cardsOf(decision).map(textOf)].join()).to.include('Approved by Anna');
+    const done = card(await chat.say('status'));
+    expect(textOf(done)).to.include('Status: Approved').and.include(active.organizationName);
 
     // A colleague in the same tenant cannot enroll it again.
     const colleague = teamsUser('colleague', tenantId);

@@ -7,6 +7,7 @@ import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { countIn, snapshot } from '../support/records.js';
+import { seedReseller } from '../support/organizations.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const ALREADY_DONE = 'That button was already used: nothing changed the second time.';
@@ -44,9 +45,7 @@ describe('Once only: redeliveries and double clicks', () => {
   async function reseller(name: string): Promise<Chat> {
     const tenantId = `dddddddd-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
     const admin = user(`29:${name}`, { tenantId, aadObjectId: `aad-${name}`, channelId: 'msteams' });
-    await admin.say('enroll');
-    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-    await admin.submit('enrollment.supportContact', { supportEmail: `help@${name}.example`, supportPhone: '+39 02 1234 5678' });
+    await seedReseller(app, { tenantId, name, admin: { userId: `aad-${name}`, name: `29:${name}` } });
     return admin;
   }
 

@@ -4,6 +4,7 @@ import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, 
 import { FakeConnector } from '../support/fake-connector.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import type { Organization } from '../../src/domain/organization/organization.js';
+import { seedReseller } from '../support/organizations.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const NORTHWIND = '22222222-2222-4222-8222-222222222222';
@@ -37,13 +38,11 @@ describe('Provider journey', () => {
   /** Contoso's approvers: Teams users of Contoso's tenant whose object ids the provider record lists. */
   const approvers = () => ['provider-approver-contoso', 'provider-approver-contoso-2'].map((id) => user(id, { aadObjectId: id, tenantId: CONTOSO, channelId: 'msteams' }));
 
-  /** An enrolled reseller organization (the already-enrolled path), with its first admin agent. */
+  /** An enrolled reseller organization with its first admin agent (enrollment itself is tested in enrollment.test.ts). */
   async function reseller(name: string): Promise<{ admin: Chat; tenantId: string }> {
     const tenantId = `aaaaaaaa-0000-4000-8000-${String(++tenantCounter).padStart(12, '0')}`;
     const admin = user(`29:${name}`, { tenantId, aadObjectId: `aad-${name}`, channelId: 'msteams' });
-    await admin.say('enroll');
-    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-    await admin.submit('enrollment.supportContact', { supportEmail: `help@${name}.example`, supportPhone: '+39 02 1234 5678' });
+    await seedReseller(app, { tenantId, name, admin: { userId: `aad-${name}`, name: `29:${name}` } });
     return { admin, tenantId };
   }
 

@@ -35,7 +35,8 @@ export const fixtures: Record<string, object[]> = {
     {
       errors: [{ text: 'Please check the highlighted fields:' }, { text: 'Support phone: not a phone number' }],
       labels: { supportEmail: 'Support e-mail', supportPhone: 'Support phone', supportWebsite: 'Support website' },
-      values: { supportEmail: 'help@contoso.example', supportPhone: '12', supportWebsite: '' },
+      countries: [{ title: 'Italy', value: 'IT' }, { title: 'Germany', value: 'DE' }],
+      values: { partnerId: '4851234', country: 'IT', supportEmail: 'help@contoso.example', supportPhone: '12', supportWebsite: '' },
     },
   ],
   'enrollment-before-you-begin': [{ errors: [] }],

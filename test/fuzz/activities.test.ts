@@ -12,6 +12,7 @@ import { Chat } from '../support/chat.js';
 import { snapshot } from '../support/records.js';
 import { FUZZ_RUNS, FUZZ_SIGNING_KEY, HANG_MS, raw, startFuzzTarget } from './fuzz-support.js';
 import { JoseSignedLinks, signingKey } from '../../src/security/signed-links.js';
+import { seedReseller } from '../support/organizations.js';
 
 const VERBS = [...Object.values(CUSTOMER_VERBS), ...Object.values(ENROLLMENT_VERBS), ...Object.values(PROVIDER_VERBS), ...Object.values(MENU_VERBS)];
 /** Every field name a feature reads from card data, so generated payloads reach past the first check. */
@@ -76,10 +77,7 @@ describe('Fuzz: activities, card verbs, invokes and the Direct Line stream', fun
     const address = connector.address();
     connectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
     app = await startFuzzTarget();
-    const admin = new Chat(app.baseUrl, actors()[1]);
-    await admin.say('enroll');
-    await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-    await admin.submit('enrollment.supportContact', { supportEmail: 'help@fuzz.example', supportPhone: '+39 02 1234 5678' });
+    await seedReseller(app, { tenantId: 'eeeeeeee-0000-4000-8000-000000000001', name: 'Fuzz Reseller', admin: { userId: 'aad-fuzz-admin', name: 'Admin' } });
   });
   after(async () => {
     await app.stop();

@@ -8,6 +8,7 @@ import { MENU_VERBS } from '../../src/bot/main-menu.feature.js';
 import { translate } from '../../src/i18n/catalog.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { seedReseller } from '../support/organizations.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const RESELLER = 'abababab-0000-4000-8000-000000000001';
@@ -94,12 +95,9 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
   before(async () => {
     app = await startAssistant({ REVIEWER_IDS: 'aad-reviewer', EMBED_JWT_SECRET: PORTAL_SECRET, PAGE_RATE_PER_SECOND: '1000', PAGE_RATE_BURST: '1000' });
     const c = chats();
-    // Two enrolled resellers (the already-enrolled path), a sales agent and a member with no role.
-    for (const [admin, tenant] of [[c.admin, RESELLER], [c.outsider, OTHER]] as const) {
-      await admin.say('enroll');
-      await admin.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
-      await admin.submit('enrollment.supportContact', { supportEmail: `help@${tenant.slice(-2)}.example`, supportPhone: '+39 02 1234 5678' });
-    }
+    // Two enrolled resellers, a sales agent and a member with no role.
+    await seedReseller(app, { tenantId: RESELLER, name: 'Demo Reseller S.r.l.', admin: { userId: 'aad-admin', name: 'Marco Rossi' } });
+    await seedReseller(app, { tenantId: OTHER, name: 'Other Reseller Ltd', admin: { userId: 'aad-outsider', name: 'Olga Outsider' } });
     await c.sales.say('status');
     await c.member.say('status');
     await c.approver.say('help');

@@ -238,22 +238,29 @@ export function setLegalProfile(app: EnrollmentApplication, input: unknown, acto
 }
 
 /** The already-enrolled path: valid support details create the reseller account at once. */
-export function setSupportContact(app: EnrollmentApplication, input: unknown, actor: Actor, now: Date): Result<EnrollmentApplication> {
+export function setSupportContact(app: EnrollmentApplication, input: unknown, actor: Actor, now: Date, profile?: PartnerProfile): Result<EnrollmentApplication> {
   return inDraft(app, () => {
     if (!app.alreadyEnrolled) return fail('ENROLLMENT.WRONG_STEP', `${E}.wrongStep`);
+    if (!actor.tenantId) return fail('ENROLLMENT.SIGN_IN_REQUIRED', `${E}.signInRequired`);
     const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const issues: FieldIssue[] = [];
-    const support = supportFrom(raw, app.tenant?.country ?? '', issues);
-    if (issues.length || !support) return invalidFields(issues);
+    const country = str(raw.country).toUpperCase();
+    if (!country) issues.push({ field: 'country', messageKey: `${V}.required` });
+    else if (!countryOf(country)) issues.push({ field: 'country', messageKey: `${V}.unknownCountry` });
+    const partnerId = str(raw.partnerId);
+    // The PartnerID is checked against Partner Center, as for a new enrollment: active, in the tenant's country/region.
+    if (!partnerId) issues.push({ field: 'partnerId', messageKey: `${V}.required` });
+    else if (!profile || profile.partnerId !== partnerId) issues.push({ field: 'partnerId', messageKey: `${E}.partnerIdUnknown`, params: { partnerId } });
+    else if (!profile.active) issues.push({ field: 'partnerId', messageKey: `${E}.mpnInactive`, params: { partnerId } });
+    else if (country && profile.country !== country) {
+      issues.push({ field: 'partnerId', messageKey: `${E}.mpnCountry`, params: { partnerId, profileCountry: profile.country, tenantCountry: country } });
+    }
+    const support = supportFrom(raw, country, issues);
+    if (issues.length || !support || !profile) return invalidFields(issues);
     const at = now.toISOString();
-    return ok(
-      record(app, actor, now, 'support', {
-        support,
-        status: 'approved',
-        decision: { outcome: 'approved', by: actor.userId, byName: displayName(actor.name), at },
-        submittedAt: at,
-      }),
-    );
+    const tenant: TenantChoice = { mode: 'existing', tenantId: actor.tenantId, country, globalAdmin: actor.globalAdmin ? 'verified' : 'unverified' };
+    // Like any application, it goes to the operator's reviewers; the organization is named from its profile.
+    return ok(record(app, actor, now, 'support', { support, tenant, mpn: profile, status: 'underReview', submittedAt: at }));
   });
 }
 

@@ -42,7 +42,8 @@ const en = {
   },
   supportOnly: {
     title: 'Customer support contact',
-    intro: 'Your organization is already enrolled in CSP. Give the details your customers use to reach your support team.',
+    intro: 'Your organization is already enrolled in CSP. Give its PartnerID (I check it with Partner Center: active, in your tenant’s country/region) and the details your customers use to reach your support team. A reviewer then confirms it, usually within a few days.',
+    partnerId: 'PartnerID (MPN ID)',
     done: 'Thank you. Your reseller account is set up and you are its first Admin agent.',
   },
   checklist: {
@@ -255,7 +256,8 @@ const it: typeof en = {
   },
   supportOnly: {
     title: "Contatto dell'assistenza clienti",
-    intro: "La tua organizzazione è già iscritta a CSP. Indica i recapiti con cui i clienti raggiungono il tuo servizio di assistenza.",
+    intro: "La tua organizzazione è già iscritta a CSP. Indica il suo PartnerID (lo verifico con il Centro per i partner: attivo, nel paese/area geografica del tuo tenant) e i recapiti con cui i clienti raggiungono il tuo servizio di assistenza. Poi un revisore lo conferma, di solito entro pochi giorni.",
+    partnerId: 'PartnerID (ID MPN)',
     done: 'Grazie. Il tuo account rivenditore è pronto e tu sei il suo primo agente amministratore.',
   },
   checklist: {

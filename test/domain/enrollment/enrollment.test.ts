@@ -231,14 +231,30 @@ describe('Enrollment application', () => {
 
   describe('organization already enrolled in CSP', () => {
     const start = () => value(answerAlreadyEnrolled(startEnrollment({ id: 'a', actor: applicant, now: T0 }), true, applicant, T0));
-    it('needs only valid customer support details, then is approved', () => {
-      const app = value(setSupportContact(start(), { supportEmail: 'help@contoso.example', supportPhone: '+1 425 555 0100' }, applicant, T0));
-      expect(app.status).to.equal('approved');
+    const SUPPORT = { supportEmail: 'help@contoso.example', supportPhone: '+1 425 555 0100', partnerId: ACTIVE_IT.partnerId, country: 'IT' };
+    it('needs a PartnerID Partner Center knows and valid support details, then goes to review, named from its profile', () => {
+      const app = value(setSupportContact(start(), SUPPORT, applicant, T0, ACTIVE_IT));
+      expect(app.status).to.equal('underReview');
       expect(app.support?.phone).to.equal('+14255550100');
+      expect(app.mpn?.organizationName).to.equal(ACTIVE_IT.organizationName);
+      expect(app.tenant).to.deep.equal({ mode: 'existing', tenantId: applicant.tenantId, country: 'IT', globalAdmin: 'verified' });
     });
-    it('refuses incomplete support details', () => {
-      const result = setSupportContact(start(), { supportEmail: 'help', supportPhone: '' }, applicant, T0);
-      expect(!result.ok && result.error.fields?.map((f) => f.field)).to.deep.equal(['supportEmail', 'supportPhone']);
+    const cases: [string, object, PartnerProfile | undefined, Actor, string[]][] = [
+      ['incomplete support details', { ...SUPPORT, supportEmail: 'help', supportPhone: '' }, ACTIVE_IT, applicant, ['supportEmail', 'supportPhone']],
+      ['a PartnerID Partner Center does not know', SUPPORT, undefined, applicant, ['partnerId']],
+      ['an inactive profile', SUPPORT, { ...ACTIVE_IT, active: false }, applicant, ['partnerId']],
+      ['a profile in another country/region', { ...SUPPORT, country: 'DE' }, ACTIVE_IT, applicant, ['partnerId']],
+      ['no country/region', { ...SUPPORT, country: '' }, ACTIVE_IT, applicant, ['country']],
+    ];
+    for (const [name, input, profile, actor, fields] of cases) {
+      it(`refuses ${name}`, () => {
+        const result = setSupportContact(start(), input, actor, T0, profile);
+        expect(!result.ok && result.error.fields?.map((f) => f.field)).to.deep.equal(fields);
+      });
+    }
+    it('refuses a caller whose tenant is not proven', () => {
+      const result = setSupportContact(start(), SUPPORT, { userId: 'web:x', name: 'X', proof: 'portal' }, T0, ACTIVE_IT);
+      expect(!result.ok && result.error.code).to.equal('ENROLLMENT.SIGN_IN_REQUIRED');
     });
   });
 
@@ -260,6 +276,7 @@ describe('Enrollment application', () => {
     collect(chooseTenant(draftAtMpn(), {}, { ...applicant, globalAdmin: false }, T0));
     collect(chooseTenant(draftAtMpn(), {}, { userId: 'u', name: 'U' }, T0));
     collect(reopenRejected(complete(), applicant, T0));
+    collect(setSupportContact(value(answerAlreadyEnrolled(startEnrollment({ id: 'b', actor: applicant, now: T0 }), true, applicant, T0)), { partnerId: '1', country: 'IT' }, applicant, T0));
     collect(submit(value(submit(complete(), applicant, T0)), applicant, T0));
     expect(keys.size).to.be.greaterThan(10);
     for (const key of keys) {
