@@ -1,7 +1,7 @@
 import { authorize, rolesFor, type Action, type Role, type Standing, ACCESS } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
 import { ensureMember, type Organization } from '../domain/organization/organization.js';
-import type { Provider } from '../domain/provider/provider.js';
+import { isApproved, type Provider } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
 
@@ -36,10 +36,16 @@ export class AccessService {
     return joined.ok ? joined.value.value : undefined;
   }
 
-  /** The provider registered for the caller's proven tenant. */
+  /** The provider registered (and approved) for the caller's proven tenant. */
   async providerOf(actor: Actor | undefined): Promise<Provider | undefined> {
     if (!actor?.tenantId) return undefined;
-    return (await this.deps.providers.get(actor.tenantId))?.value;
+    const provider = (await this.deps.providers.get(actor.tenantId))?.value;
+    return provider && isApproved(provider) ? provider : undefined;
+  }
+
+  /** User ids of the operator's reviewers, who get registration and enrollment review cards. */
+  get reviewerIds(): readonly string[] {
+    return this.deps.reviewerIds;
   }
 
   /** A reseller-side action: granted with the organization, or refused naming the role and who can grant it. */

@@ -10,7 +10,7 @@ import {
   requestConnection,
   type ProviderLink,
 } from '../domain/provider/provider-link.js';
-import { paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
+import { decideRegistration, isApproved, paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
 import type { Action } from '../domain/access.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
@@ -60,6 +60,8 @@ export const PROVIDER_NOTICES = {
   declined: 'provider.declined',
   authorized: 'provider.authorized',
   ended: 'provider.ended',
+  registration: 'provider.registration',
+  registrationDecided: 'provider.registrationDecided',
 } as const;
 
 const INVITATION_KIND = 'reseller-invitation';
@@ -78,8 +80,14 @@ export class ProviderService {
     return paginate(searchDirectory(await this.allProviders(), query), page, PAGE_SIZE);
   }
 
-  /** A provider by tenant id. */
+  /** An approved provider by tenant id. */
   async provider(tenantId: string): Promise<Provider | undefined> {
+    const found = (await this.deps.providers.get(tenantId))?.value;
+    return found && isApproved(found) ? found : undefined;
+  }
+
+  /** A provider by tenant id, whatever the state of its registration (for the reviewers' cards). */
+  async registration(tenantId: string): Promise<Provider | undefined> {
     return (await this.deps.providers.get(tenantId))?.value;
   }
 
@@ -107,9 +115,33 @@ export class ProviderService {
       return fail('PROVIDER.NAME_TAKEN', 'provider.errors.nameTaken', { name: provider.value.name }, 'name');
     }
     const saved = await mutate(this.deps.providers, actor.tenantId, (current) =>
-      current ? fail('PROVIDER.EXISTS', 'provider.errors.alreadyRegistered') : ok(provider.value),
+      current
+        ? fail('PROVIDER.EXISTS', current.status === 'pending' ? 'provider.errors.registrationPending' : 'provider.errors.alreadyRegistered')
+        : ok(provider.value),
     );
-    return saved.ok ? ok(saved.value.value) : saved;
+    if (!saved.ok) return saved;
+    const registered = saved.value.value;
+    this.deps.tasks.run('provider registration review cards', async () => {
+      for (const reviewerId of this.deps.access.reviewerIds) {
+        await this.deps.notifier.notify(reviewerId, { kind: PROVIDER_NOTICES.registration, data: { tenantId: registered.tenantId } });
+      }
+    });
+    return ok(registered);
+  }
+
+  /** An operator reviewer approves or declines a provider's registration; the registrant is told. */
+  async decideRegistration(caller: Actor | undefined, tenantId: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<Provider>> {
+    const granted = this.deps.access.asOperator('provider.reviewRegistration', caller);
+    if (!granted.ok) return granted;
+    const saved = await mutate(this.deps.providers, tenantId, (current) =>
+      current ? decideRegistration(current, outcome, granted.value.actor, this.deps.clock.now(), reason) : fail('PROVIDER.UNKNOWN', 'provider.errors.unknownProvider'),
+    );
+    if (!saved.ok) return saved;
+    const decided = saved.value.value;
+    this.deps.tasks.run('provider registration decision', async () => {
+      for (const admin of decided.admins ?? []) await this.deps.notifier.notify(admin.userId, { kind: PROVIDER_NOTICES.registrationDecided, data: { tenantId } });
+    });
+    return ok(decided);
   }
 
   /** The caller's reseller organization and whether they are its admin agent. */

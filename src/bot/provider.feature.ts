@@ -27,6 +27,8 @@ export const PROVIDER_VERBS = {
   confirmEnd: 'provider.end.confirm',
   invite: 'provider.invite',
   register: 'provider.register',
+  approveRegistration: 'provider.registration.approve',
+  declineRegistration: 'provider.registration.decline',
 } as const;
 
 /** The directory's "any country/region" choice (the card renderer refuses an empty choice value). */
@@ -44,7 +46,6 @@ const FIELD_LABELS: Record<string, string> = {
   reason: 'provider.request.reason',
   keyword: 'provider.directory.keyword',
   search: 'provider.list.search',
-  approverIds: 'provider.register.approverIds',
 };
 
 /**
@@ -94,6 +95,8 @@ export class ProviderFeature {
         [v.confirmEnd]: (turn, data) => this.end(turn, data),
         [v.invite]: (turn, data) => this.invite(turn, data),
         [v.register]: (turn, data) => this.register(turn, data),
+        [v.approveRegistration]: (turn, data) => this.decideRegistration(turn, data, 'approved'),
+        [v.declineRegistration]: (turn, data) => this.decideRegistration(turn, data, 'declined'),
       },
     };
   }
@@ -116,6 +119,22 @@ export class ProviderFeature {
       [PROVIDER_NOTICES.authorized]: async (data, t) => {
         const link = await withLink(data);
         return notice(t('provider.notices.authorizedTitle'), t('provider.notices.authorized', { reseller: link.resellerName, provider: link.providerName }), t('provider.buttons.resellers'), PROVIDER_VERBS.resellers);
+      },
+      [PROVIDER_NOTICES.registration]: async (data, t, locale) => {
+        const provider = await this.service.registration(text(data.tenantId));
+        if (!provider) throw new Error(`Registration ${String(data.tenantId)} is gone`);
+        return { card: 'provider-registration-review', view: registrationView(provider, t, locale) };
+      },
+      [PROVIDER_NOTICES.registrationDecided]: async (data, t) => {
+        const provider = await this.service.registration(text(data.tenantId));
+        if (!provider) throw new Error(`Registration ${String(data.tenantId)} is gone`);
+        const approved = provider.status === 'approved';
+        return notice(
+          t(approved ? 'provider.registrationReview.approvedTitle' : 'provider.registrationReview.declinedTitle'),
+          t(approved ? 'provider.registrationReview.approved' : 'provider.registrationReview.declined', { provider: provider.name, reason: provider.review?.reason ?? '—' }),
+          t(approved ? 'provider.buttons.resellers' : 'provider.buttons.search'),
+          approved ? PROVIDER_VERBS.resellers : PROVIDER_VERBS.find,
+        );
       },
       [PROVIDER_NOTICES.ended]: async (data, t) => {
         const link = await withLink(data);
@@ -381,14 +400,14 @@ export class ProviderFeature {
   }
 
   private async registerForm(turn: Turn, errors: ErrorLine[] = [], values: Record<string, string> = {}): Promise<void> {
-    const fields = ['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail', 'approverIds'];
+    const fields = ['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail'];
     await turn.show('provider-register', { errors, values: Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])) });
   }
 
   private async register(turn: Turn, data: ActionData): Promise<void> {
     const actor = await turn.requireActor();
     if (!actor) return;
-    const values = Object.fromEntries(['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail', 'approverIds'].map((f) => [f, text(data[f])]));
+    const values = Object.fromEntries(['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail'].map((f) => [f, text(data[f])]));
     const result = await this.service.register(actor, values);
     if (!result.ok) {
       if (result.error.fields) await this.registerForm(turn, this.errors(result.error, turn), values);
@@ -396,6 +415,15 @@ export class ProviderFeature {
       return;
     }
     await turn.context.sendActivity(turn.t('provider.register.done', { provider: result.value.name }));
+  }
+
+  private async decideRegistration(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
+    const tenantId = text(data.tenantId);
+    const result = await this.service.decideRegistration(turn.actor, tenantId, outcome, text(data.reason));
+    if (!result.ok && (result.error.code.startsWith('ACCESS.') || result.error.code === 'PROVIDER.UNKNOWN')) return turn.refuse(result.error);
+    const provider = await this.service.registration(tenantId);
+    if (provider) await turn.show('provider-registration-review', registrationView(provider, turn.t, turn.locale));
+    if (!result.ok) await turn.refuse(result.error);
   }
 
   private async visible(turn: Turn, data: ActionData, purpose: 'history' | 'customers' | 'end' = 'history'): Promise<ProviderLink | undefined> {
@@ -441,6 +469,25 @@ function consentView(link: ProviderLink, t: Translate, isAdminAgent: boolean, er
     canAuthorize: isAdminAgent,
     adminOnly: !isAdminAgent,
     errors,
+  };
+}
+
+function registrationView(p: Provider, t: Translate, locale: Locale) {
+  const decided = p.status !== 'pending' && p.review ? p.review : undefined;
+  return {
+    tenantId: p.tenantId,
+    intro: t('provider.registrationReview.intro', { registrant: p.admins?.[0]?.name ?? '—', provider: p.name }),
+    facts: [
+      { title: t('provider.register.name'), value: p.name },
+      { title: t('provider.registrationReview.tenant'), value: p.tenantId },
+      { title: t('provider.register.partnerId'), value: p.partnerId },
+      { title: t('provider.registrationReview.countries'), value: p.countries.map((c) => countryName(c, locale)).join(', ') },
+      { title: t('provider.register.contactEmail'), value: p.contactEmail },
+      { title: t('provider.registrationReview.submitted'), value: formatInstant(p.createdAt, locale) },
+    ],
+    open: p.status === 'pending',
+    decided: !!decided,
+    decidedText: decided ? t('provider.request.decided', { outcome: t(`provider.outcomes.${decided.outcome}`), by: decided.byName, at: formatInstant(decided.at, locale) }) : '',
   };
 }
 

@@ -49,6 +49,7 @@ export const ACCESS = {
   'provider.endAsProvider': { side: 'provider', roles: ['providerAdmin'] },
   'provider.manageApprovers': { side: 'provider', roles: ['providerAdmin'] },
   'enrollment.review': { side: 'operator', roles: ['reviewer'] },
+  'provider.reviewRegistration': { side: 'operator', roles: ['reviewer'] },
 } as const satisfies Record<string, AccessRule>;
 
 /** An action of the access table. */

@@ -130,6 +130,9 @@ describe('User text in conversations', () => {
       contactEmail: 'partners@hostile.example',
       approverIds: '',
     });
+    // The operator's reviewer approves the registration; then the provider is listed.
+    const reviewer = new Chat(app.baseUrl, { id: 'reviewer-hostile', aadObjectId: 'reviewer-hostile', name: 'Anna', tenantId: tenant(), channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    await reviewer.submit('provider.registration.approve', { tenantId });
     const reply = done.find((a) => a.type === 'message' && typeof a.text === 'string')!;
     expect(reply.textFormat).to.equal('plain');
     expect(reply.text).to.include("${json('x')} **Trusted** [Contoso](https://evil.example) tneilc");

@@ -23,7 +23,7 @@ describe('Provider journey', () => {
   before(async () => {
     connector = new FakeConnector();
     await connector.start();
-    app = await startAssistant({}, { clock: { now: () => now } });
+    app = await startAssistant({ REVIEWER_IDS: 'aad-operator-reviewer' }, { clock: { now: () => now } });
   });
   after(async () => {
     await app.stop();
@@ -226,5 +226,31 @@ describe('Provider journey', () => {
     const card = lastCard(await chat.say('trova un provider'));
     expect(textOf(card)).to.include('Trova un provider indiretto');
     expect(actionTitles(card)).to.include('Richiedi collegamento');
+  });
+  it('registers a provider only after an operator reviewer approves it; names are unique, ignoring case and accents', async () => {
+    const tenantId = 'bbbbbbbb-0000-4000-8000-0000000000aa';
+    const registrant = user('29:prov-registrant', { aadObjectId: 'aad-prov-registrant', tenantId, channelId: 'msteams' });
+    const reviewer = user('29:operator', { aadObjectId: 'aad-operator-reviewer', tenantId: 'ffffffff-0000-4000-8000-000000000001', channelId: 'msteams' });
+    await reviewer.say('help');
+    const fields = { partnerId: '1234567', countries: 'IT', services: 'Azure', support: '24/7', contactEmail: 'partners@litware-distribution.example' };
+    const taken = await registrant.submit('provider.register', { ...fields, name: 'CONTOSO distribution éurope' });
+    expect([...textsOf(taken), ...cardsOf(taken).map(textOf)].join()).to.include('Another provider is already registered');
+    const sent = await registrant.submit('provider.register', { ...fields, name: 'Litware Distribution', approverIds: 'provider-approver-contoso' });
+    expect(textsOf(sent).join()).to.include('sent to the team that runs this assistant');
+    // Pending: not in the directory, and the registrant is not a provider yet.
+    expect(textOf(lastCard(await registrant.submit('provider.find', { country: 'IT', keyword: 'Litware' })))).to.include('No provider matches');
+    expect(textsOf(await registrant.say('requests')).join()).to.include('This is for indirect providers');
+    // The reviewer gets the card; another organization's user cannot decide it.
+    const posted = await connector.waitFor((r) => r.activity.recipient?.id === '29:operator' && JSON.stringify(r.activity).includes('Litware Distribution'));
+    expect(actionTitles(posted.activity.attachments[0].content)).to.include.members(['Approve', 'Decline']);
+    expect(textsOf(await registrant.submit('provider.registration.approve', { tenantId })).join()).to.include('This needs the Reviewer role');
+    const decided = await reviewer.submit('provider.registration.approve', { tenantId });
+    expect(cardsOf(decided).map(textOf).join()).to.include('Approved by');
+    expect(textsOf(await reviewer.submit('provider.registration.decline', { tenantId })).join()).to.include('already decided');
+    await connector.waitFor((r) => r.activity.recipient?.id === '29:prov-registrant' && /Registration approved/.test(JSON.stringify(r.activity)));
+    expect(textOf(lastCard(await registrant.submit('provider.find', { country: 'IT', keyword: 'Litware' })))).to.include('Litware Distribution');
+    // The typed approver id listed nobody: the registrant alone approves.
+    const stored = JSON.parse((await app.assistant.storage.namespace('providers').get(tenantId))!).value;
+    expect(stored.approverIds).to.deep.equal(['aad-prov-registrant']);
   });
 });

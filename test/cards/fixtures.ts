@@ -274,7 +274,25 @@ export const fixtures: Record<string, object[]> = {
     },
   ],
   'provider-register': [
-    { errors: [], values: { name: '', partnerId: '', countries: '', services: '', support: '', contactEmail: '', approverIds: '' } },
+    { errors: [], values: { name: '', partnerId: '', countries: '', services: '', support: '', contactEmail: '' } },
+  ],
+  'provider-registration-review': [
+    {
+      tenantId: '33333333-3333-4333-8333-333333333333',
+      intro: 'Paolo asks to register Fabrikam Distribution as an indirect provider in the directory.',
+      facts: [{ title: 'Organization name', value: 'Fabrikam Distribution' }, { title: 'Tenant', value: '33333333-3333-4333-8333-333333333333' }],
+      open: true,
+      decided: false,
+      decidedText: '',
+    },
+    {
+      tenantId: '33333333-3333-4333-8333-333333333333',
+      intro: 'Paolo asks to register Fabrikam Distribution as an indirect provider in the directory.',
+      facts: [{ title: 'Organization name', value: 'Fabrikam Distribution' }],
+      open: false,
+      decided: true,
+      decidedText: 'Approved by Luca on 25 Nov 2026, 09:00 UTC',
+    },
   ],
   'provider-notice': [{ title: 'Request declined', body: 'Contoso declined.', buttonTitle: 'Search', verb: 'provider.find' }],
   'customer-invite': [

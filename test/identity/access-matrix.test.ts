@@ -167,6 +167,8 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: E.reject, send: verb(E.reject, { applicationId, reason: 'no' }), allowed: ['reviewer'] },
       { name: E.refreshReview, send: verb(E.refreshReview, { applicationId }), allowed: ['reviewer'] },
       { name: 'reviews', send: say('reviews'), allowed: ['reviewer'] },
+      { name: P.approveRegistration, send: verb(P.approveRegistration, { tenantId: CONTOSO }), allowed: ['reviewer'] },
+      { name: P.declineRegistration, send: verb(P.declineRegistration, { tenantId: CONTOSO, reason: 'no' }), allowed: ['reviewer'] },
       // Account settings > User management: Admin agents.
       // (The outsider is the Admin agent of another organization: allowed there, never here.)
       { name: E.users, send: verb(E.users), allowed: ['admin', 'outsider'] },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryOf } from '../enrollment/countries.js';
-import { invalidFields, ok, type FieldIssue, type Result } from '../result.js';
+import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 import { SEARCH_MAX } from '../search.js';
 
 /** How long a provider's registration texts may be (characters), and how many services and approvers it lists. */
@@ -19,14 +19,18 @@ export const Provider = z.object({
   approverIds: z.array(z.string().min(1).max(PROVIDER_LIMITS.approverId)).min(1).max(PROVIDER_LIMITS.approvers),
   /** Provider admins (the registrant first): they manage approvers and may end relationships. */
   admins: z.array(z.object({ userId: z.string().min(1), name: z.string().min(1).max(200) })).optional(),
+  /** A registration waits for the operator's reviewers; providers without a status (the shipped ones) are approved. */
+  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  /** Who decided the registration, when and why. */
+  review: z.object({ outcome: z.enum(['approved', 'declined']), by: z.string(), byName: z.string(), at: z.string(), reason: z.string().max(500).optional() }).optional(),
   createdAt: z.string(),
 });
 export type Provider = z.infer<typeof Provider>;
 
 /**
  * Validates a provider organization's registration as a card submits it: name, partnerId,
- * countries (comma-separated ISO codes), services (comma-separated), support, contactEmail,
- * approverIds (comma-separated user ids). The registering admin is always an approver.
+ * countries (comma-separated ISO codes), services (comma-separated), support, contactEmail. The
+ * registrant is its first approver and provider admin; the registration waits for review.
  */
 export function registerProvider(input: unknown, tenantId: string, registeredBy: { userId: string; name: string }, now: Date): Result<Provider> {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
@@ -48,11 +52,10 @@ export function registerProvider(input: unknown, tenantId: string, registeredBy:
   else if (services.some((s) => s.length > PROVIDER_LIMITS.service)) issues.push({ field: 'services', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.service } });
   const support = text('support');
   if (support.length > PROVIDER_LIMITS.support) tooLong('support', PROVIDER_LIMITS.support);
-  const approverIds = [...new Set([registeredBy.userId, ...list('approverIds')])];
-  if (approverIds.length > PROVIDER_LIMITS.approvers) issues.push({ field: 'approverIds', messageKey: 'provider.validation.tooMany', params: { max: PROVIDER_LIMITS.approvers } });
-  else if (approverIds.some((id) => id.length > PROVIDER_LIMITS.approverId)) issues.push({ field: 'approverIds', messageKey: 'provider.validation.entryTooLong', params: { max: PROVIDER_LIMITS.approverId } });
+  // The registrant is the first approver and provider admin; nobody is listed by a typed id.
+  const approverIds = [registeredBy.userId];
   if (issues.length) return invalidFields(issues);
-  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, admins: [registeredBy], createdAt: now.toISOString() });
+  return ok({ tenantId, name, partnerId, countries, services, support, contactEmail, approverIds, admins: [registeredBy], status: 'pending', createdAt: now.toISOString() });
 }
 
 /** What the reseller searches the directory with. */
@@ -67,6 +70,7 @@ export function searchDirectory(providers: readonly Provider[], query: Directory
   const country = query.country?.trim().toUpperCase();
   const words = (query.keyword ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   return providers
+    .filter(isApproved)
     .filter((p) => !country || p.countries.includes(country))
     .filter((p) => {
       const haystack = [p.name, p.partnerId, ...p.services, p.support].join(' ').toLowerCase();
@@ -88,4 +92,24 @@ export function paginate<T>(items: readonly T[], page: number, size: number): Pa
   const pages = Math.max(1, Math.ceil(items.length / size));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
   return { items: items.slice((current - 1) * size, current * size), page: current, pages, total: items.length };
+}
+
+/** Whether a provider is listed and may act: its registration was approved (shipped providers have no status). */
+export function isApproved(provider: Provider): boolean {
+  return provider.status === undefined || provider.status === 'approved';
+}
+
+/** An operator reviewer approves or declines a registration; the first decision stands. */
+export function decideRegistration(
+  provider: Provider,
+  outcome: 'approved' | 'declined',
+  reviewer: { userId: string; name: string },
+  now: Date,
+  reason?: string,
+): Result<Provider> {
+  if (provider.status !== 'pending') {
+    return fail('PROVIDER.REGISTRATION_DECIDED', 'provider.errors.registrationDecided', { by: provider.review?.byName ?? '—', at: provider.review?.at ?? '' });
+  }
+  const review = { outcome, by: reviewer.userId, byName: reviewer.name, at: now.toISOString(), ...(reason?.trim() ? { reason: reason.trim().slice(0, 500) } : {}) };
+  return ok({ ...provider, status: outcome, review });
 }

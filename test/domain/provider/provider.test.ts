@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Actor } from '../../../src/domain/actor.js';
 import { authorize, decideRequest, endRelationship, invite, requestConnection, type ProviderLink } from '../../../src/domain/provider/provider-link.js';
-import { paginate, registerProvider, searchDirectory, type Provider } from '../../../src/domain/provider/provider.js';
+import { decideRegistration, paginate, registerProvider, searchDirectory, type Provider } from '../../../src/domain/provider/provider.js';
 import type { Result } from '../../../src/domain/result.js';
 
 const T0 = new Date('2026-11-24T09:00:00Z');
@@ -76,9 +76,15 @@ describe('Provider directory', () => {
     expect(paginate(items, 9, 5).page).to.equal(3);
     expect(paginate([], 1, 5)).to.deep.equal({ items: [], page: 1, pages: 1, total: 0 });
   });
-  it('registers a provider with its admin as approver, refusing bad fields', () => {
+  it('registers a provider pending review, its registrant the only approver and admin (typed ids list nobody), refusing bad fields', () => {
     const ok = registerProvider({ name: 'P', partnerId: '123456', countries: 'it, de', contactEmail: 'p@p.example', approverIds: 'a, b' }, 't', { userId: 'me', name: 'Me' }, T0);
-    expect(ok.ok && ok.value).to.deep.include({ countries: ['IT', 'DE'], approverIds: ['me', 'a', 'b'] });
+    expect(ok.ok && ok.value).to.deep.include({ countries: ['IT', 'DE'], approverIds: ['me'], admins: [{ userId: 'me', name: 'Me' }], status: 'pending' });
+    expect(searchDirectory([ok.ok ? ok.value : (undefined as never)], {})).to.deep.equal([]);
+    const reviewer = { userId: 'luca', name: 'Luca' };
+    const approved = decideRegistration(ok.ok ? ok.value : (undefined as never), 'approved', reviewer, T0);
+    expect(approved.ok && approved.value.status).to.equal('approved');
+    const again = decideRegistration(approved.ok ? approved.value : (undefined as never), 'declined', reviewer, T0);
+    expect(!again.ok && again.error.code).to.equal('PROVIDER.REGISTRATION_DECIDED');
     const bad = registerProvider({ name: '', partnerId: 'x', countries: 'ZZ', contactEmail: 'no' }, 't', { userId: 'me', name: 'Me' }, T0);
     expect(!bad.ok && bad.error.fields?.map((f) => f.field)).to.deep.equal(['name', 'partnerId', 'countries', 'contactEmail']);
   });
