@@ -24,7 +24,7 @@ import { createHttpServer } from './http/server.js';
 import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
-import { EnrollmentService, type ApplicantIndex, type Membership, type ReviewCards } from './app/enrollment.service.js';
+import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/enrollment.service.js';
 import { AccessService } from './app/access.service.js';
 import { IdentityResolver, type WebUser } from './bot/identity.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
@@ -122,9 +122,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const records = <T>(name: string) => new CasRecordStore<T>(storage.namespace(name));
 
   const organizations = records<Organization>('organizations');
-  const memberships = records<Membership>('memberships');
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
-  if (demo) await seedDemoOrganization(demo, organizations, memberships, clock.now());
+  if (demo) await seedDemoOrganization(demo, organizations, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
   const keyring = loadKeyring({ current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys }, config.dataDir);
   const signedLinks = new JoseSignedLinks(keyring);
@@ -138,7 +137,6 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     applications: records<EnrollmentApplication>('enrollments'),
     applicants: records<ApplicantIndex>('applicants'),
     organizations,
-    memberships,
     reviewCards: records<ReviewCards>('review-cards'),
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
     outbox: config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log),

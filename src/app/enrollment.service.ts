@@ -36,11 +36,6 @@ export interface ApplicantIndex {
   readonly applicationId: string;
 }
 
-/** Which organization a user belongs to (web chat users carry no tenant id). */
-export interface Membership {
-  readonly organizationId: string;
-}
-
 /** Where the reviewers' copies of an application's card were posted. */
 export interface ReviewCards {
   readonly deliveries: readonly Delivery[];
@@ -51,7 +46,6 @@ export interface EnrollmentDeps {
   readonly applications: RecordStore<EnrollmentApplication>;
   readonly applicants: RecordStore<ApplicantIndex>;
   readonly organizations: RecordStore<Organization>;
-  readonly memberships: RecordStore<Membership>;
   readonly reviewCards: RecordStore<ReviewCards>;
   readonly partnerCenter: PartnerCenter;
   readonly outbox: Outbox;
@@ -358,7 +352,6 @@ export class EnrollmentService {
     if (!id) return;
     const now = this.deps.clock.now();
     await mutate(this.deps.organizations, id, (current) => ok(current ?? createResellerFromEnrollment(app, id, now)));
-    await mutate(this.deps.memberships, app.applicantId, () => ok({ organizationId: id }));
   }
 
   private async approvedOrganization(id: string): Promise<Organization | undefined> {

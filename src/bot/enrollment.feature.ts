@@ -365,6 +365,7 @@ export class EnrollmentFeature {
     const result = await this.service.usersOf(turn.actor);
     if (!result.ok) return turn.refuse(result.error);
     const org = result.value;
+    // Only Admin agents get here (the access table), so every row can be edited.
     const canEdit = true;
     await turn.show('enrollment-users', {
       intro: turn.t('enrollmentUi.users.intro', { organization: org.name }),

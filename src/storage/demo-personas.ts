@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { mutate, type RecordStore } from '../app/ports.js';
-import type { Membership } from '../app/enrollment.service.js';
 import type { Organization } from '../domain/organization/organization.js';
 import { ok } from '../domain/result.js';
 
@@ -33,7 +32,6 @@ export function readPersonas(file: string): z.infer<typeof Seed> {
 export async function seedDemoOrganization(
   seed: z.infer<typeof Seed>,
   organizations: RecordStore<Organization>,
-  memberships: RecordStore<Membership>,
   now: Date,
 ): Promise<void> {
   const at = now.toISOString();
@@ -44,5 +42,4 @@ export async function seedDemoOrganization(
   await mutate(organizations, tenantId, (current) =>
     ok(current ?? { tenantId, name, kind: 'reseller' as const, partnerId, country, members, createdAt: at, updatedAt: at, history: [] }),
   );
-  for (const member of members) await mutate(memberships, member.userId, (current) => ok(current ?? { organizationId: tenantId }));
 }

@@ -3,7 +3,7 @@ import type { StorageBackend } from '../../src/storage/cas-store.js';
 /** Every namespace of domain records and conversation state the assistant writes (not the claim-once keys). */
 export const RECORD_NAMESPACES = [
   'organizations',
-  'memberships',
+  'web-users',
   'enrollments',
   'applicants',
   'review-cards',
