@@ -24,6 +24,9 @@ import { createHttpServer } from './http/server.js';
 import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
+import { ColleagueService } from './app/colleague.service.js';
+import { ColleagueFeature } from './bot/colleague.feature.js';
+import { colleagueRoutes } from './http/colleague.routes.js';
 import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/enrollment.service.js';
 import { AccessService } from './app/access.service.js';
 import { IdentityResolver, type WebUser } from './bot/identity.js';
@@ -132,6 +135,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const signingKey = keyring.current.secret;
   const providerStore = records<Provider>('providers');
   const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
+  const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const enrollment = new EnrollmentService({
     access,
     applications: records<EnrollmentApplication>('enrollments'),
@@ -139,7 +143,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     organizations,
     reviewCards: records<ReviewCards>('review-cards'),
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
-    outbox: config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log),
+    outbox,
     notifier,
     tasks,
     clock,
@@ -172,13 +176,15 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   });
   const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids), (link) => customers.shared(link));
   const customerFeature = new CustomerFeature(customers);
-  for (const feature of [enrollmentFeature, providerFeature, customerFeature]) {
+  const colleagues = new ColleagueService({ organizations, access, outbox, ...invitationContext });
+  const colleagueFeature = new ColleagueFeature(colleagues, config.invitationTtlDays, () => clock.now());
+  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), menu.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -216,6 +222,14 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
+      colleagueRoutes({
+        service: colleagues,
+        defaultLocale: config.defaultLocale,
+        throttle,
+        publicBaseUrl: config.publicBaseUrl,
+        ...(config.oidc || config.demoMode ? { signIn: web.signIn } : {}),
+        ...(config.bot.appId ? { botAppId: config.bot.appId } : {}),
+      }),
       web.routes,
       webChatRoutes({
         ...(directLine ? { channel: directLine } : { azure: { secret: config.directLineSecret!, endpoint: config.directLineEndpoint } }),

@@ -1,3 +1,4 @@
+import { COLLEAGUE_VERBS } from './colleague.feature.js';
 import { CUSTOMER_VERBS } from './customer.feature.js';
 import { ENROLLMENT_VERBS } from './enrollment.feature.js';
 import { PROVIDER_VERBS } from './provider.feature.js';
@@ -8,6 +9,8 @@ import { PROVIDER_VERBS } from './provider.feature.js';
  * inputs. The others only show something (a list, a form, a step) and may be clicked again.
  */
 export const STATE_CHANGING_VERBS: ReadonlySet<string> = new Set<string>([
+  COLLEAGUE_VERBS.invite,
+  COLLEAGUE_VERBS.revoke,
   CUSTOMER_VERBS.draft,
   CUSTOMER_VERBS.done,
   CUSTOMER_VERBS.resend,

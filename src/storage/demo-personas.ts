@@ -8,7 +8,7 @@ import { ok } from '../domain/result.js';
 export const Persona = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
-  role: z.enum(['newReseller', 'adminAgent', 'salesAgent', 'approver', 'reviewer']),
+  role: z.enum(['newReseller', 'adminAgent', 'salesAgent', 'colleague', 'approver', 'reviewer']),
   oid: z.string().uuid(),
   tid: z.string().uuid(),
   username: z.string().email(),

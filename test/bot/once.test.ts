@@ -135,7 +135,7 @@ describe('Once only: redeliveries and double clicks', () => {
     });
     for (const verb of [...STATE_CHANGING_VERBS].sort()) {
       it(`${verb}: a redelivered Submit and a redelivered Execute change no record and send no notice the second time`, async () => {
-        const data = { linkId, providerLinkId: linkId, invitationId: 'x', answer: 'yes', consent: 'true', providerTenantId: CONTOSO, email: 'r@example.com', companyName: 'Fabrikam', adminEmail: 'it@fabrikam.example', code: '123456', actionNonce: `n-${verb}` };
+        const data = { linkId, providerLinkId: linkId, invitationId: 'x', answer: 'yes', consent: 'true', providerTenantId: CONTOSO, email: 'r@example.com', companyName: 'Fabrikam', adminEmail: 'it@fabrikam.example', code: '123456', role: 'salesAgent', actionNonce: `n-${verb}` };
         const submit = { id: `redeliver-submit-${verb}`, type: 'message', value: { ...data, verb } };
         const execute = { id: `redeliver-execute-${verb}`, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { ...data, actionNonce: `x-${verb}` } }, trigger: 'manual' } };
         for (const activity of [submit, execute]) {

@@ -153,6 +153,38 @@ export const fixtures: Record<string, object[]> = {
       reviewerIds: [],
     },
   ],
+  'colleague-invite': [
+    {
+      intro: 'Your colleague gets an e-mail with a link.',
+      errors: [],
+      values: { email: '', role: 'salesAgent' },
+      roles: [
+        { title: 'Admin agent', value: 'adminAgent' },
+        { title: 'Sales agent', value: 'salesAgent' },
+        { title: 'No role for now', value: 'none' },
+      ],
+    },
+    {
+      intro: 'Your colleague gets an e-mail with a link.',
+      errors: [{ text: 'Please check the highlighted fields:' }, { text: "Colleague's work e-mail address: not an e-mail address" }],
+      values: { email: 'nope', role: 'adminAgent' },
+      roles: [{ title: 'Admin agent', value: 'adminAgent' }],
+    },
+  ],
+  'colleague-invitations': [
+    {
+      intro: 'Invitations to join Contoso that nobody has used yet.',
+      notice: 'I sent the invitation to sara@contoso.example.',
+      hasNotice: true,
+      errors: [],
+      none: false,
+      invitations: [
+        { email: 'sara@contoso.example', detail: 'Role: Sales agent · sent by Marco', revokeTitle: 'Revoke: sara@contoso.example', invitationId: 'inv-1' },
+        { email: 'luca@contoso.example', detail: 'Role: no role yet · sent by Marco', revokeTitle: 'Revoke: luca@contoso.example', invitationId: 'inv-2' },
+      ],
+    },
+    { intro: 'Invitations to join Contoso that nobody has used yet.', notice: '', hasNotice: false, errors: [{ text: 'This invitation has expired.' }], none: true, invitations: [] },
+  ],
   'enrollment-users': [
     {
       intro: 'Roles of Contoso users.',

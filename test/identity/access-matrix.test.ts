@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { ACCESS } from '../../src/domain/access.js';
 import { ENROLLMENT_VERBS } from '../../src/bot/enrollment.feature.js';
 import { PROVIDER_VERBS } from '../../src/bot/provider.feature.js';
+import { COLLEAGUE_VERBS } from '../../src/bot/colleague.feature.js';
 import { CUSTOMER_VERBS } from '../../src/bot/customer.feature.js';
 import { MENU_VERBS } from '../../src/bot/main-menu.feature.js';
 import { translate } from '../../src/i18n/catalog.js';
@@ -49,6 +50,7 @@ const REFUSALS = [
   'enrollmentUi.errors.notReviewer',
   'common.errors.notSignedIn',
   'customer.errors.notYours',
+  'colleague.errors.noOrganization',
 ].map((key) => translate('en', key).split('{')[0].slice(0, 40));
 
 /**
@@ -174,6 +176,13 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: E.users, send: verb(E.users), allowed: ['admin', 'outsider'] },
       { name: 'users', send: say('users'), allowed: ['admin', 'outsider'] },
       { name: E.setRoles, send: verb(E.setRoles, { userId: 'aad-member', index: '9', adminAgent_9: 'false', salesAgent_9: 'false' }), allowed: ['admin', 'outsider'] },
+      ...[COLLEAGUE_VERBS.form, COLLEAGUE_VERBS.invitations].map((name) => ({ name, send: verb(name), allowed: ['admin', 'outsider'] as Caller[] })),
+      { name: COLLEAGUE_VERBS.invite, send: verb(COLLEAGUE_VERBS.invite, { email: 'colleague@reseller.example', role: 'adminAgent' }), allowed: ['admin', 'outsider'] },
+      { name: COLLEAGUE_VERBS.revoke, send: verb(COLLEAGUE_VERBS.revoke, { invitationId: '00000000-0000-0000-0000-000000000000' }), allowed: ['admin', 'outsider'] },
+      { name: 'invite colleague', send: say('invite colleague'), allowed: ['admin', 'outsider'] },
+      { name: 'colleague invitations', send: say('colleague invitations'), allowed: ['admin', 'outsider'] },
+      // Joining with an invitation's code: anyone of an enrolled organization's tenant may try (the code decides).
+      { name: 'join', send: say('join 00000000-0000-0000-0000-000000000000'), allowed: ['admin', 'outsider', 'sales', 'member'] },
       // Reseller side.
       { name: P.request, send: verb(P.request, { providerTenantId: CONTOSO }), allowed: [...AGENTS, 'outsider'] },
       { name: P.providers, send: verb(P.providers), allowed: [...AGENTS, 'outsider'] },
@@ -210,7 +219,7 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
 
   it('has a row for every card verb of every feature, and the access table has one role rule per action', () => {
     const covered = new Set(rows().map((r) => r.name));
-    const verbs = [ENROLLMENT_VERBS, PROVIDER_VERBS, CUSTOMER_VERBS, MENU_VERBS].flatMap((v) => Object.values(v));
+    const verbs = [ENROLLMENT_VERBS, PROVIDER_VERBS, CUSTOMER_VERBS, COLLEAGUE_VERBS, MENU_VERBS].flatMap((v) => Object.values(v));
     expect(verbs.filter((v) => !covered.has(v))).to.deep.equal([]);
     for (const rule of Object.values(ACCESS)) expect(rule.roles === 'member' || rule.roles.length > 0).to.equal(true);
   });

@@ -2,6 +2,7 @@ import type { Role } from '../access.js';
 import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
 import type { EnrollmentApplication, SupportContact } from '../enrollment/enrollment.js';
 import { fail, ok, type Result } from '../result.js';
+import type { ColleagueInvitation } from './colleague-invitation.js';
 
 export type { Role } from '../access.js';
 
@@ -22,6 +23,8 @@ export interface Organization {
   readonly country: string;
   readonly members: readonly Member[];
   readonly supportContact?: SupportContact;
+  /** Admin agents' invitations to colleagues: pending ones and the most recent others. */
+  readonly colleagueInvitations?: readonly ColleagueInvitation[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly history: readonly AuditEntry[];

@@ -1,0 +1,142 @@
+import { COLLEAGUE_NOTICES, roleList, type ColleagueService } from '../app/colleague.service.js';
+import { COLLEAGUE_ROLES, pendingColleagueInvitations } from '../domain/organization/colleague-invitation.js';
+import type { Organization } from '../domain/organization/organization.js';
+import type { DomainError } from '../domain/result.js';
+import type { ActionData, Feature } from './feature.js';
+import { errorLines, formatDate, formatInstant, text, type ErrorLine } from './presenting.js';
+import type { NotificationView } from './proactive-notifier.js';
+import type { Turn } from './turn.js';
+
+/** Card verbs of inviting colleagues (Account settings > User management). */
+export const COLLEAGUE_VERBS = {
+  form: 'colleague.form',
+  invite: 'colleague.invite',
+  invitations: 'colleague.invitations',
+  revoke: 'colleague.revoke',
+} as const;
+
+const LABELS: Record<string, string> = { email: 'colleague.form.email', role: 'colleague.form.role' };
+
+/**
+ * Inviting colleagues in chat: the invitation form and the pending invitations for Admin agents,
+ * and `join <code>` for the colleague, whose proven tenant decides whether they may join.
+ */
+export class ColleagueFeature {
+  constructor(
+    private readonly service: ColleagueService,
+    /** Days an invitation link works, for the form's explanation. */
+    private readonly ttlDays: number,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The feature as the bot routes to it. */
+  feature(): Feature {
+    const v = COLLEAGUE_VERBS;
+    return {
+      name: 'colleague',
+      commands: [
+        { wordsKey: 'colleague.commands.invite', descriptionKey: 'colleague.commands.inviteDescription', run: (turn) => this.form(turn) },
+        { wordsKey: 'colleague.commands.invitations', descriptionKey: 'colleague.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
+        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', run: (turn, rest) => this.join(turn, rest) },
+      ],
+      actions: {
+        [v.form]: (turn) => this.form(turn),
+        [v.invite]: (turn, data) => this.invite(turn, data),
+        [v.invitations]: (turn) => this.invitations(turn),
+        [v.revoke]: (turn, data) => this.revoke(turn, data),
+      },
+    };
+  }
+
+  /** How colleague notifications look to their recipients. */
+  notificationViews(): Record<string, NotificationView> {
+    return {
+      [COLLEAGUE_NOTICES.joined]: async (data, t, locale) => {
+        const found = await this.service.find(text(data.tenantId), text(data.invitationId));
+        if (!found) throw new Error(`Colleague invitation ${String(data.invitationId)} is gone`);
+        const { organization, invitation } = found;
+        return {
+          card: 'provider-notice',
+          view: {
+            title: t('enrollmentUi.users.title'),
+            body: t('colleague.notice.joined', { name: invitation.acceptedBy?.name ?? invitation.email, organization: organization.name, roles: roleList(invitation, locale) }),
+            buttonTitle: t('enrollmentUi.users.title'),
+            verb: 'enrollment.users',
+          },
+        };
+      },
+    };
+  }
+
+  private async form(turn: Turn, errors: ErrorLine[] = [], values = { email: '', role: 'salesAgent' }): Promise<void> {
+    const pending = await this.service.pending(turn.actor);
+    if (!pending.ok) return turn.refuse(pending.error);
+    const { t } = turn;
+    const expires = new Date(this.now().getTime() + this.ttlDays * 86_400_000).toISOString();
+    await turn.show('colleague-invite', {
+      intro: t('colleague.form.intro', { organization: pending.value.organization.name, expires: formatDate(expires, turn.locale) }),
+      errors,
+      values,
+      roles: [...COLLEAGUE_ROLES.map((r) => ({ title: t(`access.roles.${r}`), value: r })), { title: t('colleague.form.none'), value: 'none' }],
+    });
+  }
+
+  private async invite(turn: Turn, data: ActionData): Promise<void> {
+    const values = { email: text(data.email), role: text(data.role) };
+    const result = await this.service.invite(turn.actor, values, turn.locale);
+    if (!result.ok) {
+      if (result.error.fields || result.error.field) return this.form(turn, this.errors(result.error, turn), values);
+      return turn.refuse(result.error);
+    }
+    const { invitation, organization, link } = result.value;
+    await this.showList(turn, organization, turn.t('colleague.list.sent', { email: invitation.email, link }));
+  }
+
+  private async invitations(turn: Turn): Promise<void> {
+    const pending = await this.service.pending(turn.actor);
+    if (!pending.ok) return turn.refuse(pending.error);
+    await this.showList(turn, pending.value.organization);
+  }
+
+  private async revoke(turn: Turn, data: ActionData): Promise<void> {
+    const result = await this.service.revoke(turn.actor, text(data.invitationId));
+    if (!result.ok) {
+      if (result.error.code.startsWith('ACCESS.')) return turn.refuse(result.error);
+      const pending = await this.service.pending(turn.actor);
+      if (!pending.ok) return turn.refuse(pending.error);
+      return this.showList(turn, pending.value.organization, '', this.errors(result.error, turn));
+    }
+    await this.showList(turn, result.value.organization, turn.t('colleague.list.revoked', { email: result.value.invitation.email }));
+  }
+
+  private async join(turn: Turn, code: string): Promise<void> {
+    const actor = await turn.requireActor();
+    if (!actor) return;
+    if (!code.trim()) return turn.say('colleague.joinUsage');
+    const result = await this.service.accept(actor, { code });
+    if (!result.ok) return turn.refuse(result.error);
+    await turn.say('colleague.joined', { organization: result.value.organization.name, roles: roleList(result.value.invitation, turn.locale) });
+  }
+
+  private async showList(turn: Turn, organization: Organization, notice = '', errors: ErrorLine[] = []): Promise<void> {
+    const { t, locale } = turn;
+    const pending = pendingColleagueInvitations(organization, this.now());
+    await turn.show('colleague-invitations', {
+      intro: t('colleague.list.intro', { organization: organization.name }),
+      notice,
+      hasNotice: notice !== '',
+      errors,
+      none: pending.length === 0,
+      invitations: pending.map((i) => ({
+        email: i.email,
+        detail: t('colleague.list.row', { roles: roleList(i, locale), inviter: i.invitedBy.name, sent: formatInstant(i.invitedBy.at, locale), expires: formatDate(i.expiresAt, locale) }),
+        revokeTitle: t('colleague.buttons.revoke', { email: i.email }),
+        invitationId: i.id,
+      })),
+    });
+  }
+
+  private errors(error: DomainError, turn: Turn): ErrorLine[] {
+    return errorLines(error, turn.t, turn.locale, (field) => (LABELS[field] ? turn.t(LABELS[field]) : field));
+  }
+}
