@@ -25,6 +25,11 @@ describe('Message catalogs', () => {
     expect([...en, ...it_].filter(([, v]) => v.trim() === '').map(([k]) => k)).to.deep.equal([]);
   });
 
+  it('use no markdown: messages go out as plain text and cards show them as typed, so asterisks would show', () => {
+    const marked = [...en, ...it_].filter(([, v]) => /\*\*|__|\]\(|^#|`/m.test(v)).map(([k]) => k);
+    expect(marked).to.deep.equal([]);
+  });
+
   it('use the same placeholders in both languages', () => {
     const differing = [...en.keys()].filter((k) => it_.has(k) && placeholders(en.get(k)!).join() !== placeholders(it_.get(k)!).join());
     expect(differing).to.deep.equal([]);
