@@ -26,6 +26,10 @@ const UserIdList = z
   .trim()
   .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean));
 
+const TenantIdList = UserIdList.refine((ids) => ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id)), 'must be tenant ids (GUIDs), comma separated').transform((ids) =>
+  ids.map((id) => id.toLowerCase()),
+);
+
 /** The environment variables the assistant reads, with their defaults. */
 export const Env = z.object({
   PORT: Port.default(3978),
@@ -46,6 +50,7 @@ export const Env = z.object({
   EMBED_JWKS_URL: HttpUrl.optional(),
   EMBED_JWT_ISSUER: optionalText,
   EMBED_JWT_AUDIENCE: optionalText,
+  EMBED_TRUSTED_TENANTS: TenantIdList.default([]),
   OIDC_ISSUER: HttpUrl.optional(),
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
@@ -62,7 +67,7 @@ export const Env = z.object({
   TEAMS_APP_ID: z.string().trim().uuid().default('6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5'),
   SSO_CLIENT_ID: optionalText,
   SSO_JWKS_URL: HttpUrl.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
-  SSO_ALLOWED_TENANTS: UserIdList.refine((ids) => ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id)), 'must be tenant ids (GUIDs), comma separated').default([]),
+  SSO_ALLOWED_TENANTS: TenantIdList.default([]),
   DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
   SMTP_URL: z
     .string()
@@ -95,7 +100,14 @@ export interface Config {
   readonly directLineSecret?: string;
   readonly directLineEndpoint: string;
   /** How the embedding site signs its signed-in user for the web chat (HS256 key or RS256 JWKS). */
-  readonly embed: { readonly sharedSecret?: string; readonly jwksUrl?: string; readonly issuer?: string; readonly audience?: string };
+  readonly embed: {
+    readonly sharedSecret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+    /** Tenants the portal is trusted to vouch for: its token's `tid` counts only for these. */
+    readonly trustedTenants: readonly string[];
+  };
   /** The OpenID provider the web chat signs users in with; absent in demo mode (the embedded one is used). */
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly scopes: string };
   /** Demo mode: no credentials of any kind, server and public address on loopback; the embedded OpenID provider serves the personas. */
@@ -171,7 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
-    embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE },
+    embed: { sharedSecret: e.EMBED_JWT_SECRET, jwksUrl: e.EMBED_JWKS_URL, issuer: e.EMBED_JWT_ISSUER, audience: e.EMBED_JWT_AUDIENCE, trustedTenants: e.EMBED_TRUSTED_TENANTS },
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID
       ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, scopes: e.OIDC_SCOPES }
       : undefined,

@@ -62,6 +62,7 @@ describe('Configuration', () => {
     [{ SMTP_URL: 'mail.example' }, /^Configuration error: SMTP_URL /],
     [{ INVITATION_PREVIOUS_SIGNING_KEYS: 'short,also-short' }, /^Configuration error: INVITATION_PREVIOUS_SIGNING_KEYS must be keys of at least 32/],
     [{ SSO_ALLOWED_TENANTS: 'contoso.com' }, /^Configuration error: SSO_ALLOWED_TENANTS must be tenant ids/],
+    [{ EMBED_TRUSTED_TENANTS: 'contoso.onmicrosoft.com' }, /^Configuration error: EMBED_TRUSTED_TENANTS must be tenant ids/],
     [{ BOT_OPENID_METADATA_URL: 'ftp://login.example' }, /^Configuration error: BOT_OPENID_METADATA_URL /],
   ];
   for (const [env, message] of bad) {

@@ -6,6 +6,8 @@ import { TokenRefused } from '../security/token-errors.js';
 export interface EmbedUser {
   readonly id: string;
   readonly name: string;
+  /** The tenant the portal vouches for, only when the operator trusts the portal for that tenant. */
+  readonly tenantId?: string;
 }
 
 /** How the embedding site signs its users: a shared HS256 key, or RS256 keys at a JWKS URL. */
@@ -14,12 +16,14 @@ export interface EmbedIdentityOptions {
   readonly jwksUrl?: string;
   readonly issuer?: string;
   readonly audience?: string;
+  /** Tenants whose `tid` claim the portal may vouch for (none by default). */
+  readonly trustedTenants?: readonly string[];
 }
 
 /**
  * Verifies the embedding site's JWT with jose (claims `sub`, `name`, `exp`; `iss` and `aud` when
- * configured): the user id of a web chat comes from here (or a demo persona), never from the
- * browser's own say-so. A bad token throws `TokenRefused`; unreachable keys `KeysUnavailable`.
+ * configured; `tid` only for tenants the operator trusts the portal with): the user id of a web chat
+ * comes from here (or the OpenID sign-in), never from the browser's own say-so. A bad token throws `TokenRefused`; unreachable keys `KeysUnavailable`.
  */
 export class EmbedIdentity {
   private readonly keys?: RemoteKeys;
@@ -55,6 +59,9 @@ export class EmbedIdentity {
       ...(this.options.audience ? { audience: this.options.audience } : {}),
     });
     if (typeof claims.sub !== 'string' || !claims.sub) throw new TokenRefused('no "sub" claim');
-    return { id: `web:${claims.sub}`, name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub };
+    const tid = typeof claims.tid === 'string' ? claims.tid.trim().toLowerCase() : '';
+    // A tenant the portal names is someone's organization: it counts only where the operator trusts the portal for it.
+    const tenantId = tid && (this.options.trustedTenants ?? []).includes(tid) ? tid : undefined;
+    return { id: `web:${claims.sub}`, name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub, ...(tenantId ? { tenantId } : {}) };
   }
 }

@@ -82,7 +82,7 @@ export function webChatRoutes(deps: WebChatDeps) {
 
 /**
  * The proven user a Direct Line token is issued to: the OpenID Connect session (user, tenant and
- * directory role from a verified ID token), or the portal's signed token (a user, never a tenant).
+ * directory role from a verified ID token), or the portal's signed token (a user, with a tenant only where the operator trusts the portal for it).
  * Nothing else in the request counts.
  */
 async function identify(req: Request, body: { userToken?: unknown }, deps: WebChatDeps): Promise<WebUser | undefined> {
@@ -90,7 +90,7 @@ async function identify(req: Request, body: { userToken?: unknown }, deps: WebCh
   if (session) return { userId: session.userId, name: session.name, tenantId: session.tenantId, globalAdmin: session.globalAdmin, proof: 'openid' };
   if (typeof body.userToken === 'string' && deps.identity.configured) {
     const embedded = await deps.identity.verify(body.userToken, new Date());
-    return embedded ? { userId: embedded.id, name: embedded.name, proof: 'portal' } : undefined;
+    return embedded ? { userId: embedded.id, name: embedded.name, proof: 'portal', ...(embedded.tenantId ? { tenantId: embedded.tenantId } : {}) } : undefined;
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { checkCards } from '../support/chat.js';
 import { demoDirectLineToken, persona } from '../support/demo-sign-in.js';
+import { seedReseller } from '../support/organizations.js';
 
 const require = createRequire(import.meta.url);
 // The official client, unchanged; Node 20 lacks the browser's XMLHttpRequest and WebSocket.
@@ -215,6 +216,41 @@ describe('Web chat page and token endpoint', () => {
       expect((await tokenFor(app, { persona: 'nobody-persona-reseller-admin' })).status).to.equal(401);
       expect((await fetch(`${app.baseUrl}/oidc/.well-known/openid-configuration`)).status, 'no demo provider outside demo mode').to.equal(404);
       expect(await (await fetch(`${app.baseUrl}/`)).text()).to.not.include('<select id="persona">');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('gives a portal user a tenant only where the operator trusts the portal for it (EMBED_TRUSTED_TENANTS)', async () => {
+    const secret = 'portal-shared-secret-of-at-least-32-chars';
+    const demoTenant = 'eeeeeeee-0000-4000-8000-000000000001';
+    const app = await startAssistant({ EMBED_JWT_SECRET: secret, EMBED_TRUSTED_TENANTS: demoTenant.toUpperCase() });
+    await seedReseller(app, { tenantId: demoTenant, name: 'Portal Reseller', admin: { userId: 'aad-portal-admin', name: 'Ada Admin' } });
+    const jwt = (claims: object) => {
+      const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+      const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+    };
+    const statusOf = async (claims: object): Promise<string> => {
+      const { json } = await tokenFor(app, { userToken: jwt({ exp: Math.floor(Date.now() / 1000) + 300, ...claims }) });
+      const directLine = new DirectLine({ token: json.token, domain: json.domain, webSocket: true });
+      const inbox = collect(directLine);
+      try {
+        await inbox.waitFor((a) => a.type === 'message' && a.from?.role === 'bot');
+        await post(directLine, { type: 'message', text: 'status' });
+        return JSON.stringify(await inbox.waitFor((a) => a.type === 'message' && a.from?.role === 'bot' && a.replyToId !== undefined));
+      } finally {
+        directLine.end();
+      }
+    };
+    try {
+      // Trusted for the reseller's tenant: its user is a member (no role yet) and sees the organization.
+      expect(await statusOf({ sub: 'pia', name: 'Pia', tid: demoTenant })).to.include('Portal Reseller').and.include('Ada Admin');
+      // Any other tenant the portal names counts for nothing.
+      expect(await statusOf({ sub: 'rex', name: 'Rex', tid: '11111111-1111-4111-8111-111111111111' })).to.not.include('Contoso');
+      const organizations = app.assistant.storage.namespace('organizations');
+      const record = JSON.parse((await organizations.get(demoTenant))!).value;
+      expect(record.members.map((m: { userId: string }) => m.userId)).to.include('web:pia').and.not.include('web:rex');
     } finally {
       await app.stop();
     }

@@ -71,6 +71,17 @@ describe('Token verifiers (jose)', () => {
       expect(await hs().verify(hs256(SECRET, good()), new Date())).to.deep.equal({ id: 'web:alice', name: 'Alice' });
     });
 
+    it('names no tenant by default, whatever tid the portal puts in its token', async () => {
+      expect(await hs().verify(hs256(SECRET, good({ tid: '5D3C8A71-2E4F-4B6A-9C1D-7F8E9A0B1C2D' })), new Date())).to.deep.equal({ id: 'web:alice', name: 'Alice' });
+    });
+
+    it('names the tenant only when the operator trusts the portal for that tenant', async () => {
+      const trusted = new EmbedIdentity({ sharedSecret: SECRET, issuer: 'https://portal.example', audience: 'csp-assistant', trustedTenants: ['5d3c8a71-2e4f-4b6a-9c1d-7f8e9a0b1c2d'] });
+      expect(await trusted.verify(hs256(SECRET, good({ tid: '5D3C8A71-2E4F-4B6A-9C1D-7F8E9A0B1C2D' })), new Date())).to.deep.equal({ id: 'web:alice', name: 'Alice', tenantId: '5d3c8a71-2e4f-4b6a-9c1d-7f8e9a0b1c2d' });
+      expect(await trusted.verify(hs256(SECRET, good({ tid: '11111111-1111-4111-8111-111111111111' })), new Date())).to.deep.equal({ id: 'web:alice', name: 'Alice' });
+      expect(await trusted.verify(hs256(SECRET, good({ tid: ['5d3c8a71-2e4f-4b6a-9c1d-7f8e9a0b1c2d'] })), new Date())).to.deep.equal({ id: 'web:alice', name: 'Alice' });
+    });
+
     it('says the keys are unavailable, not that the token is bad, when the JWKS is down or slow', async () => {
       const token = rs256(keys.privateKey, good(), 'portal');
       expect(await outcome(new EmbedIdentity({ jwksUrl: await deadUrl() }).verify(token, new Date()))).to.equal('unavailable');
