@@ -26,11 +26,12 @@ export function approversView(providerName: string, people: Page<ProviderPerson>
     hasNotice: notice !== '',
     errors,
     summary: t('provider.approvers.summary', { total: people.total, page: people.page, pages: people.pages }),
-    page: String(people.page),
+    // Numbers, not text: they only travel in ids and button data.
+    page: people.page,
     members: people.items.map((person, index) => {
       const name = personName(person, t);
       return {
-        index: String(index),
+        index,
         userId: person.userId,
         name,
         roles: providerRolesText(person.roles, t),
@@ -46,7 +47,7 @@ export function approversView(providerName: string, people: Page<ProviderPerson>
     }),
     hasPrevious: people.page > 1,
     hasNext: people.page < people.pages,
-    previous: String(people.page - 1),
-    next: String(people.page + 1),
+    previous: people.page - 1,
+    next: people.page + 1,
   };
 }
