@@ -2,6 +2,7 @@ import { authorize, rolesFor, type Action, type Role, type Standing, ACCESS } fr
 import type { Actor } from '../domain/actor.js';
 import { ensureMember, type Organization } from '../domain/organization/organization.js';
 import { isApproved, type Provider } from '../domain/provider/provider.js';
+import { ensureProviderMember, isVerifiedMember, providerRolesOf } from '../domain/provider/provider-members.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
 
@@ -36,11 +37,16 @@ export class AccessService {
     return joined.ok ? joined.value.value : undefined;
   }
 
-  /** The provider registered (and approved) for the caller's proven tenant. */
+  /** The provider registered (and approved) for the caller's proven tenant, adding the caller as a member with no role on first sight. */
   async providerOf(actor: Actor | undefined): Promise<Provider | undefined> {
     if (!actor?.tenantId) return undefined;
     const provider = (await this.deps.providers.get(actor.tenantId))?.value;
-    return provider && isApproved(provider) ? provider : undefined;
+    if (!provider || !isApproved(provider)) return undefined;
+    if (isVerifiedMember(provider, actor.userId)) return provider;
+    const joined = await mutate(this.deps.providers, actor.tenantId, (current) =>
+      current && isApproved(current) ? ok(ensureProviderMember(current, { userId: actor.userId, name: actor.name }, this.deps.clock.now())) : fail('PROVIDER.UNKNOWN', 'access.noProvider'),
+    );
+    return joined.ok ? joined.value.value : undefined;
   }
 
   /** User ids of the operator's reviewers, who get registration and enrollment review cards. */
@@ -68,7 +74,7 @@ export class AccessService {
       return fail('ACCESS.OTHER_ORGANIZATION', 'access.otherOrganization', { roles: rolesFor(action).join(','), organization: provider.name });
     }
     const target = own;
-    const roles = target && actor ? providerRoles(target, actor.userId) : [];
+    const roles = target && actor ? providerRolesOf(target, actor.userId) : [];
     const standing: Standing | undefined = target
       ? { organization: target.name, roles, holders: (target.admins ?? []).map((a) => a.name) }
       : undefined;
@@ -92,12 +98,4 @@ export class AccessService {
   private expectSide(action: Action, side: 'reseller' | 'provider' | 'operator'): void {
     if (ACCESS[action].side !== side) throw new Error(`Action ${action} is not a ${side} action`);
   }
-}
-
-/** The roles a user holds in a provider organization. */
-export function providerRoles(provider: Provider, userId: string): Role[] {
-  const roles: Role[] = [];
-  if (provider.approverIds.includes(userId)) roles.push('approver');
-  if ((provider.admins ?? []).some((a) => a.userId === userId)) roles.push('providerAdmin');
-  return roles;
 }

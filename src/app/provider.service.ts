@@ -10,6 +10,7 @@ import {
   requestConnection,
   type ProviderLink,
 } from '../domain/provider/provider-link.js';
+import { providerPeople, setProviderRoles, type ProviderPerson, type ProviderRole } from '../domain/provider/provider-members.js';
 import { decideRegistration, isApproved, paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
 import type { Action } from '../domain/access.js';
 import { fail, ok, type Result } from '../domain/result.js';
@@ -66,6 +67,7 @@ export const PROVIDER_NOTICES = {
 
 const INVITATION_KIND = 'reseller-invitation';
 const PAGE_SIZE = 5;
+const TEAM_PAGE_SIZE = 8;
 
 /**
  * The provider journey's use cases: the directory, requests to connect and their decision,
@@ -142,6 +144,30 @@ export class ProviderService {
       for (const admin of decided.admins ?? []) await this.deps.notifier.notify(admin.userId, { kind: PROVIDER_NOTICES.registrationDecided, data: { tenantId } });
     });
     return ok(decided);
+  }
+
+  /** The caller's provider and one page of its people, for its provider admins to choose approvers and admins among its verified members. */
+  async team(actor: Actor | undefined, page: number): Promise<Result<{ provider: Provider; people: Page<ProviderPerson> }>> {
+    const desk = await this.desk('provider.manageApprovers', actor);
+    return desk.ok ? ok({ provider: desk.value, people: paginate(providerPeople(desk.value), page, TEAM_PAGE_SIZE) }) : desk;
+  }
+
+  /** Whether the caller may choose their provider's approvers (to offer the button on their lists). */
+  async managesApprovers(actor: Actor | undefined): Promise<boolean> {
+    return (await this.desk('provider.manageApprovers', actor)).ok;
+  }
+
+  /**
+   * A provider admin sets a verified member's roles (Approver, Provider admin); the record's
+   * approvers are who get the next request cards, and who may decide the ones already sent.
+   */
+  async setMemberRoles(actor: Actor | undefined, targetUserId: string, roles: readonly ProviderRole[]): Promise<Result<Provider>> {
+    const granted = await this.deps.access.asProvider('provider.manageApprovers', actor);
+    if (!granted.ok) return granted;
+    const saved = await mutate(this.deps.providers, granted.value.scope.tenantId, (current) =>
+      current ? setProviderRoles(current, granted.value.actor, targetUserId, roles, this.deps.clock.now()) : fail('PROVIDER.UNKNOWN', 'provider.errors.unknownProvider'),
+    );
+    return saved.ok ? ok(saved.value.value) : saved;
   }
 
   /** The caller's reseller organization and whether they are its admin agent. */

@@ -37,4 +37,5 @@ export const STATE_CHANGING_VERBS: ReadonlySet<string> = new Set<string>([
   PROVIDER_VERBS.confirmEnd,
   PROVIDER_VERBS.invite,
   PROVIDER_VERBS.register,
+  PROVIDER_VERBS.setApproverRoles,
 ]);

@@ -3,12 +3,14 @@ import type { Actor } from '../domain/actor.js';
 import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import type { Provider } from '../domain/provider/provider.js';
+import { PROVIDER_ROLES, providerPeople, providerRolesOf } from '../domain/provider/provider-members.js';
 import type { DomainError } from '../domain/result.js';
 import { searchText } from '../domain/search.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
 import type { ActionData, Feature } from './feature.js';
 import { errorLines, formatDate, formatInstant, mailtoLink, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
+import { approversView, personName, providerRolesText } from './provider.views.js';
 import type { Turn } from './turn.js';
 
 /** Card verbs of the provider journey. */
@@ -29,6 +31,8 @@ export const PROVIDER_VERBS = {
   register: 'provider.register',
   approveRegistration: 'provider.registration.approve',
   declineRegistration: 'provider.registration.decline',
+  approvers: 'provider.approvers',
+  setApproverRoles: 'provider.approvers.setRoles',
 } as const;
 
 /** The directory's "any country/region" choice (the card renderer refuses an empty choice value). */
@@ -79,6 +83,7 @@ export class ProviderFeature {
         { wordsKey: 'provider.commands.accept', descriptionKey: 'provider.commands.acceptDescription', run: (turn, rest) => this.accept(turn, rest) },
         { wordsKey: 'provider.commands.register', descriptionKey: 'provider.commands.registerDescription', run: (turn) => this.registerForm(turn) },
         { wordsKey: 'provider.commands.history', descriptionKey: 'provider.commands.historyDescription', run: (turn) => this.allHistories(turn) },
+        { wordsKey: 'provider.commands.approvers', descriptionKey: 'provider.commands.approversDescription', run: (turn) => this.approvers(turn, {}) },
       ],
       actions: {
         [v.find]: (turn, data) => this.directory(turn, data),
@@ -97,6 +102,8 @@ export class ProviderFeature {
         [v.register]: (turn, data) => this.register(turn, data),
         [v.approveRegistration]: (turn, data) => this.decideRegistration(turn, data, 'approved'),
         [v.declineRegistration]: (turn, data) => this.decideRegistration(turn, data, 'declined'),
+        [v.approvers]: (turn, data) => this.approvers(turn, data),
+        [v.setApproverRoles]: (turn, data) => this.setApproverRoles(turn, data),
       },
     };
   }
@@ -282,8 +289,10 @@ export class ProviderFeature {
     const result = await this.service.indirectResellers(turn.actor, search, Number(text(data.page)) || 1);
     if (!result.ok) return turn.refuse(result.error);
     const page = result.value;
+    const canManageApprovers = await this.service.managesApprovers(turn.actor);
     if (!typed.ok) {
       await turn.show('reseller-list', {
+        canManageApprovers,
         search: text(data.search),
         errors: this.errors(typed.error, turn),
         hasSummary: false,
@@ -312,7 +321,36 @@ export class ProviderFeature {
       hasNext: page.page < page.pages,
       previous: { search, page: String(page.page - 1) },
       next: { search, page: String(page.page + 1) },
+      canManageApprovers,
     });
+  }
+
+  private async approvers(turn: Turn, data: ActionData, notice = '', errors: ErrorLine[] = []): Promise<void> {
+    const result = await this.service.team(turn.actor, Number(text(data.page)) || 1);
+    if (!result.ok) return turn.refuse(result.error);
+    const { provider, people } = result.value;
+    await turn.show('provider-approvers', approversView(provider.name, people, turn.t, notice, errors));
+  }
+
+  private async setApproverRoles(turn: Turn, data: ActionData): Promise<void> {
+    const index = text(data.index);
+    const userId = text(data.userId);
+    const roles = PROVIDER_ROLES.filter((r) => data[`${r}_${index}`] === 'true' || data[`${r}_${index}`] === true);
+    const result = await this.service.setMemberRoles(turn.actor, userId, roles);
+    if (!result.ok) {
+      if (result.error.code.startsWith('ACCESS.')) return turn.refuse(result.error);
+      await this.approvers(turn, data, '', this.errors(result.error, turn));
+      return;
+    }
+    const person = providerPeople(result.value).find((p) => p.userId === userId);
+    const params = { name: person ? personName(person, turn.t) : userId, roles: providerRolesText(person?.roles ?? [], turn.t) };
+    const notice = turn.t('provider.approvers.updated', params);
+    // A provider admin who gave up their own role can no longer open the card: they are told in a line.
+    if (turn.actor && !providerRolesOf(result.value, turn.actor.userId).includes('providerAdmin')) {
+      await turn.say('provider.approvers.updated', params);
+      return;
+    }
+    await this.approvers(turn, data, notice);
   }
 
   private async customers(turn: Turn, data: ActionData): Promise<void> {

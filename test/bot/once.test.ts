@@ -126,6 +126,29 @@ describe('Once only: redeliveries and double clicks', () => {
     expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
   });
 
+  it('an approver role update clicked again on its old card changes nothing the second time, even after the role was taken back', async () => {
+    const ANNA = 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a';
+    const anna = user(`29:${ANNA}`, { aadObjectId: ANNA, tenantId: CONTOSO, channelId: 'msteams', name: 'Anna Weber' });
+    const colleague = user('29:aad-contoso-twice', { aadObjectId: 'aad-contoso-twice', tenantId: CONTOSO, channelId: 'msteams' });
+    await colleague.say('requests');
+    const card = lastCard(await anna.say('approvers'));
+    const row = card.body.find((b: Card) => b.type === 'Container' && textOf(b).includes('29:aad-contoso-twice'));
+    const index = row.items.find((i: Card) => i.type === 'Input.Toggle').id.split('_')[1];
+    const title = 'Update roles of 29:aad-contoso-twice';
+    const provider = async () => JSON.parse((await app.assistant.storage.namespace('providers').get(CONTOSO))!).value;
+    const before = ((await provider()).history ?? []).length;
+    const granted = lastCard(await anna.click(card, title, { [`approver_${index}`]: 'true' }));
+    expect(textOf(granted)).to.include('updated: Approver');
+    expect(textOf(lastCard(await anna.click(granted, title, { [`approver_${index}`]: 'false' })))).to.include('updated: No role');
+    const records = await snapshot(app.assistant.storage);
+    // The first card's button again (a double click, or Teams redelivering it): the first answer, no new grant.
+    const again = await anna.click(card, title, { [`approver_${index}`]: 'true' });
+    expect(textOf(lastCard(again))).to.equal(textOf(granted));
+    expect(await snapshot(app.assistant.storage)).to.deep.equal(records);
+    expect((await provider()).approverIds).to.not.include('aad-contoso-twice');
+    expect((await provider()).history).to.have.length(before + 2);
+  });
+
   describe('every state-changing verb', () => {
     let admin: Chat;
     let linkId: string;

@@ -253,4 +253,83 @@ describe('Provider journey', () => {
     const stored = JSON.parse((await app.assistant.storage.namespace('providers').get(tenantId))!).value;
     expect(stored.approverIds).to.deep.equal(['aad-prov-registrant']);
   });
+
+  describe('approvers', () => {
+    /** Anna Weber, Contoso's provider admin (and approver), as the shipped seed and demo persona have her. */
+    const ANNA = 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a';
+    const contosoUser = (aadObjectId: string, name: string, locale = 'en-US') =>
+      new Chat(app.baseUrl, { id: `29:${aadObjectId}`, name, aadObjectId, tenantId: CONTOSO, channelId: 'msteams', locale, serviceUrl: connector.serviceUrl });
+    const anna = (locale?: string) => contosoUser(ANNA, 'Anna Weber', locale);
+    const stored = async () => JSON.parse((await app.assistant.storage.namespace('providers').get(CONTOSO))!).value;
+    const everything = (activities: Activity[]) => [...textsOf(activities), ...cardsOf(activities).map(textOf)].join('\n');
+    /** The row of a person on the approvers card: its update button's title and the ids of its toggles. */
+    const rowOf = (card: Card, name: string) => {
+      const row = card.body.find((b: Card) => b.type === 'Container' && textOf(b).split('\n')[0] === name);
+      if (!row) throw new Error(`no row for ${name} on: ${textOf(card)}`);
+      const index = row.items.find((i: Card) => i.type === 'Input.Toggle').id.split('_')[1];
+      return { index, text: textOf(row), update: `Update roles of ${name}`, inputs: (approver: boolean, admin: boolean) => ({ [`approver_${index}`]: String(approver), [`providerAdmin_${index}`]: String(admin) }) };
+    };
+
+    it('lets the provider admin make a verified member an approver, who gets the next request card; once removed, their click on it is refused', async () => {
+      const paul = contosoUser('aad-contoso-paul', 'Paul Contoso');
+      // Paul is a user of Contoso's tenant with no role: told which role is needed and who holds it.
+      expect(textsOf(await paul.say('approvers')).join()).to.include('This needs the Provider admin role in Contoso Distribution Europe').and.include('Anna Weber');
+      const card = lastCard(await anna().say('approvers'));
+      expect(textOf(card)).to.include('Approvers and provider admins').and.include('Anna Weber');
+      const row = rowOf(card, 'Paul Contoso');
+      expect(row.text).to.include('No role');
+      const inputs = Object.values(inputsOf(card)).filter((i) => i.id.endsWith(`_${row.index}`));
+      expect(inputs.map((i) => [i.type, i.label, i.title])).to.deep.equal([
+        ['Input.Toggle', 'Roles of Paul Contoso', 'Approver'],
+        ['Input.Toggle', 'Roles of Paul Contoso', 'Provider admin'],
+      ]);
+
+      const updated = lastCard(await anna().click(card, row.update, row.inputs(true, false)));
+      expect(textOf(updated)).to.include('Roles of Paul Contoso updated: Approver.');
+      expect(rowOf(updated, 'Paul Contoso').text).to.include('Approver');
+      expect((await stored()).approverIds).to.include('aad-contoso-paul');
+
+      const { admin } = await reseller('adventureworks');
+      await admin.submit('provider.request', { providerTenantId: CONTOSO });
+      const posted = await connector.waitFor((r) => r.activity.recipient?.id === '29:aad-contoso-paul' && /adventureworks/.test(JSON.stringify(r.activity)));
+      const request = posted.activity.attachments[0].content;
+      const linkId = request.actions.find((a: Card) => a.title === 'Approve').data.linkId;
+
+      const removed = lastCard(await anna().click(updated, row.update, row.inputs(false, false)));
+      expect(textOf(removed)).to.include('Roles of Paul Contoso updated: No role.');
+      expect(everything(await paul.submit('provider.approve', { linkId }))).to.include('This needs the Approver or Provider admin role in Contoso Distribution Europe');
+      expect(everything(await paul.submit('provider.request.refresh', { linkId }))).to.include('Only the approvers of this provider');
+      expect(JSON.parse((await app.assistant.storage.namespace('provider-links').get(linkId))!).value.status).to.equal('requested');
+      expect((await stored()).history.map((h: { what: string; byName: string }) => `${h.what}:${h.byName}`)).to.deep.equal(['rolesChanged:Anna Weber', 'rolesChanged:Anna Weber']);
+    });
+
+    it('keeps a provider admin, and gives no role to an id nobody was seen with', async () => {
+      const before = await stored();
+      const card = lastCard(await anna().say('approvers'));
+      const self = rowOf(card, 'Anna Weber');
+      const last = lastCard(await anna().click(card, self.update, self.inputs(true, false)));
+      expect(textOf(last)).to.include('At least one provider admin must remain');
+      const typed = await anna().submit('provider.approvers.setRoles', { userId: 'aad-typed-by-hand', index: '0', approver_0: 'true' });
+      expect(everything(typed)).to.include('not a verified member of your provider’s tenant');
+      expect(await stored()).to.deep.equal(before);
+    });
+
+    it('offers Approvers on the Indirect resellers list to provider admins only; an approver is told the role needed', async () => {
+      const resellers = lastCard(await anna().say('resellers'));
+      const opened = lastCard(await anna().click(resellers, 'Approvers'));
+      expect(textOf(opened)).to.include('Approvers and provider admins');
+      const [approver] = approvers();
+      expect(actionTitles(lastCard(await approver.say('resellers')))).to.not.include('Approvers');
+      expect(textsOf(await approver.say('approvers')).join()).to.include('This needs the Provider admin role in Contoso Distribution Europe');
+    });
+
+    it('shows names as plain text, and speaks Italian', async () => {
+      const mallory = contosoUser('aad-contoso-mallory', '**Mallory** [click](https://attacker.example)');
+      await mallory.say('requests');
+      const card = lastCard(await anna('it-IT').say('approvatori'));
+      expect(textOf(card)).to.include('Approvatori e amministratori del provider').and.include('Nessun ruolo');
+      expect(JSON.stringify(card)).to.include('\\\\*\\\\*Mallory\\\\*\\\\*').and.not.include('"**Mallory**');
+      expect(actionTitles(card)).to.include('Aggiorna i ruoli di **Mallory** [click](https://attacker.example)');
+    });
+  });
 });

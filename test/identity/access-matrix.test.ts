@@ -28,13 +28,15 @@ type Caller =
   | 'admin'
   | 'providerMember'
   | 'approver'
+  | 'providerAdmin'
   | 'reviewer';
-const CALLERS: readonly Caller[] = ['anonymous', 'spoofer', 'webSpoofer', 'outsider', 'member', 'sales', 'admin', 'providerMember', 'approver', 'reviewer'];
+const CALLERS: readonly Caller[] = ['anonymous', 'spoofer', 'webSpoofer', 'outsider', 'member', 'sales', 'admin', 'providerMember', 'approver', 'providerAdmin', 'reviewer'];
 
 /** Everyone with a proven identity (the applicant's own steps need nothing more). */
-const PROVEN: readonly Caller[] = ['outsider', 'member', 'sales', 'admin', 'providerMember', 'approver', 'reviewer'];
+const PROVEN: readonly Caller[] = ['outsider', 'member', 'sales', 'admin', 'providerMember', 'approver', 'providerAdmin', 'reviewer'];
 const AGENTS: readonly Caller[] = ['sales', 'admin'];
-const DESK: readonly Caller[] = ['approver'];
+/** Contoso's approver (approver only) and Anna Weber, its provider admin (and approver). */
+const DESK: readonly Caller[] = ['approver', 'providerAdmin'];
 
 /** The texts an access refusal starts with, in English: any of them means "refused for who you are". */
 const REFUSALS = [
@@ -79,7 +81,8 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
     sales: teams('aad-sales', RESELLER, 'Sara Sales'),
     admin: teams('aad-admin', RESELLER, 'Marco Rossi'),
     providerMember: teams('aad-contoso-member', CONTOSO, 'Paul Contoso'),
-    approver: teams('provider-approver-contoso', CONTOSO, 'Anna Weber'),
+    approver: teams('provider-approver-contoso', CONTOSO, 'Pia Approver'),
+    providerAdmin: teams('a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a', CONTOSO, 'Anna Weber'),
     reviewer: teams('aad-reviewer', OPERATOR, 'Luca Reviewer'),
   });
 
@@ -103,7 +106,9 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
     await c.sales.say('status');
     await c.member.say('status');
     await c.approver.say('help');
-    await c.providerMember.say('help');
+    // A user of Contoso's tenant is its member (with no role) from their first provider-side command on.
+    await c.providerMember.say('requests');
+    await c.providerAdmin.say('help');
     await c.reviewer.say('help');
     const users = lastCard(await c.admin.say('users'));
     const index = users.body.find((b: Card) => b.type === 'Container' && textOf(b).includes('Sara Sales')).items.find((i: Card) => i.type === 'Input.Toggle').id.split('_')[1];
@@ -192,8 +197,9 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: P.customers, send: verb(P.customers, { linkId }), allowed: [...AGENTS, ...DESK] },
       { name: P.history, send: verb(P.history, { linkId }), allowed: [...AGENTS, ...DESK] },
       { name: 'history', send: say('history'), allowed: [...AGENTS, ...DESK, 'outsider'] },
-      { name: P.end, send: verb(P.end, { linkId }), allowed: ['admin'] },
-      { name: P.confirmEnd, send: verb(P.confirmEnd, { linkId }), allowed: ['admin'] },
+      // Either side's admin: the reseller's Admin agent or the provider's Provider admin.
+      { name: P.end, send: verb(P.end, { linkId }), allowed: ['admin', 'providerAdmin'] },
+      { name: P.confirmEnd, send: verb(P.confirmEnd, { linkId }), allowed: ['admin', 'providerAdmin'] },
       // Provider side.
       { name: P.approve, send: verb(P.approve, { linkId }), allowed: DESK },
       { name: P.decline, send: verb(P.decline, { linkId, reason: 'no' }), allowed: DESK },
@@ -203,6 +209,10 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: 'resellers', send: say('resellers'), allowed: DESK },
       { name: P.invite, send: verb(P.invite, { email: 'r@reseller.example' }), allowed: DESK },
       { name: 'invite reseller', send: say('invite reseller'), allowed: DESK },
+      // Choosing approvers: provider admins only (the approver, a member with no role, and others are refused).
+      { name: P.approvers, send: verb(P.approvers), allowed: ['providerAdmin'] },
+      { name: 'approvers', send: say('approvers'), allowed: ['providerAdmin'] },
+      { name: P.setApproverRoles, send: verb(P.setApproverRoles, { userId: 'provider-approver-contoso', index: '0', approver_0: 'true' }), allowed: ['providerAdmin'] },
       { name: P.register, send: verb(P.register, { name: 'Spoofed Distribution', partnerId: '123456', countries: 'IT', contactEmail: 'x@x.example' }), allowed: PROVEN },
       // Customers: the reseller's agents.
       ...[C.inviteForm, C.invitations, C.list].map((name) => ({ name, send: verb(name), allowed: [...AGENTS, 'outsider'] as Caller[] })),
@@ -242,6 +252,15 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       }
     }
     expect(unexpected).to.deep.equal([]);
+  });
+
+  it('tells an approver and a member with no role that choosing approvers needs the Provider admin role, and who holds it', async () => {
+    const c = chats();
+    for (const caller of [c.approver, c.providerMember]) {
+      for (const replies of [await caller.say('approvers'), await caller.submit(PROVIDER_VERBS.setApproverRoles, { userId: 'aad-contoso-member', index: '0', approver_0: 'true' })]) {
+        expect(visible(replies)).to.include('This needs the Provider admin role in Contoso Distribution Europe').and.include('Anna Weber');
+      }
+    }
   });
 
   it('over the built-in Direct Line: a signed-in portal user with no proven tenant, spoofing tenant and user fields, gets nothing', async () => {

@@ -3,8 +3,26 @@ import { countryOf } from '../enrollment/countries.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 import { SEARCH_MAX } from '../search.js';
 
-/** How long a provider's registration texts may be (characters), and how many services and approvers it lists. */
-export const PROVIDER_LIMITS = { name: 200, service: 100, services: 20, support: 500, email: 254, approverId: 256, approvers: 50 } as const;
+/** How long a provider's registration texts may be (characters), and how many services, approvers, admins, members and history entries it keeps. */
+export const PROVIDER_LIMITS = { name: 200, service: 100, services: 20, support: 500, email: 254, approverId: 256, approvers: 50, admins: 50, members: 200, history: 100 } as const;
+
+/** A user of the provider's tenant, recorded the first time the assistant sees them with that proven tenant. */
+export const ProviderMember = z.object({
+  userId: z.string().min(1).max(PROVIDER_LIMITS.approverId),
+  name: z.string().min(1).max(200),
+  addedAt: z.string(),
+});
+export type ProviderMember = z.infer<typeof ProviderMember>;
+
+/** One line of a provider's audit trail: who changed what, when. */
+export const ProviderHistoryEntry = z.object({
+  at: z.string(),
+  by: z.string(),
+  byName: z.string(),
+  what: z.string(),
+  detail: z.string().max(1000).optional(),
+});
+export type ProviderHistoryEntry = z.infer<typeof ProviderHistoryEntry>;
 
 /** An indirect provider (distributor) as the directory shows it, keyed by its Entra tenant. */
 export const Provider = z.object({
@@ -18,7 +36,11 @@ export const Provider = z.object({
   /** Users who approve or decline resellers' requests, and invite resellers. */
   approverIds: z.array(z.string().min(1).max(PROVIDER_LIMITS.approverId)).min(1).max(PROVIDER_LIMITS.approvers),
   /** Provider admins (the registrant first): they manage approvers and may end relationships. */
-  admins: z.array(z.object({ userId: z.string().min(1), name: z.string().min(1).max(200) })).optional(),
+  admins: z.array(z.object({ userId: z.string().min(1), name: z.string().min(1).max(200) })).max(PROVIDER_LIMITS.admins).optional(),
+  /** Verified members of the provider's tenant (seen with that proven tenant), with or without a role. */
+  members: z.array(ProviderMember).max(PROVIDER_LIMITS.members).optional(),
+  /** Role changes, oldest first, the last PROVIDER_LIMITS.history kept. */
+  history: z.array(ProviderHistoryEntry).max(PROVIDER_LIMITS.history).optional(),
   /** A registration waits for the operator's reviewers; providers without a status (the shipped ones) are approved. */
   status: z.enum(['pending', 'approved', 'declined']).optional(),
   /** Who decided the registration, when and why. */

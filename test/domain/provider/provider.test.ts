@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Actor } from '../../../src/domain/actor.js';
 import { authorize, decideRequest, endRelationship, invite, requestConnection, type ProviderLink } from '../../../src/domain/provider/provider-link.js';
-import { decideRegistration, paginate, registerProvider, searchDirectory, type Provider } from '../../../src/domain/provider/provider.js';
+import { decideRegistration, paginate, Provider, PROVIDER_LIMITS, registerProvider, searchDirectory } from '../../../src/domain/provider/provider.js';
+import { ensureProviderMember, providerPeople, setProviderRoles, type ProviderRole } from '../../../src/domain/provider/provider-members.js';
 import type { Result } from '../../../src/domain/result.js';
 
 const T0 = new Date('2026-11-24T09:00:00Z');
@@ -87,5 +88,76 @@ describe('Provider directory', () => {
     expect(!again.ok && again.error.code).to.equal('PROVIDER.REGISTRATION_DECIDED');
     const bad = registerProvider({ name: '', partnerId: 'x', countries: 'ZZ', contactEmail: 'no' }, 't', { userId: 'me', name: 'Me' }, T0);
     expect(!bad.ok && bad.error.fields?.map((f) => f.field)).to.deep.equal(['name', 'partnerId', 'countries', 'contactEmail']);
+  });
+});
+
+describe('Provider approvers and admins', () => {
+  const anna: Actor = { userId: 'anna', name: 'Anna', tenantId: 'p' };
+  const paul: Actor = { userId: 'paul', name: 'Paul', tenantId: 'p' };
+  /** Anna admin and approver, Bruno an approver not seen yet; Paul and Rita verified members with no role. */
+  const contoso = (): Provider => {
+    let p: Provider = {
+      tenantId: 'p', name: 'Contoso', partnerId: '12345', countries: ['IT'], services: [], support: '', contactEmail: 'a@b.example',
+      approverIds: ['bruno', 'anna'], admins: [{ userId: 'anna', name: 'Anna' }], createdAt: '',
+    };
+    p = ensureProviderMember(p, paul, T0);
+    return ensureProviderMember(p, { userId: 'rita', name: 'Rita' }, T0);
+  };
+  const set = (p: Provider, actor: Actor, target: string, roles: ProviderRole[]) => setProviderRoles(p, actor, target, roles, T0);
+  const cases: [string, () => Result<Provider>, string | undefined, { approverIds?: string[]; admins?: string[] }?][] = [
+    ['a provider admin makes a verified member an approver', () => set(contoso(), anna, 'paul', ['approver']), undefined, { approverIds: ['bruno', 'anna', 'paul'], admins: ['anna'] }],
+    ['a provider admin makes a verified member a provider admin too', () => set(contoso(), anna, 'paul', ['approver', 'providerAdmin']), undefined, { approverIds: ['bruno', 'anna', 'paul'], admins: ['anna', 'paul'] }],
+    ['a provider admin removes an approver not seen yet', () => set(contoso(), anna, 'bruno', []), undefined, { approverIds: ['anna'], admins: ['anna'] }],
+    ['a provider admin gives up a role while another holder remains', () => set(value(set(contoso(), anna, 'paul', ['approver', 'providerAdmin'])), anna, 'anna', []), undefined, { approverIds: ['bruno', 'paul'], admins: ['paul'] }],
+    ['a member with no role cannot change roles', () => set(contoso(), paul, 'paul', ['approver', 'providerAdmin']), 'PROVIDER.NOT_ADMIN'],
+    ['an approver who is not a provider admin cannot change roles', () => set(value(set(contoso(), anna, 'paul', ['approver'])), paul, 'rita', ['approver']), 'PROVIDER.NOT_ADMIN'],
+    ['a user nobody saw with the tenant (a typed id) gets no role', () => set(contoso(), anna, 'typed-guid', ['approver']), 'PROVIDER.UNKNOWN_MEMBER'],
+    ['an approver not seen yet gains no role', () => set(contoso(), anna, 'bruno', ['approver', 'providerAdmin']), 'PROVIDER.UNVERIFIED_MEMBER'],
+    ['only provider roles are given', () => set(contoso(), anna, 'paul', ['adminAgent' as ProviderRole]), 'PROVIDER.ROLE_NOT_GRANTABLE'],
+    ['the last provider admin cannot be removed', () => set(contoso(), anna, 'anna', ['approver']), 'PROVIDER.LAST_ADMIN'],
+    ['the last approver cannot be removed', () => set(value(set(contoso(), anna, 'bruno', [])), anna, 'anna', ['providerAdmin']), 'PROVIDER.LAST_APPROVER'],
+  ];
+  for (const [name, run, code, expected] of cases) {
+    it(name, () => {
+      const result = run();
+      expect(result.ok ? undefined : result.error.code).to.equal(code);
+      if (result.ok && expected) {
+        expect(result.value.approverIds).to.deep.equal(expected.approverIds);
+        expect((result.value.admins ?? []).map((a) => a.userId)).to.deep.equal(expected.admins);
+      }
+      if (!result.ok) expect(result.error.messageKey).to.match(/^provider\.errors\./);
+    });
+  }
+
+  it('keeps who changed whose roles, and when, in a bounded history', () => {
+    let p = contoso();
+    for (let i = 0; i < PROVIDER_LIMITS.history + 5; i++) p = value(set(p, anna, 'paul', i % 2 ? [] : ['approver']));
+    expect(p.history).to.have.length(PROVIDER_LIMITS.history);
+    expect(p.history!.at(-1)).to.deep.include({ by: 'anna', byName: 'Anna', what: 'rolesChanged', at: T0.toISOString() });
+    expect(Provider.safeParse(p).success).to.equal(true);
+  });
+
+  it('changes nothing when the roles are the ones held', () => {
+    const p = contoso();
+    expect(value(set(p, anna, 'paul', []))).to.equal(p);
+  });
+
+  it('records a member once, the registrant and admins counting already, and no more than the limit', () => {
+    const p = contoso();
+    expect(ensureProviderMember(p, paul, T0)).to.equal(p);
+    expect(ensureProviderMember(p, anna, T0)).to.equal(p);
+    let full = p;
+    for (let i = 0; full.members!.length < PROVIDER_LIMITS.members; i++) full = ensureProviderMember(full, { userId: `u${i}`, name: `U${i}` }, T0);
+    expect(ensureProviderMember(full, { userId: 'late', name: 'Late' }, T0)).to.equal(full);
+    expect(Provider.safeParse(full).success).to.equal(true);
+  });
+
+  it('lists admins, then verified members in the order seen, then approvers not seen yet', () => {
+    expect(providerPeople(contoso()).map((m) => `${m.userId}:${m.roles.join('+') || '-'}:${m.verified}`)).to.deep.equal([
+      'anna:approver+providerAdmin:true',
+      'paul:-:true',
+      'rita:-:true',
+      'bruno:approver:false',
+    ]);
   });
 });
