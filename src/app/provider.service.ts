@@ -12,7 +12,7 @@ import {
 } from '../domain/provider/provider-link.js';
 import { providerPeople, setProviderRoles, type ProviderPerson, type ProviderRole } from '../domain/provider/provider-members.js';
 import { decideRegistration, isApproved, paginate, registerProvider, searchDirectory, type DirectoryQuery, type Page, type Provider } from '../domain/provider/provider.js';
-import type { Action } from '../domain/access.js';
+import { rolesFor, type Action } from '../domain/access.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
@@ -344,12 +344,35 @@ export class ProviderService {
     return ok(ended);
   }
 
-  /** Indirect providers: the reseller's authorized providers. */
+  /**
+   * Indirect providers: the reseller's authorized providers, and the relationships still on their
+   * way (approved or invited and waiting for the Admin agent's authorization, or requested and
+   * waiting for the provider), so a missed card never leaves a step with no way to finish it.
+   */
   async indirectProviders(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
     const granted = await this.deps.access.asReseller('provider.indirectProviders', actor);
     if (!granted.ok) return granted;
     const org = granted.value.scope;
-    return ok((await this.linksWhere((l) => l.resellerId === org.tenantId && l.status === 'authorized')).sort((a, b) => a.providerName.localeCompare(b.providerName)));
+    const order: Record<string, number> = { approved: 0, invited: 0, authorized: 1, requested: 2 };
+    const links = await this.linksWhere((l) => l.resellerId === org.tenantId && l.status in order);
+    return ok(links.sort((a, b) => order[a.status] - order[b.status] || a.providerName.localeCompare(b.providerName)));
+  }
+
+  /** The caller's relationship with a provider, for the reseller's agents (a second Request to connect shows it). */
+  async relationshipWith(actor: Actor | undefined, providerTenantId: string): Promise<ProviderLink | undefined> {
+    const granted = await this.deps.access.asReseller('provider.indirectProviders', actor);
+    return granted.ok ? this.link(linkId(providerTenantId, granted.value.scope.tenantId)) : undefined;
+  }
+
+  /** One of the caller's reseller organization's relationships, by id, for its agents only. */
+  async resellerLink(actor: Actor | undefined, id: string): Promise<Result<ProviderLink>> {
+    const granted = await this.deps.access.asReseller('provider.indirectProviders', actor);
+    if (!granted.ok) return granted;
+    const link = await this.link(id);
+    if (!link || link.resellerId !== granted.value.scope.tenantId) {
+      return fail('ACCESS.OTHER_ORGANIZATION', 'access.otherOrganization', { roles: rolesFor('provider.indirectProviders').join(','), organization: link?.resellerName ?? '—' });
+    }
+    return ok(link);
   }
 
   /** Indirect resellers: the provider's authorized resellers, searchable by name or MPN ID, paged. */

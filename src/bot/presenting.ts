@@ -5,18 +5,30 @@ import type { Locale, Translate } from '../i18n/catalog.js';
 /** A line of problems shown in red at the top of a form card. */
 export type ErrorLine = { text: string };
 
+/** One formatter per language and style, built once: a new Intl.DateTimeFormat per call costs more than the formatting. */
+const FORMATS: Record<Locale, { instant: Intl.DateTimeFormat; date: Intl.DateTimeFormat }> = {
+  en: {
+    instant: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
+    date: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }),
+  },
+  it: {
+    instant: new Intl.DateTimeFormat('it-IT', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
+    date: new Intl.DateTimeFormat('it-IT', { dateStyle: 'medium', timeZone: 'UTC' }),
+  },
+};
+
 /** A stored instant in the user's language, in UTC so every reader sees the same time. */
 export function formatInstant(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
+  return `${FORMATS[locale].instant.format(date)} UTC`;
 }
 
 /** A stored date in the user's language. */
 export function formatDate(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return FORMATS[locale].date.format(date);
 }
 
 /** The lines a refused form shows: the reason, then one line per field with its label. */

@@ -21,6 +21,7 @@ export const PROVIDER_VERBS = {
   decline: 'provider.decline',
   refreshRequest: 'provider.request.refresh',
   authorize: 'provider.authorize',
+  consent: 'provider.consent',
   providers: 'provider.providers',
   resellers: 'provider.resellers',
   customers: 'provider.customers',
@@ -92,6 +93,7 @@ export class ProviderFeature {
         [v.decline]: (turn, data) => this.decide(turn, data, 'declined'),
         [v.refreshRequest]: (turn, data) => this.refreshRequest(turn, data),
         [v.authorize]: (turn, data) => this.authorize(turn, data),
+        [v.consent]: (turn, data) => this.consent(turn, data),
         [v.providers]: (turn) => this.providers(turn),
         [v.resellers]: (turn, data) => this.resellers(turn, data),
         [v.customers]: (turn, data) => this.customers(turn, data),
@@ -189,8 +191,13 @@ export class ProviderFeature {
   private async request(turn: Turn, data: ActionData): Promise<void> {
     const actor = await turn.requireActor();
     if (!actor) return;
-    const result = await this.service.requestConnection(actor, text(data.providerTenantId));
+    const providerTenantId = text(data.providerTenantId);
+    const result = await this.service.requestConnection(actor, providerTenantId);
     if (!result.ok) {
+      // A second request while one is open shows where it stands instead of a dead end.
+      const open = result.error.code === 'LINK.ALREADY_OPEN' ? await this.service.relationshipWith(actor, providerTenantId) : undefined;
+      if (open?.status === 'requested') return turn.say('provider.request.pending', { provider: open.providerName, date: formatDate(open.requestedAt ?? '', turn.locale) });
+      if (open?.status === 'approved' || open?.status === 'invited') return this.showConsent(turn, open);
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }
@@ -267,18 +274,40 @@ export class ProviderFeature {
     await turn.show('provider-consent', consentView(visible.value, turn.t, side?.isAdminAgent ?? false, this.errors(result.error, turn)));
   }
 
+  /** The consent card of a relationship waiting for the reseller's authorization, from Indirect providers. */
+  private async consent(turn: Turn, data: ActionData): Promise<void> {
+    const visible = await this.service.resellerLink(turn.actor, text(data.linkId));
+    if (!visible.ok) return turn.refuse(visible.error);
+    const link = visible.value;
+    if (link.status !== 'approved' && link.status !== 'invited') return turn.say('provider.errors.notAuthorizable');
+    await this.showConsent(turn, link);
+  }
+
+  private async showConsent(turn: Turn, link: ProviderLink): Promise<void> {
+    const side = turn.actor ? await this.service.resellerSide(turn.actor) : undefined;
+    await turn.show('provider-consent', consentView(link, turn.t, side?.isAdminAgent ?? false, []));
+  }
+
   private async providers(turn: Turn): Promise<void> {
     const result = await this.service.indirectProviders(turn.actor);
     if (!result.ok) return turn.refuse(result.error);
     const links = result.value;
+    const { t, locale } = turn;
     await turn.show('provider-list', {
-      title: turn.t('provider.list.providersTitle'),
+      title: t('provider.list.providersTitle'),
       empty: links.length === 0,
-      emptyText: turn.t('provider.list.providersNone'),
+      emptyText: t('provider.list.providersNone'),
       items: links.map((l) => ({
         linkId: l.id,
         name: l.providerName,
-        detail: turn.t('provider.list.since', { date: formatDate(l.authorizedAt ?? '', turn.locale) }),
+        authorized: l.status === 'authorized',
+        waiting: l.status === 'approved' || l.status === 'invited',
+        detail:
+          l.status === 'authorized'
+            ? t('provider.list.since', { date: formatDate(l.authorizedAt ?? '', locale) })
+            : l.status === 'requested'
+              ? t('provider.list.requested', { provider: l.providerName, date: formatDate(l.requestedAt ?? '', locale) })
+              : t('provider.list.waiting', { provider: l.providerName }),
       })),
     });
   }

@@ -71,6 +71,31 @@ describe('Provider journey', () => {
     expect(textOf(paged)).to.include('page 1 of 1');
   });
 
+  it('never leaves a missed consent card as a dead end: Indirect providers and a second Request to connect lead back to it', async () => {
+    const { admin } = await reseller('missed-card');
+    for (const a of approvers()) await a.say('help');
+    await admin.submit('provider.request', { providerTenantId: CONTOSO });
+    // While the provider has not decided, the list shows the request and a second request says where it stands.
+    const waiting = lastCard(await admin.say('providers'));
+    expect(textOf(waiting)).to.include('Request sent on').and.include('waiting for the decision of Contoso Distribution Europe');
+    expect(actionTitles(waiting)).to.not.include('Authorize indirect provider');
+    expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join(' ')).to.include('still waiting for their decision');
+    const [anna] = approvers();
+    const request = lastCard(await anna.say('requests'));
+    await anna.submit('provider.approve', { linkId: request.actions.find((a: Card) => a.title === 'Approve').data.linkId });
+    // The proactive consent card was missed: the list offers it, and so does Request to connect.
+    const listed = lastCard(await admin.say('providers'));
+    expect(textOf(listed)).to.include('Contoso Distribution Europe approved: waiting for your authorization');
+    const button = listed.body.flatMap((b: Card) => b.items ?? []).flatMap((i: Card) => i.actions ?? []).find((a: Card) => a.title === 'Authorize indirect provider');
+    const consent = lastCard(await admin.submit(button.verb ?? button.data.verb, button.data));
+    expect(textOf(consent)).to.include('Authorize indirect provider').and.include('administrator access');
+    expect(textOf(lastCard(await admin.submit('provider.request', { providerTenantId: CONTOSO })))).to.include('Authorize indirect provider');
+    await admin.submit('provider.authorize', { linkId: button.data.linkId, consent: 'true' });
+    const after = lastCard(await admin.say('providers'));
+    expect(textOf(after)).to.include('Since').and.not.include('waiting for your authorization');
+    expect(actionTitles(after)).to.include('View customers');
+  });
+
   it('sends a request to connect to the approvers, who decide once; others are refused', async () => {
     const { admin } = await reseller('litware');
     const [anna, marco] = approvers();
@@ -83,7 +108,7 @@ describe('Provider journey', () => {
     expect(actionTitles(card)).to.include.members(['Approve', 'Decline']);
     const linkId = card.actions.find((a: Card) => a.title === 'Approve').data.linkId;
 
-    expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join()).to.include('already have a request');
+    expect(textsOf(await admin.submit('provider.request', { providerTenantId: CONTOSO })).join()).to.include('still waiting for their decision');
 
     const intruder = user('provider-approver-northwind', { aadObjectId: 'provider-approver-northwind', tenantId: NORTHWIND, channelId: 'msteams' });
     expect(textsOf(await intruder.submit('provider.approve', { linkId })).join()).to.include('Only someone with the Approver or Provider admin role in Contoso Distribution Europe');
@@ -104,7 +129,7 @@ describe('Provider journey', () => {
 
     const unticked = lastCard(await admin.submit('provider.authorize', { linkId, consent: 'false' }));
     expect(textOf(unticked)).to.include('Tick the box');
-    expect(textOf(lastCard(await admin.say('providers')))).to.include('no indirect provider yet');
+    expect(textOf(lastCard(await admin.say('providers')))).to.include('approved: waiting for your authorization').and.not.include('Since');
 
     const colleague = user('29:tailspin-sales', { tenantId, aadObjectId: 'aad-tailspin-sales', channelId: 'msteams' });
     await colleague.say('users');

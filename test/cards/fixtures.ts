@@ -270,7 +270,16 @@ export const fixtures: Record<string, object[]> = {
     { linkId: 'p|r', intro: 'Contoso is ready.', grants: 'It can submit orders.', checkbox: 'I understand.', canAuthorize: false, adminOnly: true, errors: [] },
   ],
   'provider-list': [
-    { title: 'Indirect providers', empty: false, emptyText: '', items: [{ linkId: 'p|r', name: 'Contoso Distribution', detail: 'Since 24 Nov 2026' }] },
+    {
+      title: 'Indirect providers',
+      empty: false,
+      emptyText: '',
+      items: [
+        { linkId: 'p|r', name: 'Contoso Distribution', detail: 'Since 24 Nov 2026', authorized: true, waiting: false },
+        { linkId: 'q|r', name: 'Fabrikam Distribution', detail: 'Fabrikam Distribution approved: waiting for your authorization', authorized: false, waiting: true },
+        { linkId: 's|r', name: 'Litware Distribution', detail: 'Request sent on 24 Nov 2026: waiting for the decision of Litware Distribution', authorized: false, waiting: false },
+      ],
+    },
     { title: 'Indirect providers', empty: true, emptyText: 'You have no indirect provider yet.', items: [] },
   ],
   'reseller-list': [

@@ -116,9 +116,9 @@ describe('User text on cards', () => {
   });
 
   it('cuts the longest texts first, with an ellipsis, only when a card would be too big', () => {
-    const short = renderer.render('provider-list', { title: 'Providers', empty: false, emptyText: '', items: [{ linkId: 'p|r', name: 'N'.repeat(5000), detail: 'Since today' }] }, { locale: 'en', channel: 'other' });
+    const short = renderer.render('provider-list', { title: 'Providers', empty: false, emptyText: '', items: [{ linkId: 'p|r', name: 'N'.repeat(5000), detail: 'Since today', authorized: true, waiting: false }] }, { locale: 'en', channel: 'other' });
     expect(JSON.stringify(short)).to.include('N'.repeat(5000));
-    const items = Array.from({ length: 10 }, (_, i) => ({ linkId: `p|r${i}`, name: `${i}${'N'.repeat(5000)}`, detail: 'Since today' }));
+    const items = Array.from({ length: 10 }, (_, i) => ({ linkId: `p|r${i}`, name: `${i}${'N'.repeat(5000)}`, detail: 'Since today', authorized: true, waiting: false }));
     const long = renderer.render('provider-list', { title: 'Providers', empty: false, emptyText: '', items }, { locale: 'en', channel: 'other' });
     const json = JSON.stringify(long);
     expect(Buffer.byteLength(json)).to.be.below(MAX_CARD_BYTES);

@@ -193,6 +193,8 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: P.providers, send: verb(P.providers), allowed: [...AGENTS, 'outsider'] },
       { name: 'providers', send: say('providers'), allowed: [...AGENTS, 'outsider'] },
       { name: P.authorize, send: verb(P.authorize, { linkId, consent: 'true' }), allowed: ['admin'] },
+      // The consent card of a relationship waiting for authorization: the reseller's agents (only an Admin agent can then authorize).
+      { name: P.consent, send: verb(P.consent, { linkId }), allowed: AGENTS },
       { name: 'accept invitation', send: say('accept invitation 00000000-0000-0000-0000-000000000000'), allowed: ['admin', 'outsider'] },
       { name: P.customers, send: verb(P.customers, { linkId }), allowed: [...AGENTS, ...DESK] },
       { name: P.history, send: verb(P.history, { linkId }), allowed: [...AGENTS, ...DESK] },
