@@ -316,5 +316,6 @@ function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthentication
     ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: config.bot.emulatorOpenIdMetadataUrl,
     ToBotFromChannelTokenIssuer: config.bot.tokenIssuer,
+    OAuthUrl: config.bot.oauthUrl,
   };
 }
