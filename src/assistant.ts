@@ -159,7 +159,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     now: () => clock.now(),
   });
   const connectionName = config.bot.oauthConnectionName;
-  const teamsSignIn = connectionName ? new TeamsSignIn({ connectionName, check: (token, expected) => sso.verifyTeamsUser(token, expected), log }) : undefined;
+  const once = new CasOnceStore(storage.namespace('once'), () => clock.now().getTime());
+  const teamsSignIn = connectionName ? new TeamsSignIn({ connectionName, check: (token, expected) => sso.verifyTeamsUser(token, expected), log, once }) : undefined;
   const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids), undefined, teamsSignIn);
 
   const links = records<ProviderLink>('provider-links');
@@ -198,7 +199,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     features,
     states: [conversationState, userState],
     contacts,
-    once: new CasOnceStore(storage.namespace('once'), () => clock.now().getTime()),
+    once,
     onceVerbs: STATE_CHANGING_VERBS,
     renderer,
     session: conversationState.createProperty<Session>('session'),

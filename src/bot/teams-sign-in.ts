@@ -1,4 +1,5 @@
 import { CardFactory, StatusCodes, type Activity, type Attachment, type InvokeResponse, type SignInUrlResponse, type TokenResponse, type TurnContext } from 'botbuilder';
+import type { OnceStore } from '../app/ports.js';
 import type { Logger } from '../log.js';
 import { withConnectorDeadline } from './connector-deadline.js';
 import { KeysUnavailable, TokenRefused } from '../security/token-errors.js';
@@ -49,6 +50,8 @@ const PROOF = Symbol('csp.roleProof');
  * and the turn's replies must still fit in the time Teams waits.
  */
 const TOKEN_SERVICE_TIMEOUT_MS = 2000;
+/** How long an exchange id is remembered (Teams clients send theirs within seconds of each other). */
+const EXCHANGE_TTL_MS = 10 * 60 * 1000;
 
 /**
  * Teams SSO through the Azure Bot's OAuth connection: the user's token from the Bot Framework
@@ -62,6 +65,8 @@ export class TeamsSignIn {
       readonly connectionName: string;
       readonly check: TeamsTokenCheck;
       readonly log: Logger;
+      /** Exchanges already done: the same sign-in reaches the bot from every Teams client the user has open. */
+      readonly once?: OnceStore;
     },
   ) {}
 
@@ -117,6 +122,14 @@ export class TeamsSignIn {
       return { response: { status: StatusCodes.PRECONDITION_FAILED, body } };
     }
     const body: TokenExchangeAnswer = { id, connectionName };
+    const once = this.options.once;
+    if (once && id) {
+      // Exchanged first and claimed second, as the SDK's middleware does: every client that could not exchange hears so.
+      const key = `token-exchange\u0000${context.activity.from.id}\u0000${id}`;
+      const claim = await once.claim(key, EXCHANGE_TTL_MS);
+      if (!claim.first) return { response: { status: StatusCodes.OK, body } };
+      await once.settle(key, '', EXCHANGE_TTL_MS);
+    }
     return { response: { status: StatusCodes.OK, body }, token };
   }
 

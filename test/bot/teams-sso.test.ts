@@ -181,6 +181,19 @@ describe('Teams SSO proves the global administrator role at enrollment (OAuth co
     expect((await applicationOf('marco')).tenant).to.equal(undefined);
   });
 
+  it('goes on once when the same sign-in arrives from two Teams clients: both hear 200, one card follows', async () => {
+    const tenantId = newTenant();
+    const chat = teamsUser('twoclients', tenantId);
+    await toTenantStep(chat);
+    tokens.exchanges.set('teams-sso-twoclients', entraToken('twoclients', tenantId));
+    const value = { id: 'exchange-twoclients', connectionName: CONNECTION, token: 'teams-sso-twoclients' };
+    const desktop = await invoke(chat, 'signin/tokenExchange', value);
+    const web = await invoke(chat, 'signin/tokenExchange', value);
+    expect([invokeAnswer(desktop).status, invokeAnswer(web).status]).to.deep.equal([200, 200]);
+    expect(textOf(lastCard(desktop))).to.include(TEXT.verified);
+    expect(cardsOf(web)).to.deep.equal([]);
+  });
+
   it('answers signin/tokenExchange with 412 and the failure body when the token cannot be exchanged, so Teams shows the sign-in button', async () => {
     const chat = teamsUser('consent', newTenant());
     await toTenantStep(chat);
