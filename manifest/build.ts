@@ -6,6 +6,7 @@ import { projectRoot } from '../src/paths.js';
 import { colorIcon, outlineIcon } from './icons.js';
 
 const MANIFEST_DIR = join(projectRoot, 'manifest');
+const TOKEN_SERVICE_SIGN_IN_HOST = 'token.botframework.com';
 
 /** The Teams app package's files: manifest.json filled from the configuration, the Italian localization, the icons. */
 export function packageFiles(config: Config): Record<string, Buffer> {
@@ -23,8 +24,11 @@ export function packageFiles(config: Config): Record<string, Buffer> {
     if (!(name in values)) throw new Error(`Unknown placeholder ${m} in manifest.template.json`);
     return values[name];
   });
+  const json = JSON.parse(manifest) as { validDomains: string[] };
+  // The sign-in button of the enrollment's OAuth connection opens the Bot Framework token service's page.
+  if (config.bot.oauthConnectionName) json.validDomains.push(TOKEN_SERVICE_SIGN_IN_HOST);
   return {
-    'manifest.json': Buffer.from(manifest, 'utf8'),
+    'manifest.json': Buffer.from(`${JSON.stringify(json, null, 2)}\n`, 'utf8'),
     'it.json': readFileSync(join(MANIFEST_DIR, 'it.json')),
     'color.png': colorIcon(),
     'outline.png': outlineIcon(),

@@ -13,7 +13,8 @@ import { ContactBook, type Contact } from './bot/contact-book.js';
 import { ProactiveNotifier } from './bot/proactive-notifier.js';
 import type { Feature } from './bot/feature.js';
 import { MainMenu } from './bot/main-menu.feature.js';
-import type { Preferences, Session } from './bot/turn.js';
+import type { Preferences, Session, Turn } from './bot/turn.js';
+import { TeamsSignIn } from './bot/teams-sign-in.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
@@ -80,6 +81,8 @@ export interface AssistantOverrides {
   readonly extraFeatures?: readonly Feature[];
   /** Replaces fetch for the OpenID client (tests point Entra ID's addresses at a stand-in). */
   readonly oidcFetch?: CustomFetch;
+  /** Replaces how the bot gets its own Bot Framework credentials (tests reach stand-ins of the connector and token service without Entra ID). */
+  readonly botCredentials?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
 }
 
 /** A built assistant: its server and the pieces tests look at. */
@@ -110,7 +113,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const userState = new UserState(botStorage);
   const renderer = new CardRenderer(cardsDir);
 
-  const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config));
+  const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials);
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
@@ -151,7 +154,18 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     publicBaseUrl: config.publicBaseUrl,
     verificationKey: verificationKey(signingKey),
   });
-  const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids));
+  // Tokens of Entra ID for this app: the tab's SSO tokens, and the Teams user's token from the bot's OAuth connection.
+  const sso = new SsoVerifier({
+    jwksUrl: config.teams.jwksUrl,
+    audiences: ssoAudiences(config),
+    // Users of enrolled organizations, and of tenants the operator lists.
+    tenantAllowed: async (tenantId) => config.teams.allowedTenants.includes(tenantId) || !!(await organizations.get(tenantId)),
+    now: () => clock.now(),
+  });
+  const connectionName = config.bot.oauthConnectionName;
+  const once = new CasOnceStore(storage.namespace('once'), () => clock.now().getTime());
+  const teamsSignIn = connectionName ? new TeamsSignIn({ connectionName, check: (token, expected) => sso.verifyTeamsUser(token, expected), log, once }) : undefined;
+  const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids), undefined, teamsSignIn);
 
   const links = records<ProviderLink>('provider-links');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
@@ -191,7 +205,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     features,
     states: [conversationState, userState],
     contacts,
-    once: new CasOnceStore(storage.namespace('once'), () => clock.now().getTime()),
+    once,
     onceVerbs: STATE_CHANGING_VERBS,
     renderer,
     session: conversationState.createProperty<Session>('session'),
@@ -201,6 +215,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       config.bot.appId && config.directLineSecret ? { azureWebUsers: async (id) => (await azureWebUsers.get(id))?.value } : {},
     ),
     fallback: menu,
+    ...(teamsSignIn ? { signIn: (turn: Turn) => enrollmentFeature.signIn(turn) } : {}),
   });
 
   const throttle = pageThrottle(config.pageRate);
@@ -246,13 +261,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       }),
       tabRoutes({
         dashboards: new DashboardService(enrollment, providers, customers),
-        sso: new SsoVerifier({
-          jwksUrl: config.teams.jwksUrl,
-          audiences: ssoAudiences(config),
-          // Users of enrolled organizations, and of tenants the operator lists.
-          tenantAllowed: async (tenantId) => config.teams.allowedTenants.includes(tenantId) || !!(await organizations.get(tenantId)),
-          now: () => clock.now(),
-        }),
+        sso,
         ...(demo ? { personas: demo.personas } : {}),
         defaultLocale: config.defaultLocale,
         projectRoot,
@@ -330,5 +339,6 @@ function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthentication
     ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: config.bot.emulatorOpenIdMetadataUrl,
     ToBotFromChannelTokenIssuer: config.bot.tokenIssuer,
+    OAuthUrl: config.bot.oauthUrl,
   };
 }

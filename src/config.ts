@@ -44,6 +44,8 @@ export const Env = z.object({
   BOT_OPENID_METADATA_URL: HttpUrl.default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
   BOT_EMULATOR_OPENID_METADATA_URL: HttpUrl.default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration'),
   BOT_TOKEN_ISSUER: z.string().trim().url().default('https://api.botframework.com'),
+  OAUTH_CONNECTION_NAME: optionalText,
+  BOT_OAUTH_URL: HttpUrl.default('https://api.botframework.com'),
   DIRECT_LINE_SECRET: optionalText,
   DIRECT_LINE_ENDPOINT: HttpUrl.default('https://directline.botframework.com/v3/directline'),
   EMBED_JWT_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
@@ -96,6 +98,10 @@ export interface Config {
     readonly openIdMetadataUrl: string;
     readonly emulatorOpenIdMetadataUrl: string;
     readonly tokenIssuer: string;
+    /** The Azure Bot's OAuth connection through which a Teams user's Entra token proves the global administrator role; absent: not verified. */
+    readonly oauthConnectionName?: string;
+    /** The Bot Framework token service the OAuth connection is reached through (regional or sovereign clouds, tests). */
+    readonly oauthUrl: string;
   };
   readonly directLineSecret?: string;
   readonly directLineEndpoint: string;
@@ -156,6 +162,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.OIDC_ISSUER && !e.OIDC_ISSUER.startsWith('https://') && !isLoopback(new URL(e.OIDC_ISSUER).hostname)) {
     throw new ConfigError(['Configuration error: OIDC_ISSUER must use https:// (plain http only on loopback)']);
   }
+  if (e.OAUTH_CONNECTION_NAME && !e.MicrosoftAppId) {
+    // Without an app id the bot has no Azure Bot whose token service holds the connection: the role could never be proven.
+    throw new ConfigError([
+      'Configuration error: OAUTH_CONNECTION_NAME needs MicrosoftAppId: the OAuth connection belongs to an Azure Bot registration; set MicrosoftAppId (and its password) or leave OAUTH_CONNECTION_NAME empty',
+    ]);
+  }
   const port = e.PORT;
   if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
     // Without an app id nobody's identity is checked: on a reachable address anyone could act as anyone.
@@ -180,6 +192,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
       emulatorOpenIdMetadataUrl: e.BOT_EMULATOR_OPENID_METADATA_URL,
       tokenIssuer: e.BOT_TOKEN_ISSUER,
+      oauthConnectionName: e.OAUTH_CONNECTION_NAME,
+      oauthUrl: e.BOT_OAUTH_URL,
     },
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,

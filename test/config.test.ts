@@ -51,6 +51,24 @@ describe('Configuration', () => {
     expect(loadConfig({}).bot.openIdMetadataUrl).to.equal('https://login.botframework.com/v1/.well-known/openidconfiguration');
   });
 
+  it('reads the OAuth connection that proves the global administrator role in Teams, with the token service to reach it', () => {
+    const config = loadConfig({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', OAUTH_CONNECTION_NAME: ' entra-sso ', BOT_OAUTH_URL: 'https://europe.token.botframework.com/' });
+    expect(config.bot).to.deep.include({ oauthConnectionName: 'entra-sso', oauthUrl: 'https://europe.token.botframework.com' });
+    expect(loadConfig({}).bot).to.deep.include({ oauthConnectionName: undefined, oauthUrl: 'https://api.botframework.com' });
+  });
+
+  it('stops with one line when OAUTH_CONNECTION_NAME is set without MicrosoftAppId, instead of quietly never proving the role', () => {
+    try {
+      loadConfig({ OAUTH_CONNECTION_NAME: 'entra-sso' });
+      expect.fail('accepted a connection with no bot registration');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as ConfigError).problems).to.deep.equal([
+        'Configuration error: OAUTH_CONNECTION_NAME needs MicrosoftAppId: the OAuth connection belongs to an Azure Bot registration; set MicrosoftAppId (and its password) or leave OAUTH_CONNECTION_NAME empty',
+      ]);
+    }
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
     [{ PORT: 'eighty' }, /^Configuration error: PORT /],
     [{ PORT: '70000' }, /^Configuration error: PORT /],
@@ -64,6 +82,7 @@ describe('Configuration', () => {
     [{ SSO_ALLOWED_TENANTS: 'contoso.com' }, /^Configuration error: SSO_ALLOWED_TENANTS must be tenant ids/],
     [{ EMBED_TRUSTED_TENANTS: 'contoso.onmicrosoft.com' }, /^Configuration error: EMBED_TRUSTED_TENANTS must be tenant ids/],
     [{ BOT_OPENID_METADATA_URL: 'ftp://login.example' }, /^Configuration error: BOT_OPENID_METADATA_URL /],
+    [{ BOT_OAUTH_URL: 'ftp://token.botframework.com' }, /^Configuration error: BOT_OAUTH_URL /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one line naming ${Object.keys(env)[0]} when it is ${JSON.stringify(Object.values(env)[0])}`, () => {

@@ -14,6 +14,7 @@ import { resolveLocale, translate } from '../i18n/catalog.js';
 import { LOCALES } from '../i18n/catalog.js';
 import type { ContactBook } from './contact-book.js';
 import type { ActionData, Command, Feature } from './feature.js';
+import { SIGN_IN_INVOKES } from './teams-sign-in.js';
 import { Turn, type TurnServices } from './turn.js';
 
 /** Everything the bot is built from; features are the journeys it routes to. */
@@ -26,6 +27,8 @@ export interface AssistantBotOptions extends TurnServices {
   readonly once?: OnceStore;
   /** Card verbs whose clicks are claimed once (the others only show something). */
   readonly onceVerbs?: ReadonlySet<string>;
+  /** Answers Teams' sign-in invokes (`signin/tokenExchange`, `signin/verifyState`) when an OAuth connection is configured. */
+  readonly signIn?: (turn: Turn) => Promise<InvokeResponse>;
   /** Shown when a turn starts a conversation or nothing else matches. */
   readonly fallback: {
     welcome(turn: Turn): Promise<void>;
@@ -123,6 +126,8 @@ export class AssistantBot extends ActivityHandler {
     let response: InvokeResponse;
     if (name === 'adaptiveCard/action' && (!action || typeof action !== 'object' || Array.isArray(action))) {
       response = invokeRefusal('BadRequest', 'An adaptiveCard/action invoke needs a "value" with an "action" object.');
+    } else if ((name === SIGN_IN_INVOKES.tokenExchange || name === SIGN_IN_INVOKES.verifyState) && this.options.signIn) {
+      response = await this.options.signIn(await Turn.create(context, this.options));
     } else {
       response = await super.onInvokeActivity(context);
       if (response.status === 501) response = { status: 400, body: { code: 'NotSupported', message: `This bot does not handle "${String(name ?? '').slice(0, 100)}" invokes.` } };

@@ -9,6 +9,8 @@ import { errorLines as formErrors, formatInstant, text, type ErrorLine } from '.
 import type { Locale, Translate } from '../i18n/catalog.js';
 import type { ActionData, Feature } from './feature.js';
 import type { NotificationView } from './proactive-notifier.js';
+import { MessageFactory, type InvokeResponse } from 'botbuilder';
+import { SIGN_IN_INVOKES, type RoleProof, type TeamsSignIn } from './teams-sign-in.js';
 import type { Turn } from './turn.js';
 
 /** Card verbs of the enrollment journey. */
@@ -59,7 +61,25 @@ export class EnrollmentFeature {
     private readonly channelIdsOf: (userIds: readonly string[]) => Promise<string[]>,
     /** Where a chat user whose tenant is not proven signs in to Azure AD (OpenID), when the server offers it. */
     private readonly signInUrlFor?: (actor: Actor, locale: Locale) => string | undefined,
+    /** In Teams with an OAuth connection: the user's own Entra token, which proves the Global Administrator role. */
+    private readonly teamsSignIn?: TeamsSignIn,
   ) {}
+
+  /**
+   * Answers the sign-in invokes Teams sends for the tenant step's sign-in card (`signin/tokenExchange`,
+   * `signin/verifyState`) and, with the token obtained, shows the step again with what it proved.
+   */
+  async signIn(turn: Turn): Promise<InvokeResponse> {
+    const signIn = this.teamsSignIn;
+    if (!signIn) return { status: 400, body: { code: 'NotSupported', message: 'This bot has no OAuth connection.' } };
+    const result = turn.context.activity.name === SIGN_IN_INVOKES.tokenExchange ? await signIn.exchange(turn.context) : await signIn.verifyState(turn.context);
+    const app = result.token && turn.actor ? await this.service.current(turn.actor) : undefined;
+    if (result.token && app?.status === 'draft' && app.step === 'tenant') {
+      await signIn.prove(turn, result.token);
+      await this.showStep(turn, app);
+    }
+    return result.response;
+  }
 
   /** The feature as the bot routes to it. */
   feature(): Feature {
@@ -212,9 +232,17 @@ export class EnrollmentFeature {
     return this.step(turn, (a) => this.service.setSupportContact(a, { ...pick(data, SUPPORT_FIELDS), partnerId: text(data.partnerId), country: text(data.country) }), data);
   }
 
-  private tenant(turn: Turn, data: ActionData): Promise<void> {
-    // The tenant and the global administrator role come from the caller's proven identity, never from the card.
-    return this.step(turn, (a) => this.service.chooseTenant(a, { country: text(data.country) }), data);
+  private async tenant(turn: Turn, data: ActionData): Promise<void> {
+    // The tenant and the global administrator role come from the caller's proven identity (in Teams with
+    // an OAuth connection, from their own token), never from the card.
+    const proof = await this.teamsSignIn?.prove(turn);
+    const app = proof?.state === 'signInNeeded' && turn.actor ? await this.service.current(turn.actor) : undefined;
+    if (app) {
+      // Not signed in yet: the step again, with its sign-in card.
+      await this.showStep(turn, app, { typed: data });
+      return;
+    }
+    await this.step(turn, (a) => this.service.chooseTenant(withRole(a, proof), { country: text(data.country) }), data);
   }
 
   private async mpnSignIn(turn: Turn, data: ActionData): Promise<void> {
@@ -457,28 +485,30 @@ export class EnrollmentFeature {
         await turn.show('enrollment-before-you-begin', { errors });
         return;
       case 'tenant': {
-        const actor = turn.actor;
+        const proof = await this.teamsSignIn?.prove(turn);
+        const actor = turn.actor ? withRole(turn.actor, proof) : undefined;
         const signedIn = !!actor?.tenantId;
+        const signInNeeded = proof?.state === 'signInNeeded';
         const signInUrl = !signedIn && actor ? (this.signInUrlFor?.(actor, turn.locale) ?? '') : '';
+        const role = roleView(actor, proof, t);
         await turn.show('enrollment-tenant', {
           errors,
           countries,
           signedIn,
           signedOut: !signedIn,
-          canContinue: signedIn && actor?.globalAdmin !== false,
+          canContinue: signedIn && actor?.globalAdmin !== false && !signInNeeded,
           signedInText: signedIn ? t('enrollmentUi.tenant.signedIn', { name: actor!.name, tenantId: actor!.tenantId! }) : '',
-          globalAdminText:
-            actor?.globalAdmin === true
-              ? t('enrollmentUi.tenant.globalAdminVerified')
-              : actor?.globalAdmin === false
-                ? t('enrollmentUi.tenant.notGlobalAdmin')
-                : t('enrollmentUi.tenant.globalAdminUnverified'),
-          globalAdminColor: actor?.globalAdmin === false ? 'Attention' : actor?.globalAdmin === true ? 'Good' : 'Warning',
+          globalAdminText: role.text,
+          globalAdminColor: role.color,
           signInText: signInUrl ? t('enrollmentUi.tenant.signInFirst') : t('enrollmentUi.tenant.signInNotAvailable'),
           hasSignInUrl: signInUrl !== '',
           signInUrl: signInUrl || 'https://invalid.example/',
           values: { country: text(typed.country) || app.tenant?.country || '' },
         });
+        if (signInNeeded && this.teamsSignIn) {
+          const card = await this.teamsSignIn.signInCard(turn, t('enrollmentUi.tenant.signInCardTitle'), t('enrollmentUi.tenant.signInCardText'));
+          await turn.context.sendActivity(MessageFactory.attachment(card));
+        }
         return;
       }
       case 'mpnSignIn':
@@ -511,6 +541,22 @@ export class EnrollmentFeature {
         await turn.show('enrollment-summary', { errors, sections: summarySections(app, t, locale) });
     }
   }
+}
+
+/** The actor with the Global Administrator role their Teams token proved, if it proved one. */
+function withRole(actor: Actor, proof: RoleProof | undefined): Actor {
+  return proof?.state === 'proven' ? { ...actor, globalAdmin: proof.globalAdmin } : actor;
+}
+
+/** What the tenant card says about the Global Administrator role, and in which colour. */
+function roleView(actor: Actor | undefined, proof: RoleProof | undefined, t: Translate): { text: string; color: string } {
+  if (proof?.state === 'signInNeeded') return { text: t('enrollmentUi.tenant.signInForRole'), color: 'Warning' };
+  if (proof?.state === 'refused') {
+    return { text: t('enrollmentUi.tenant.roleNotChecked', { reason: t(`enrollmentUi.tenant.tokenReasons.${proof.problem}`) }), color: 'Warning' };
+  }
+  if (actor?.globalAdmin === true) return { text: t('enrollmentUi.tenant.globalAdminVerified'), color: 'Good' };
+  if (actor?.globalAdmin === false) return { text: t('enrollmentUi.tenant.notGlobalAdmin'), color: 'Attention' };
+  return { text: t('enrollmentUi.tenant.globalAdminUnverified'), color: 'Warning' };
 }
 
 /** The names of an organization's Admin agents, for telling a colleague whom to ask. */

@@ -40,10 +40,8 @@ function decodePng(png: Buffer): { width: number; height: number; colorType: num
 }
 
 describe('Teams app package', () => {
-  const config = loadConfig({
-    MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
-    PUBLIC_BASE_URL: 'https://assistant.contoso.example',
-  });
+  const env = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', PUBLIC_BASE_URL: 'https://assistant.contoso.example' };
+  const config = loadConfig(env);
   const files = packageFiles(config);
   const manifest = JSON.parse(files['manifest.json'].toString('utf8'));
 
@@ -76,6 +74,11 @@ describe('Teams app package', () => {
     expect(manifest.staticTabs[0]).to.deep.include({ name: 'Dashboard', contentUrl: 'https://assistant.contoso.example/tab?locale={locale}&theme={theme}' });
     expect(manifest.validDomains).to.deep.equal(['assistant.contoso.example']);
     expect(manifest.webApplicationInfo.resource).to.equal('api://assistant.contoso.example/11111111-2222-4333-8444-555555555555');
+  });
+
+  it('lets the OAuth connection’s sign-in page open in Teams when OAUTH_CONNECTION_NAME is set', () => {
+    const withConnection = packageFiles(loadConfig({ ...env, OAUTH_CONNECTION_NAME: 'entra-sso' }));
+    expect(JSON.parse(withConnection['manifest.json'].toString('utf8')).validDomains).to.deep.equal(['assistant.contoso.example', 'token.botframework.com']);
   });
 
   it('has a 192×192 colour icon and a 32×32 outline icon that is white on transparent', () => {

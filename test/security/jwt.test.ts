@@ -171,5 +171,39 @@ describe('Token verifiers (jose)', () => {
       const none = new SsoVerifier({ jwksUrl: keys.jwksUrl, audiences: [], tenantAllowed: async () => true });
       expect(await outcome(none.verify(rs256(keys.privateKey, good(), 'portal')))).to.equal('no SSO client id configured');
     });
+
+    describe('a Teams user’s token from the bot’s OAuth connection', () => {
+      const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
+      const USER_ROLE = 'b79fbf4d-3ef9-4689-8143-76b194e85509';
+      const expected = { tenantId: other, userId: 'oid-1' };
+      const ofOther = (more: object = {}) => good({ tid: other, iss: `https://login.microsoftonline.com/${other}/v2.0`, ...more });
+
+      it('proves the global administrator role from wids, for a tenant not served yet (enrolling is how it gets served)', async () => {
+        const user = await sso().verifyTeamsUser(rs256(keys.privateKey, ofOther({ wids: [USER_ROLE, GLOBAL_ADMIN] }), 'portal'), expected);
+        expect(user).to.deep.equal({ userId: 'oid-1', tenantId: other, name: 'Tab User', globalAdmin: true });
+      });
+
+      it('says a user whose wids lack the role is not a global administrator', async () => {
+        expect((await sso().verifyTeamsUser(rs256(keys.privateKey, ofOther({ wids: [USER_ROLE] }), 'portal'), expected)).globalAdmin).to.equal(false);
+      });
+
+      it('leaves the role unknown when the token carries no wids at all', async () => {
+        expect(await sso().verifyTeamsUser(rs256(keys.privateKey, ofOther(), 'portal'), expected)).to.not.have.property('globalAdmin');
+      });
+
+      const refused: [string, () => string, string][] = [
+        ['refuses a token of another tenant than the conversation’s', () => rs256(keys.privateKey, good({ wids: [GLOBAL_ADMIN] }), 'portal'), 'another tenant'],
+        ['refuses a token of another user than the sender', () => rs256(keys.privateKey, ofOther({ oid: 'oid-2', wids: [GLOBAL_ADMIN] }), 'portal'), 'another user'],
+        ['refuses wids that are not a list of ids', () => rs256(keys.privateKey, ofOther({ wids: GLOBAL_ADMIN }), 'portal'), 'wrong "wids"'],
+        ['still refuses another audience', () => rs256(keys.privateKey, ofOther({ aud: 'api://elsewhere', wids: [GLOBAL_ADMIN] }), 'portal'), 'wrong "aud"'],
+        ['still refuses an expired token', () => rs256(keys.privateKey, ofOther({ exp: inSeconds(-5), wids: [GLOBAL_ADMIN] }), 'portal'), 'expired'],
+        ['still refuses an issuer of another tenant', () => rs256(keys.privateKey, ofOther({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, wids: [GLOBAL_ADMIN] }), 'portal'), 'wrong issuer'],
+      ];
+      for (const [name, token, reason] of refused) {
+        it(name, async () => {
+          expect(await outcome(sso().verifyTeamsUser(token(), expected))).to.equal(reason);
+        });
+      }
+    });
   });
 });

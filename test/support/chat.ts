@@ -16,6 +16,8 @@ export interface ChatUser {
   readonly channelId?: string;
   /** Where the bot sends proactive messages for this user (a FakeConnector in tests). */
   readonly serviceUrl?: string;
+  /** The Authorization header of each request, for a bot with an app id (a Bot Framework token). */
+  readonly authorization?: () => string;
 }
 
 /**
@@ -109,7 +111,7 @@ export class Chat {
     };
     const res = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(this.user.authorization ? { authorization: this.user.authorization() } : {}) },
       body: JSON.stringify(activity),
     });
     const text = await res.text();
