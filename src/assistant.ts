@@ -1,7 +1,7 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  ConversationState,
+  PrivateConversationState,
   UserState,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
@@ -109,7 +109,9 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const clock = overrides.clock ?? systemClock;
 
   const botStorage = new CasBotStorage(storage.namespace('botstate'));
-  const conversationState = new ConversationState(botStorage);
+  // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
+  // another member's message must neither consume nor end it.
+  const privateConversationState = new PrivateConversationState(botStorage);
   const userState = new UserState(botStorage);
   const renderer = new CardRenderer(cardsDir);
 
@@ -203,12 +205,12 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const bot = new AssistantBot({
     features,
-    states: [conversationState, userState],
+    states: [privateConversationState, userState],
     contacts,
     once,
     onceVerbs: STATE_CHANGING_VERBS,
     renderer,
-    session: conversationState.createProperty<Session>('session'),
+    session: privateConversationState.createProperty<Session>('session'),
     preferences: userState.createProperty<Preferences>('preferences'),
     defaultLocale: config.defaultLocale,
     identity: new IdentityResolver(

@@ -6,7 +6,7 @@ import type { AdaptiveCardJson, CardRenderer } from '../cards/renderer.js';
 import type { IdentityResolver } from './identity.js';
 import { refusal } from './presenting.js';
 
-/** What the assistant remembers about one conversation between turns. */
+/** What the assistant remembers about one user in one conversation between turns (private conversation state). */
 export interface Session {
   /** A feature waiting for typed text (a code, a reason), and what for. */
   awaiting?: { feature: string; kind: string; ref?: string };
@@ -70,7 +70,7 @@ export class Turn {
     return actor;
   }
 
-  /** The conversation's remembered state (saved at the end of a turn that did not fail). */
+  /** The user's remembered state in this conversation (saved at the end of a turn that did not fail). */
   session(): Promise<Session> {
     return this.services.session.get(this.context, {});
   }

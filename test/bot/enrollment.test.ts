@@ -292,6 +292,21 @@ describe('Enrollment journey', () => {
     expect(textOf(again)).to.include('Verify the primary contact');
   });
 
+  it('keeps a wait for typed text to the user it belongs to: in a group chat another member cannot consume or end it', async () => {
+    const tenantId = randomTenant();
+    const applicant = teamsUser('group-applicant', tenantId);
+    await throughLegal(applicant);
+    await applicant.submit('enrollment.enrollNow');
+    const { code } = latestMail(app.dataDir);
+    // A colleague in the same group chat types a command, then a code of their own.
+    const colleague = new Chat(app.baseUrl, { id: '29:group-colleague', aadObjectId: 'aad-group-colleague', name: 'Colleague', tenantId, channelId: 'msteams', serviceUrl: connector.serviceUrl }, applicant.conversationId);
+    await colleague.say('help');
+    const theirs = textsOf(await colleague.say(code === '111111' ? '222222' : '111111')).join(' ');
+    expect(theirs).to.not.include('That code is not right');
+    // The applicant's wait is intact: the code typed as plain text still verifies.
+    expect(textsOf(await applicant.say(code)).join(' ')).to.include('e-mail address is verified');
+  });
+
   it('locks verification after 5 wrong codes', async () => {
     const chat = webUser('lockout');
     await throughLegal(chat);
