@@ -28,6 +28,7 @@ import { TrackedTasks } from './app/background.js';
 import { ColleagueService } from './app/colleague.service.js';
 import { ColleagueFeature } from './bot/colleague.feature.js';
 import { colleagueRoutes } from './http/colleague.routes.js';
+import { legalRoutes } from './http/legal.routes.js';
 import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/enrollment.service.js';
 import { AccessService } from './app/access.service.js';
 import { IdentityResolver, type WebUser } from './bot/identity.js';
@@ -239,6 +240,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
+      legalRoutes({ dataDir: config.dataDir, seedDir, defaultLocale: config.defaultLocale, log }),
       colleagueRoutes({
         service: colleagues,
         defaultLocale: config.defaultLocale,

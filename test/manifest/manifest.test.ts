@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { packageFiles, zip } from '../../manifest/build.js';
 import { loadConfig } from '../../src/config.js';
+import { catalogs } from '../../src/i18n/catalog.js';
 import { projectRoot } from '../../src/paths.js';
 
 /** Decodes the PNGs the build writes (8-bit RGBA, filter 0): size, colour type and pixels. */
@@ -74,6 +75,28 @@ describe('Teams app package', () => {
     expect(manifest.staticTabs[0]).to.deep.include({ name: 'Dashboard', contentUrl: 'https://assistant.contoso.example/tab?locale={locale}&theme={theme}' });
     expect(manifest.validDomains).to.deep.equal(['assistant.contoso.example']);
     expect(manifest.webApplicationInfo.resource).to.equal('api://assistant.contoso.example/11111111-2222-4333-8444-555555555555');
+  });
+
+  it('lists in both languages only commands the bot understands, including requests and reviews', () => {
+    const words = (locale: 'en' | 'it') =>
+      new Set(
+        Object.values(catalogs[locale]).flatMap((module) => {
+          const commands = (module as { commands?: Record<string, string> }).commands ?? {};
+          return Object.entries(commands).filter(([key]) => !key.endsWith('Description')).flatMap(([, value]) => value.split('|'));
+        }),
+      );
+    const it = JSON.parse(files['it.json'].toString('utf8'));
+    const english = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
+    const italian = english.map((_: string, i: number) => it[`bots[0].commandLists[0].commands[${i}].title`]);
+    expect(english.filter((t: string) => !words('en').has(t))).to.deep.equal([]);
+    expect(italian.filter((t: string) => !words('it').has(t))).to.deep.equal([]);
+    expect(english).to.include.members(['requests', 'reviews']);
+    expect(italian).to.include.members(['richieste', 'revisioni']);
+  });
+
+  it('points privacy and terms at the pages the assistant serves', () => {
+    expect(manifest.developer.privacyUrl).to.equal('https://assistant.contoso.example/privacy');
+    expect(manifest.developer.termsOfUseUrl).to.equal('https://assistant.contoso.example/terms');
   });
 
   it('lets the OAuth connection’s sign-in page open in Teams when OAUTH_CONNECTION_NAME is set', () => {
