@@ -63,6 +63,11 @@ export class AccessService {
       ? { organization: org.name, roles, holders: org.members.filter((m) => m.roles.includes('adminAgent')).map((m) => m.name) }
       : undefined;
     const decided = authorize(action, actor, standing);
+    if (!decided.ok && !org && actor) {
+      // An indirect provider's user asking for a reseller's list: say what providers see instead.
+      const provider = await this.providerOf(actor);
+      if (provider) return fail('ACCESS.NO_ORGANIZATION', 'access.providerNotReseller', { roles: rolesFor(action).join(','), provider: provider.name });
+    }
     return decided.ok ? ok({ actor: actor!, roles, scope: org! }) : decided;
   }
 

@@ -60,8 +60,7 @@ function acceptForm(inv: CustomerInvitation, token: string, locale: Locale, prob
     : '';
   return `<p>${t(inv.providerName ? 'introTwoTier' : 'introResellerOnly', parties)}</p>
 <p>${t('grants')}${inv.providerName ? ` ${t('grantsProvider', parties)}` : ''}</p>
-${gdap}<p><em>${t('production')}</em></p>
-${errors}<form method="post" action="/invitations/${escapeHtml(token)}">
+${gdap}${errors}<form method="post" action="/invitations/${escapeHtml(token)}">
 <p><label for="name">${t('name')}</label><br><input id="name" name="name" required maxlength="200" value="${escapeHtml(typed.name ?? '')}"></p>
 <p><label for="email">${t('email')}</label><br><input id="email" name="email" type="email" required maxlength="254" value="${escapeHtml(typed.email ?? inv.adminEmail)}"></p>
 <p><input id="company" name="company" type="checkbox" value="yes" required> <label for="company">${t('company', parties)}</label></p>

@@ -88,7 +88,7 @@ describe('Customer journey', () => {
     expect(shown.headers.get('x-frame-options')).to.equal('DENY');
     expect(shown.headers.get('referrer-policy')).to.equal('no-referrer');
     const html = await shown.text();
-    expect(html).to.include('chiede di diventare il rivenditore').and.include('<form method="post"').and.not.include('<script');
+    expect(html).to.include('chiede di diventare il rivenditore').and.include('<form method="post"').and.not.include('<script').and.not.include('In produzione');
 
     const unconfirmed = await page(link, form({ name: 'Lena', email: 'admin@litware.example' }));
     expect(unconfirmed.status).to.equal(400);

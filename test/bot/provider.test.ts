@@ -71,6 +71,16 @@ describe('Provider journey', () => {
     expect(textOf(paged)).to.include('page 1 of 1');
   });
 
+  it('tells a provider asking for the reseller lists what providers see instead, in their language', async () => {
+    const [anna] = approvers();
+    for (const command of ['customers', 'providers', 'invite customer']) {
+      const answer = textsOf(await anna.say(command)).join(' ');
+      expect(answer, command).to.include('You are signed in for Contoso Distribution Europe, an indirect provider').and.include('“resellers”').and.not.include('“enroll”');
+    }
+    const italian = user('provider-approver-contoso', { aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams', locale: 'it-IT' });
+    expect(textsOf(await italian.say('clienti')).join(' ')).to.include('un provider indiretto').and.include('Visualizza clienti');
+  });
+
   it('never leaves a missed consent card as a dead end: Indirect providers and a second Request to connect lead back to it', async () => {
     const { admin } = await reseller('missed-card');
     for (const a of approvers()) await a.say('help');

@@ -43,6 +43,7 @@ const REFUSALS = [
   'access.signIn',
   'access.noOrganization',
   'access.noProvider',
+  'access.providerNotReseller',
   'access.operatorRoleNeeded',
   'access.roleNeeded',
   'access.roleNeededNobody',

@@ -3,6 +3,8 @@ const en = {
     "I can't tell who you are yet, so I can't do that. In Teams you are signed in already; in the web chat, select “Sign in” and use your work account, then try again.",
   noOrganization:
     'This needs the {roles} role in a reseller organization enrolled here, and your account does not belong to one. Type “enroll” to enroll your organization, or sign in with the work account of an enrolled organization.',
+  providerNotReseller:
+    'This is for resellers: it needs the {roles} role in a reseller organization enrolled here. You are signed in for {provider}, an indirect provider: type “resellers” for your Indirect resellers, and open View customers on each to see the customers you share.',
   noProvider:
     "This is for indirect providers: it needs the {roles} role in a provider's organization registered here, and your account does not belong to one.",
   operatorRoleNeeded: "This needs the {roles} role of the team that runs this assistant. Ask them if you think you should have it.",
@@ -24,6 +26,8 @@ const it: typeof en = {
     'Non so ancora chi sei, quindi non posso farlo. In Teams hai già effettuato l\'accesso; nella chat web seleziona “Accedi” e usa il tuo account aziendale, poi riprova.',
   noOrganization:
     "Serve il ruolo {roles} in un'organizzazione di rivenditori iscritta qui, e il tuo account non appartiene a nessuna. Scrivi “iscrizione” per iscrivere la tua organizzazione, oppure accedi con l'account aziendale di un'organizzazione iscritta.",
+  providerNotReseller:
+    'Questa funzione è per i rivenditori: serve il ruolo {roles} in un’organizzazione di rivenditori iscritta qui. Hai effettuato l’accesso per {provider}, un provider indiretto: scrivi “rivenditori” per i tuoi Rivenditori indiretti, e apri Visualizza clienti su ciascuno per vedere i clienti che condividete.',
   noProvider:
     "Questa funzione è per i provider indiretti: serve il ruolo {roles} nell'organizzazione di un provider registrato qui, e il tuo account non appartiene a nessuna.",
   operatorRoleNeeded: 'Serve il ruolo {roles} del team che gestisce questo assistente. Chiedi a loro se pensi di doverlo avere.',
