@@ -204,6 +204,8 @@ export class EnrollmentFeature {
     const actor = await turn.requireActor();
     if (!actor) return;
     const started = await this.service.start(actor);
+    // An organization already enrolled here has nothing to enroll: its status says where it stands.
+    if (!started.ok && started.error.code === 'ENROLLMENT.TENANT_ALREADY_ENROLLED') return this.status(turn);
     if (!started.ok) {
       await turn.refuse(started.error);
       return;

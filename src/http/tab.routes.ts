@@ -65,7 +65,7 @@ export function tabRoutes(deps: TabDeps) {
             title: t('enrollment'),
             items: [d.enrollment ? `${d.enrollment.company ? `${d.enrollment.company}: ` : ''}${translate(locale, `enrollmentUi.statuses.${d.enrollment.status}`)}` : t('noEnrollment')],
           },
-          { title: t('indirectProviders'), items: list(d.indirectProviders?.map((p) => p.name)) },
+          { title: t('indirectProviders'), items: list(d.indirectProviders?.map((p) => (p.state === 'authorized' ? p.name : t(p.state, { provider: p.name })))) },
           { title: t('indirectResellers'), items: list(d.indirectResellers?.map((p) => p.name)) },
           { title: t('customers'), items: list(d.customers?.map((c) => `${c.name} (${c.domain})`)) },
           {

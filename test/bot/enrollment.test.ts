@@ -372,9 +372,11 @@ describe('Enrollment journey', () => {
     const done = card(await chat.say('status'));
     expect(textOf(done)).to.include('Status: Approved').and.include(active.organizationName);
 
-    // A colleague in the same tenant cannot enroll it again.
+    // A colleague in the same tenant cannot enroll it again: "enroll" shows the organization's status instead.
     const colleague = teamsUser('colleague', tenantId);
-    expect(textsOf(await colleague.say('enroll')).join()).to.include('already has an enrolled organization');
+    const again = card(await colleague.say('enroll'));
+    expect(textOf(again)).to.include('Status: Approved').and.include(active.organizationName).and.not.include('Is your organization already enrolled');
+    expect(textOf(card(await chat.say('enroll')))).to.include('Status: Approved');
 
     // The colleague is told how to get the Admin agent role.
     const colleagueStatus = card(await colleague.say('status'));

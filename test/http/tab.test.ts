@@ -2,6 +2,7 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { seedReseller } from '../support/organizations.js';
 
 const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
 const TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -61,6 +62,14 @@ describe('Teams Dashboard tab', () => {
     const body = await res.json();
     expect(body.title).to.equal('Ciao, Tab User');
     expect(body.sections.map((s: { title: string }) => s.title)).to.include.members(['Iscrizione', 'Approvazioni in sospeso']);
+  });
+
+  it('shows the organization an Admin agent belongs to as enrolled, never asking them to enroll', async () => {
+    await seedReseller(app, { tenantId: TENANT, name: 'Tab Reseller S.r.l.', admin: { userId: 'aad-tab-admin', name: 'Tab Admin' } });
+    const body = await (await dashboard(sign(valid({ oid: 'aad-tab-admin', name: 'Tab Admin' })))).json();
+    const enrollment = body.sections.find((s: { title: string }) => s.title === 'Enrollment');
+    expect(enrollment.items).to.deep.equal(['Tab Reseller S.r.l.: Approved']);
+    expect(JSON.stringify(body)).to.not.include('Type \"enroll\"');
   });
 
   it('accepts the bare client id as audience and the v1 issuer', async () => {

@@ -16,6 +16,8 @@ const en = {
   approvals: 'Pending approvals',
   none: 'None',
   requestFrom: 'Request to connect from {reseller}',
+  waitingForYou: '{provider}: approved, waiting for your authorization (type "providers" in the chat)',
+  waitingForProvider: '{provider}: request sent, waiting for their decision',
   applicationFrom: 'Enrollment application of {company}',
 };
 
@@ -36,6 +38,8 @@ const it: typeof en = {
   approvals: 'Approvazioni in sospeso',
   none: 'Nessuno',
   requestFrom: 'Richiesta di collegamento da {reseller}',
+  waitingForYou: '{provider}: approvato, in attesa della tua autorizzazione (scrivi "provider" nella chat)',
+  waitingForProvider: '{provider}: richiesta inviata, in attesa della sua decisione',
   applicationFrom: 'Domanda di iscrizione di {company}',
 };
 
