@@ -298,6 +298,8 @@ export class EnrollmentFeature {
       case 'verified':
         delete session.awaiting;
         await turn.say('enrollmentUi.verify.verified');
+        // In Teams the status replaces the clicked card, so no code box is left to type into.
+        await this.status(turn);
         return;
       case 'wrong':
         await this.showVerify(turn, result.app, turn.t('enrollmentUi.verify.wrong', { remaining: result.remainingAttempts ?? 0 }));

@@ -307,6 +307,17 @@ describe('Enrollment journey', () => {
     expect(textsOf(await applicant.say(code)).join(' ')).to.include('e-mail address is verified');
   });
 
+  it('answers a correct Verify in Teams with the status card in place of the code box', async () => {
+    const chat = teamsUser('execute-verify', randomTenant());
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    const { code } = latestMail(app.dataDir);
+    const { card: replaced, replies } = await chat.execute('enrollment.verify', { code });
+    expect(textsOf(replies).join(' ')).to.include('e-mail address is verified');
+    expect(textOf(replaced!)).to.include('Status: Under review');
+    expect(JSON.stringify(replaced)).to.not.include('Input.Text');
+  });
+
   it('locks verification after 5 wrong codes', async () => {
     const chat = webUser('lockout');
     await throughLegal(chat);
