@@ -128,12 +128,15 @@ export class CustomerService {
     return mine.ok ? ok({ invitation: mine.value, link: await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
   }
 
-  /** Pending invitations of the caller's organization, newest first. */
-  async pending(actor: Actor | undefined): Promise<Result<CustomerInvitation[]>> {
+  /** Sent invitations of the caller's organization nobody accepted, newest first; `expired` when the link is past its date. */
+  async pending(actor: Actor | undefined): Promise<Result<(CustomerInvitation & { readonly expired: boolean })[]>> {
     const org = await this.agentOrganization(actor, 'customer.invitations');
     if (!org.ok) return org;
-    const found: CustomerInvitation[] = [];
-    for await (const r of this.deps.invitations.list()) if (r.value.resellerId === org.value.tenantId && r.value.status === 'sent') found.push(r.value);
+    const now = this.deps.clock.now().getTime();
+    const found: (CustomerInvitation & { expired: boolean })[] = [];
+    for await (const r of this.deps.invitations.list()) {
+      if (r.value.resellerId === org.value.tenantId && r.value.status === 'sent') found.push({ ...r.value, expired: Date.parse(r.value.expiresAt) <= now });
+    }
     return ok(found.sort((a, b) => (b.sentAt ?? '').localeCompare(a.sentAt ?? '')));
   }
 

@@ -157,7 +157,8 @@ export class CustomerFeature {
       emptyText: t('customer.invitations.none'),
       items: result.value.map((inv) => ({
         invitationId: inv.id,
-        text: t('customer.invitations.line', {
+        // A link past its date is not pending: it says so, and Resend renews it.
+        text: t(inv.expired ? 'customer.invitations.expiredLine' : 'customer.invitations.line', {
           customer: inv.companyName,
           email: inv.adminEmail,
           kind: inv.providerName ? t('customer.invitations.twoTier', { provider: inv.providerName }) : t('customer.invitations.resellerOnly'),

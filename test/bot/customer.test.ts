@@ -182,6 +182,11 @@ describe('Customer journey', () => {
     const expired = await page(link);
     expect(expired.status).to.equal(410);
     expect(await expired.text()).to.include('expired');
+    // The list says the link expired (no expiry in the past shown as pending), and Resend renews it.
+    const listed = textOf(lastCard(await admin.say('invitations')));
+    expect(listed).to.include('Tailwind').and.include('the link expired on').and.not.include(', expires ');
+    const renewed = linkIn(textOf(lastCard(await admin.submit('customer.resend', { invitationId }))));
+    expect((await page(renewed)).status).to.equal(200);
   });
 
   it('rate-limits the acceptance page per client address', async () => {
