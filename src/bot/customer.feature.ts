@@ -131,6 +131,8 @@ export class CustomerFeature {
       await turn.context.sendActivity(
         turn.t('customer.draft.sent', { customer: result.value.invitation.companyName, expires: formatDate(result.value.invitation.expiresAt, turn.locale) }),
       );
+      // The text as edited, with Open in e-mail built from it (in Teams it replaces the draft card).
+      await this.showDraft(turn, result.value.invitation, result.value.link, false, []);
       return;
     }
     const current = await this.service.linkOf(actor, invitationId);

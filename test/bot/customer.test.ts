@@ -152,7 +152,10 @@ describe('Customer journey', () => {
   it('resends with a new link that replaces the old one, and revokes', async () => {
     const admin = await reseller('resender');
     const first = await invite(admin, { companyName: 'Fabrikam Retail', adminEmail: 'admin@fabrikam-retail.example' });
-    await admin.submit('customer.done', { invitationId: first.invitationId, subject: 'Hi', body: `Accept: ${first.link}` });
+    // Open in e-mail carries the text as edited, after Done and after Resend.
+    const mailtoOf = (card: Card) => card.actions.find((a: Card) => a.type === 'Action.OpenUrl').url as string;
+    const doneCard = lastCard(await admin.submit('customer.done', { invitationId: first.invitationId, subject: 'Hi', body: `Accept: ${first.link}` }));
+    expect(decodeURIComponent(mailtoOf(doneCard))).to.include(`Accept: ${first.link}`);
     const pending = lastCard(await admin.say('invitations'));
     expect(textOf(pending)).to.include('Fabrikam Retail');
     expect(actionTitles(pending)).to.include.members(['Resend', 'Revoke']);
@@ -161,6 +164,7 @@ describe('Customer journey', () => {
     expect(textsOf(resent).join()).to.include('the old one no longer works');
     const newLink = linkIn(textOf(lastCard(resent)));
     expect(newLink).to.not.equal(first.link);
+    expect(decodeURIComponent(mailtoOf(lastCard(resent)))).to.include(`Accept: ${newLink}`);
     expect((await page(first.link)).status).to.equal(404);
     expect((await page(newLink)).status).to.equal(200);
 
