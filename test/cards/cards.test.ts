@@ -33,6 +33,15 @@ describe('Card templates', () => {
         expect(literal, 'literal text in the template').to.deep.equal([]);
       });
 
+      it('wraps every text, toggle title and choice title, so nothing a person must read is cut off', () => {
+        const template = JSON.parse(readFileSync(join(cardsDir, `${name}.json`), 'utf8'));
+        const unwrapped: string[] = [];
+        walk(template, (node) => {
+          if (['TextBlock', 'Input.Toggle', 'Input.ChoiceSet'].includes(node.type) && node.wrap !== true) unwrapped.push(`${node.type} ${node.id ?? node.text}`);
+        });
+        expect(unwrapped).to.deep.equal([]);
+      });
+
       for (const locale of LOCALES) {
         for (const channel of ['msteams', 'other'] as const) {
           it(`expands to a valid card in ${locale} for ${channel}`, () => {
