@@ -118,6 +118,29 @@ describe('In a real browser', function () {
     await marco.screenshot({ path: join(SHOTS, 'two-browsers-consent.png') });
   });
 
+  it('shows the whole consent statement at phone width: the toggle title wraps instead of being cut off', async () => {
+    const marco = await signIn('persona-reseller-admin', 'en-US', 390);
+    await marco.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    const anna = await signIn('provider-approver-contoso');
+    await anna.getByText('Welcome to the CSP Partner Assistant').first().waitFor();
+    await type(marco, 'find a provider contoso');
+    await marco.getByRole('button', { name: 'Request to connect' }).first().click();
+    // Asked before (another test) the answer is the consent card itself; else Anna approves first.
+    const consent = marco.getByText('I understand and authorize').last();
+    const sent = marco.getByText('was sent to').first();
+    await Promise.race([consent.waitFor(), sent.waitFor()]);
+    if (!(await consent.isVisible())) {
+      await anna.getByText('Demo Reseller S.r.l.').first().waitFor();
+      await anna.getByRole('button', { name: 'Approve' }).last().click();
+      await consent.waitFor();
+    }
+    await consent.scrollIntoViewIfNeeded();
+    const shown = await consent.evaluate((el) => ({ text: (el as HTMLElement).innerText, cut: el.scrollWidth > el.clientWidth + 1, style: getComputedStyle(el).whiteSpace }));
+    expect(shown.text).to.include('as described above');
+    expect(shown.cut, `white-space: ${shown.style}`).to.equal(false);
+    await marco.screenshot({ path: join(SHOTS, 'consent-phone.png') });
+  });
+
   it('a typed tenant, a persona id or a tampered token gets nothing', async () => {
     const page = await browser.newPage();
     await page.goto(app.baseUrl);
