@@ -7,6 +7,7 @@ import {
   endRelationship,
   invite,
   linkId,
+  openInvitation,
   requestConnection,
   type ProviderLink,
 } from '../domain/provider/provider-link.js';
@@ -28,6 +29,9 @@ export interface ResellerInvitation {
   readonly expiresAt: string;
   readonly usedAt?: string;
   readonly createdBy: string;
+  /** Who sent it, as the audit trail names them (invitations from before this was kept name their provider). */
+  readonly createdByName?: string;
+  readonly createdAt?: string;
 }
 
 /** Where the approvers' copies of a request card were posted. */
@@ -258,6 +262,8 @@ export class ProviderService {
       ...(partnerId ? { partnerId } : {}),
       expiresAt: expiresAt.toISOString(),
       createdBy: actor.userId,
+      createdByName: actor.name,
+      createdAt: now.toISOString(),
     };
     await mutate(this.deps.invitations, invitation.id, () => ok(invitation));
     const token = await this.deps.signedLinks.sign({ id: invitation.id, kind: INVITATION_KIND, subject: provider.tenantId, exp: Math.floor(expiresAt.getTime() / 1000) });
@@ -298,11 +304,16 @@ export class ProviderService {
     if (!opened.ok) return opened;
     const { invitation, provider } = opened.value;
     const id = linkId(provider.tenantId, side.organization.tenantId);
-    const saved = await mutate(this.deps.links, id, (current) =>
-      current?.status === 'invited' && current.invitation?.id === invitation.id
-        ? ok(current)
-        : invite(current, partiesOf(provider, side.organization), { id: invitation.id, email: invitation.email, expiresAt: invitation.expiresAt }, granted.value.actor, this.deps.clock.now()),
-    );
+    // The trail names the provider's user who sent the invitation, then the Admin agent who opened it.
+    const sender = { userId: invitation.createdBy, name: invitation.createdByName ?? provider.name };
+    const sentAt = invitation.createdAt ? new Date(invitation.createdAt) : this.deps.clock.now();
+    const saved = await mutate(this.deps.links, id, (current) => {
+      const invited =
+        current?.status === 'invited' && current.invitation?.id === invitation.id
+          ? ok(current)
+          : invite(current, partiesOf(provider, side.organization), { id: invitation.id, email: invitation.email, expiresAt: invitation.expiresAt }, sender, sentAt);
+      return invited.ok ? openInvitation(invited.value, granted.value.actor, this.deps.clock.now()) : invited;
+    });
     return saved.ok ? ok(saved.value.value) : saved;
   }
 

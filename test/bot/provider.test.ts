@@ -211,6 +211,10 @@ describe('Provider journey', () => {
     expect(textOf(consent)).to.include('administrator access');
     const linkId = consent.actions.find((a: Card) => a.title === 'Authorize indirect provider').data.linkId;
     await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    // The trail names who sent the invitation (the provider's approver) and who opened and authorized it.
+    const history = textOf(lastCard(await admin.submit('provider.history', { linkId })));
+    expect(history).to.include('Invitation sent (provider-approver-contoso)').and.include('Invitation opened by the reseller (29:fourthcoffee)');
+    expect(history).to.include('Indirect provider authorized (29:fourthcoffee)').and.not.include('Invitation sent (29:fourthcoffee)');
     expect((await fetch(`${app.baseUrl}${path}`)).status).to.equal(410);
     expect(textsOf(await admin.say(`accept invitation ${code}`)).join()).to.include('already used');
 

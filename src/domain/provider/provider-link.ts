@@ -89,6 +89,13 @@ export function invite(current: ProviderLink | undefined, parties: Parties, invi
   } as ProviderLink);
 }
 
+/** The reseller's Admin agent opens a provider's invitation (once in the trail, however often they open it). */
+export function openInvitation(link: ProviderLink, actor: Actor, now: Date): Result<ProviderLink> {
+  const id = link.invitation?.id;
+  if (link.history.some((e) => e.what === 'invitationOpened' && e.detail === id && e.by === actor.userId)) return ok(link);
+  return ok({ ...link, history: [...link.history, audit(actor, 'invitationOpened', now, id)] });
+}
+
 /**
  * Authorize indirect provider: only an admin agent of the reseller, only with the consent box
  * ticked, only after the provider approved the request or invited the reseller.
