@@ -12,7 +12,10 @@ import { AssistantBot } from './bot/assistant-bot.js';
 import { ContactBook, type Contact } from './bot/contact-book.js';
 import { ProactiveNotifier } from './bot/proactive-notifier.js';
 import type { Feature } from './bot/feature.js';
+import type { TextClassifier } from './bot/understanding/classifier.port.js';
 import { MainMenu } from './bot/main-menu.feature.js';
+import { FreeText } from './bot/understanding/free-text.js';
+import { createClassifier } from './understanding/create-classifier.js';
 import type { Preferences, Session } from './bot/turn.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
@@ -78,6 +81,8 @@ export interface AssistantOverrides {
   readonly clock?: Clock;
   /** Features added after the built-in ones (tests use it to exercise the turn machinery). */
   readonly extraFeatures?: readonly Feature[];
+  /** Replaces the classifier of free text (tests of the turn machinery). */
+  readonly classifier?: TextClassifier;
   /** Replaces fetch for the OpenID client (tests point Entra ID's addresses at a stand-in). */
   readonly oidcFetch?: CustomFetch;
 }
@@ -184,7 +189,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature());
+  const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -201,6 +207,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       config.bot.appId && config.directLineSecret ? { azureWebUsers: async (id) => (await azureWebUsers.get(id))?.value } : {},
     ),
     fallback: menu,
+    understanding,
   });
 
   const throttle = pageThrottle(config.pageRate);

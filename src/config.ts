@@ -73,6 +73,12 @@ export const Env = z.object({
   REVIEWER_IDS: UserIdList.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
+  UNDERSTANDING: z.enum(['embedded', 'azure-clu', 'azure-openai']).default('embedded'),
+  UNDERSTANDING_ENDPOINT: HttpUrl.optional(),
+  UNDERSTANDING_KEY: optionalText,
+  UNDERSTANDING_PROJECT: optionalText,
+  UNDERSTANDING_DEPLOYMENT: optionalText,
+  UNDERSTANDING_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(1500),
 });
 
 /** The assistant's configuration, parsed once at start. */
@@ -117,6 +123,10 @@ export interface Config {
   readonly logLevel: string;
   /** Serve without a Bot Framework app id on a non-loopback address (ALLOW_UNAUTHENTICATED=true). */
   readonly allowUnauthenticated: boolean;
+  /** Which model classifies free text: the embedded one, or a hosted one with the embedded one as fallback. */
+  readonly understanding:
+    | { readonly kind: 'embedded' }
+    | { readonly kind: 'azure-clu' | 'azure-openai'; readonly endpoint: string; readonly key: string; readonly project?: string; readonly deployment: string; readonly timeoutMs: number };
 }
 
 /** Thrown when the environment has bad values; `problems` has one line per variable. */
@@ -143,6 +153,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.OIDC_ISSUER && !e.OIDC_ISSUER.startsWith('https://') && !isLoopback(new URL(e.OIDC_ISSUER).hostname)) {
     throw new ConfigError(['Configuration error: OIDC_ISSUER must use https:// (plain http only on loopback)']);
+  }
+  if (e.UNDERSTANDING !== 'embedded') {
+    const missing = [
+      ...(e.UNDERSTANDING_ENDPOINT ? [] : ['UNDERSTANDING_ENDPOINT']),
+      ...(e.UNDERSTANDING_KEY ? [] : ['UNDERSTANDING_KEY']),
+      ...(e.UNDERSTANDING_DEPLOYMENT ? [] : ['UNDERSTANDING_DEPLOYMENT']),
+      ...(e.UNDERSTANDING === 'azure-clu' && !e.UNDERSTANDING_PROJECT ? ['UNDERSTANDING_PROJECT'] : []),
+    ];
+    if (missing.length) throw new ConfigError(missing.map((name) => `Configuration error: ${name} is required when UNDERSTANDING=${e.UNDERSTANDING}`));
   }
   const port = e.PORT;
   if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
@@ -188,6 +207,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
+    understanding:
+      e.UNDERSTANDING === 'embedded'
+        ? { kind: 'embedded' }
+        : {
+            kind: e.UNDERSTANDING,
+            endpoint: e.UNDERSTANDING_ENDPOINT!,
+            key: e.UNDERSTANDING_KEY!,
+            project: e.UNDERSTANDING_PROJECT,
+            deployment: e.UNDERSTANDING_DEPLOYMENT!,
+            timeoutMs: e.UNDERSTANDING_TIMEOUT_MS,
+          },
   };
 }
 
