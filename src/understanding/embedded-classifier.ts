@@ -5,9 +5,12 @@ import { Nlp } from '@nlpjs/nlp';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { LangIt } from '@nlpjs/lang-it';
 import { LOCALES, type Locale } from '../i18n/catalog.js';
-import { type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
-import { SpellingCorrector } from './spelling.js';
+import { NO_INTENT, OUT_OF_SCOPE, type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
+import { SpellingCorrector, words } from './spelling.js';
 import type { TrainingData } from './utterances.js';
+
+/** The intent of asking for help. */
+const HELP = 'menu.help';
 
 const NLP_VERSION = (createRequire(import.meta.url)('@nlpjs/nlp/package.json') as { version: string }).version;
 
@@ -23,6 +26,7 @@ export class EmbeddedClassifier implements TextClassifier {
   private constructor(
     private readonly nlp: Nlp,
     private readonly spelling: Readonly<Record<Locale, SpellingCorrector>>,
+    private readonly domainWords: Readonly<Record<Locale, ReadonlySet<string>>>,
   ) {}
 
   /**
@@ -38,7 +42,8 @@ export class EmbeddedClassifier implements TextClassifier {
       model.catch(() => trained.delete(hash));
     }
     const spelling = Object.fromEntries(LOCALES.map((l) => [l, new SpellingCorrector(Object.values(data[l]).flat())])) as Record<Locale, SpellingCorrector>;
-    return new EmbeddedClassifier(await model, spelling);
+    const domainWords = Object.fromEntries(LOCALES.map((l) => [l, telling(data[l])])) as Record<Locale, Set<string>>;
+    return new EmbeddedClassifier(await model, spelling, domainWords);
   }
 
   /**
@@ -55,9 +60,33 @@ export class EmbeddedClassifier implements TextClassifier {
         language = other;
       }
     }
-    const result = await this.nlp.process(language, this.spelling[language].correct(text));
+    const corrected = this.spelling[language].correct(text);
+    // Not one word of the assistant's work: text about something else, whatever the model would guess.
+    if (!words(corrected).some((w) => this.domainWords[language].has(w))) return { intents: [{ intent: NO_INTENT, score: 1 }], language };
+    const result = await this.nlp.process(language, corrected);
     return { intents: (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score })), language };
   }
+}
+
+/**
+ * The words that tell the assistant's work apart: they occur in the sentences of a few intents
+ * (not in most of them, like "the" or "show") and never in the out-of-scope examples.
+ */
+function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<string> {
+  const intentsOf = new Map<string, Set<string>>();
+  for (const [intent, sentences] of Object.entries(utterances)) {
+    for (const word of sentences.flatMap((s) => words(s))) {
+      const set = intentsOf.get(word) ?? new Set<string>();
+      set.add(intent);
+      intentsOf.set(word, set);
+    }
+  }
+  const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 4));
+  // Asking for help is said with everyday words ("what can you do"), which count for it.
+  const help = new Set((utterances[HELP] ?? []).flatMap((s) => words(s)));
+  return new Set(
+    [...intentsOf].filter(([word, intents]) => !intents.has(OUT_OF_SCOPE) && (intents.size <= limit || help.has(word))).map(([word]) => word),
+  );
 }
 
 async function load(data: TrainingData, hash: string, cacheFile: string | undefined): Promise<Nlp> {

@@ -26,8 +26,16 @@ export class SpellingCorrector {
 
   /** The sentence in lower case with unknown words replaced by their closest known word. */
   correct(sentence: string): string {
+    // A capitalized word after the first is a name (Rome, Contoso): it is kept as typed.
+    const names = new Set(
+      sentence
+        .split(/\s+/)
+        .slice(1)
+        .filter((w) => /^\p{Lu}/u.test(w))
+        .flatMap((w) => words(w)),
+    );
     return words(sentence)
-      .map((word) => this.closest(word))
+      .map((word) => (names.has(word) ? word : this.closest(word)))
       .join(' ');
   }
 
@@ -42,8 +50,8 @@ export class SpellingCorrector {
   }
 
   private search(word: string): string {
-    if (word.length < 4 || this.counts.has(word) || /[\d@]/.test(word)) return word;
-    const limit = word.length >= 7 ? 2 : 1;
+    if (word.length < 5 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    const limit = word.length >= 8 ? 2 : 1;
     let best = word;
     let bestDistance = limit + 1;
     let bestCount = 0;
@@ -62,7 +70,8 @@ export class SpellingCorrector {
   }
 }
 
-function words(sentence: string): string[] {
+/** The lower-case words of a sentence, as the corrector and the model see them. */
+export function words(sentence: string): string[] {
   return sentence
     .toLowerCase()
     .split(/[^\p{L}\p{N}@.+-]+|(?<=\p{L})[.](?=\s|$)/u)

@@ -12,11 +12,11 @@ export type Decision =
 /** How sure the classifier must be: tuned on the benchmark's test set (bench/understanding). */
 export const THRESHOLDS = {
   /** At or above this the best intent is acted on, when nothing else is close. */
-  confident: 0.6,
+  confident: 0.5,
   /** Below this an intent is not considered at all. */
   candidate: 0.2,
   /** Two intents closer than this are both offered. */
-  margin: 0.25,
+  margin: 0.2,
 } as const;
 
 /**
