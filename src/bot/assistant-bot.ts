@@ -249,7 +249,7 @@ export class AssistantBot extends ActivityHandler {
         const rest = text.slice(match.phrase.length).trim();
         // "help me find a distributor in Germany" starts with a command but asks for something else.
         const understood = rest && understanding ? await understanding.understand(typed, turn.locale) : undefined;
-        if (understood && understanding?.improves(understood, match.command)) {
+        if (understood && understanding?.improves(understood, match.command, rest)) {
           await understanding.act(turn, understood);
           return;
         }

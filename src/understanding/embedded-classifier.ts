@@ -61,9 +61,11 @@ export class EmbeddedClassifier implements TextClassifier {
       }
     }
     const corrected = this.spelling[language].correct(text);
-    // Not one word of the assistant's work: text about something else, whatever the model would guess.
-    if (!words(corrected).some((w) => this.domainWords[language].has(w))) return { intents: [{ intent: NO_INTENT, score: 1 }], language };
     const result = await this.nlp.process(language, corrected);
+    // Not one word of the assistant's work: text about something else, or not understood, whatever else the model guesses.
+    if (!words(corrected).some((w) => this.domainWords[language].has(w)) && result.intent !== OUT_OF_SCOPE) {
+      return { intents: [{ intent: NO_INTENT, score: 1 }], language };
+    }
     return { intents: (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score })), language };
   }
 }

@@ -50,16 +50,19 @@ export class FreeText {
   /**
    * Whether a command typed with extra words is better served by understanding: a command that
    * ignores its words gives way to a confident journey or answer; one that reads them gives way
-   * only to its own journey when the sentence carried details (a country, a company, an e-mail).
+   * only to its own journey when the sentence carried details (a country, a company, an e-mail)
+   * that are more than the words the command would read anyway.
    */
-  improves(understood: Understood, command: Command): boolean {
+  improves(understood: Understood, command: Command, rest: string): boolean {
     const { decision, entities } = understood;
     if (decision.kind !== 'journey' && decision.kind !== 'answer') return false;
     if (!command.takesText) return true;
     if (decision.kind !== 'journey') return false;
     const journey = JOURNEYS[decision.intent];
     const data = 'data' in journey ? journey.data(entities) : {};
-    return Object.keys(data).length > 0 && 'command' in journey && journey.command === command.wordsKey;
+    const values = Object.values(data);
+    const same = values.length === 1 && values[0].toLowerCase() === rest.toLowerCase();
+    return values.length > 0 && !same && 'command' in journey && journey.command === command.wordsKey;
   }
 
   /** Does what a decision says. */
