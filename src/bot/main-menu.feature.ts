@@ -11,10 +11,8 @@ export const MENU_VERBS = { help: 'menu.help', welcome: 'menu.welcome' } as cons
  */
 export class MainMenu {
   private readonly entries: () => readonly MenuEntry[];
-  private readonly allFeatures: () => readonly Feature[];
 
   constructor(features: () => readonly Feature[]) {
-    this.allFeatures = features;
     this.entries = () => features().flatMap((f) => f.menu ?? []);
   }
 

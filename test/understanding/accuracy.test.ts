@@ -5,8 +5,8 @@ import { EmbeddedClassifier } from '../../src/understanding/embedded-classifier.
 import { readTrainingData } from '../../src/understanding/utterances.js';
 import { evaluate, readTestSet, type Figures } from '../../bench/understanding/evaluate.js';
 
-// Floors well below the benchmark's figures (README, "Understanding free text"), so a busy machine never fails them.
-const FLOORS = { intents: 0.85, answers: 0.8, outOfScope: 0.8, entities: 0.9, p99Ms: 25 };
+// Floors well below the benchmark's figures (README, "Understanding free text"); speed is measured by the benchmark, never here.
+const FLOORS = { intents: 0.85, answers: 0.8, outOfScope: 0.8, entities: 0.9 };
 
 describe('Embedded understanding on the separate test set', function () {
   this.timeout(60_000);
@@ -41,16 +41,4 @@ describe('Embedded understanding on the separate test set', function () {
       expect(f.entities.correct / f.entities.total, 'entities').to.be.at.least(FLOORS.entities);
     });
   }
-
-  it('takes a few milliseconds per sentence at most', () => {
-    expect(figures.p99Ms).to.be.below(FLOORS.p99Ms);
-  });
-
-  it('trains or loads its model quickly enough for the start-up budget', async () => {
-    const start = performance.now();
-    // A changed copy of the data, so the model is really trained rather than taken from the process cache.
-    const data = readTrainingData(understandingDir);
-    await EmbeddedClassifier.create({ ...data, en: { ...data.en, 'menu.help': [...data.en['menu.help'], 'a sentence only this test adds'] } });
-    expect(performance.now() - start).to.be.below(1500);
-  });
 });
