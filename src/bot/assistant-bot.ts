@@ -248,7 +248,7 @@ export class AssistantBot extends ActivityHandler {
         delete session.awaiting;
         const rest = text.slice(match.phrase.length).trim();
         // "help me find a distributor in Germany" starts with a command but asks for something else.
-        const understood = rest && understanding ? await understanding.understand(typed, turn.locale) : undefined;
+        const understood = rest && understanding?.mayImprove(match.command) ? await understanding.understand(typed, turn.locale) : undefined;
         if (understood && understanding?.improves(understood, match.command, rest)) {
           await understanding.act(turn, understood);
           return;

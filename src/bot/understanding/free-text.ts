@@ -48,6 +48,15 @@ export class FreeText {
   }
 
   /**
+   * Whether understanding could ever serve a command typed with extra words better; when not (a
+   * code after "accept invitation", a language), the words are not classified at all, and so never
+   * reach a hosted model.
+   */
+  mayImprove(command: Command): boolean {
+    return !command.takesText || Object.values(JOURNEYS).some((j) => 'command' in j && j.command === command.wordsKey);
+  }
+
+  /**
    * Whether a command typed with extra words is better served by understanding: a command that
    * ignores its words gives way to a confident journey or answer; one that reads them gives way
    * only to its own journey when the sentence carried details (a country, a company, an e-mail)

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import type { Command } from '../../../src/bot/feature.js';
+import type { TextClassifier } from '../../../src/bot/understanding/classifier.port.js';
 import { decide } from '../../../src/bot/understanding/decide.js';
+import { FreeText } from '../../../src/bot/understanding/free-text.js';
 import { extractEntities } from '../../../src/bot/understanding/entities.js';
 import { JOURNEYS, QUESTIONS } from '../../../src/bot/understanding/intents.js';
 import { STATE_CHANGING_VERBS } from '../../../src/bot/once-verbs.js';
@@ -62,6 +65,19 @@ describe('Journeys free text leads to', () => {
         if ('command' in journey) expect(translate(locale, journey.command)).to.be.a('string');
       }
     }
+  });
+});
+
+describe('FreeText and commands', () => {
+  const never: TextClassifier = { classify: async () => { throw new Error('must not be asked'); } };
+  const freeText = new FreeText(never, () => [], { outOfScope: async () => undefined, notUnderstood: async () => undefined });
+  const command = (wordsKey: string, takesText?: boolean): Command => ({ wordsKey, descriptionKey: wordsKey, takesText, run: async () => undefined });
+
+  it('never classifies the words after a command that reads them for itself (a code, a language)', () => {
+    expect(freeText.mayImprove(command('provider.commands.accept', true))).to.equal(false);
+    expect(freeText.mayImprove(command('common.commands.language', true))).to.equal(false);
+    expect(freeText.mayImprove(command('provider.commands.find', true))).to.equal(true);
+    expect(freeText.mayImprove(command('common.commands.help'))).to.equal(true);
   });
 });
 
