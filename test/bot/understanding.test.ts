@@ -72,6 +72,20 @@ describe('Understanding free text in a conversation', () => {
     expect(asked.join()).to.not.include('Non ho capito');
   });
 
+  it('shows an approver "ci sono richieste da approvare?" as the "richieste" command does', async () => {
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: '11111111-1111-4111-8111-111111111111', channelId: 'msteams', locale: 'it-IT' });
+    const asked = await approver.say('ci sono richieste da approvare?');
+    expect(JSON.stringify(asked.map((a) => a.attachments?.[0]?.content?.body ?? a.text))).to.equal(JSON.stringify((await approver.say('richieste')).map((a) => a.attachments?.[0]?.content?.body ?? a.text)));
+  });
+
+  it('answers what to prepare before enrolling and why a distributor cannot order for a customer', async () => {
+    const before = onlyCard(await anonymous().say('what do I need before I enroll?'));
+    expect(textOf(before)).to.include('global administrator').and.include('partner program account').and.include('Before you begin');
+    const orders = onlyCard(await anonymous().say("why can't my distributor place orders for this customer?"));
+    expect(textOf(orders)).to.include('its own reseller relationship with that customer');
+    expect(actionTitles(orders)).to.include('Indirect providers');
+  });
+
   it('gives way to understanding when a command is followed by other words it would ignore', async () => {
     const card = onlyCard(await anonymous().say('help me find a distributor in France'));
     expect(textOf(card)).to.include('Find an indirect provider');
