@@ -12,9 +12,12 @@ import { AssistantBot } from './bot/assistant-bot.js';
 import { ContactBook, type Contact } from './bot/contact-book.js';
 import { ProactiveNotifier } from './bot/proactive-notifier.js';
 import type { Feature } from './bot/feature.js';
+import type { TextClassifier } from './bot/understanding/classifier.port.js';
 import { MainMenu } from './bot/main-menu.feature.js';
 import type { Preferences, Session, Turn } from './bot/turn.js';
 import { TeamsSignIn } from './bot/teams-sign-in.js';
+import { FreeText } from './bot/understanding/free-text.js';
+import { createClassifier } from './understanding/create-classifier.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
@@ -80,6 +83,8 @@ export interface AssistantOverrides {
   readonly clock?: Clock;
   /** Features added after the built-in ones (tests use it to exercise the turn machinery). */
   readonly extraFeatures?: readonly Feature[];
+  /** Replaces the classifier of free text (tests of the turn machinery). */
+  readonly classifier?: TextClassifier;
   /** Replaces fetch for the OpenID client (tests point Entra ID's addresses at a stand-in). */
   readonly oidcFetch?: CustomFetch;
   /** Replaces how the bot gets its own Bot Framework credentials (tests reach stand-ins of the connector and token service without Entra ID). */
@@ -201,7 +206,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature());
+  const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -219,6 +225,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     ),
     fallback: menu,
     ...(teamsSignIn ? { signIn: (turn: Turn) => enrollmentFeature.signIn(turn) } : {}),
+    understanding,
   });
 
   const throttle = pageThrottle(config.pageRate);

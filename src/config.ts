@@ -80,6 +80,12 @@ export const Env = z.object({
   REVIEWER_IDS: UserIdList.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
+  UNDERSTANDING: z.enum(['embedded', 'azure-clu', 'azure-openai']).default('embedded'),
+  UNDERSTANDING_ENDPOINT: HttpUrl.optional(),
+  UNDERSTANDING_KEY: optionalText,
+  UNDERSTANDING_PROJECT: optionalText,
+  UNDERSTANDING_DEPLOYMENT: optionalText,
+  UNDERSTANDING_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(1500),
 });
 
 /** The assistant's configuration, parsed once at start. */
@@ -135,6 +141,10 @@ export interface Config {
   readonly logLevel: string;
   /** Serve without a Bot Framework app id on a non-loopback address (ALLOW_UNAUTHENTICATED=true). */
   readonly allowUnauthenticated: boolean;
+  /** Which model classifies free text: the embedded one, or a hosted one with the embedded one as fallback. */
+  readonly understanding:
+    | { readonly kind: 'embedded' }
+    | { readonly kind: 'azure-clu' | 'azure-openai'; readonly endpoint: string; readonly key: string; readonly project?: string; readonly deployment: string; readonly timeoutMs: number };
 }
 
 /** Thrown when the environment has bad values; `problems` has one line per variable. */
@@ -167,6 +177,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       'Configuration error: OAUTH_CONNECTION_NAME needs MicrosoftAppId: the OAuth connection belongs to an Azure Bot registration; set MicrosoftAppId (and its password) or leave OAUTH_CONNECTION_NAME empty',
     ]);
+  }
+  if (e.UNDERSTANDING !== 'embedded') {
+    const missing = [
+      ...(e.UNDERSTANDING_ENDPOINT ? [] : ['UNDERSTANDING_ENDPOINT']),
+      ...(e.UNDERSTANDING_KEY ? [] : ['UNDERSTANDING_KEY']),
+      ...(e.UNDERSTANDING_DEPLOYMENT ? [] : ['UNDERSTANDING_DEPLOYMENT']),
+      ...(e.UNDERSTANDING === 'azure-clu' && !e.UNDERSTANDING_PROJECT ? ['UNDERSTANDING_PROJECT'] : []),
+    ];
+    if (missing.length) throw new ConfigError(missing.map((name) => `Configuration error: ${name} is required when UNDERSTANDING=${e.UNDERSTANDING}`));
   }
   const port = e.PORT;
   if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
@@ -214,6 +233,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
+    understanding:
+      e.UNDERSTANDING === 'embedded'
+        ? { kind: 'embedded' }
+        : {
+            kind: e.UNDERSTANDING,
+            endpoint: e.UNDERSTANDING_ENDPOINT!,
+            key: e.UNDERSTANDING_KEY!,
+            project: e.UNDERSTANDING_PROJECT,
+            deployment: e.UNDERSTANDING_DEPLOYMENT!,
+            timeoutMs: e.UNDERSTANDING_TIMEOUT_MS,
+          },
   };
 }
 

@@ -11,3 +11,6 @@ export const seedDir = fileURLToPath(new URL('../../data-seed/', import.meta.url
 
 /** Static files the pages use (the web chat script). */
 export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
+
+/** The utterances free-text understanding is trained from, beside the message catalogs. */
+export const understandingDir = fileURLToPath(new URL('../../src/i18n/understanding/', import.meta.url));

@@ -16,6 +16,7 @@ import type { ContactBook } from './contact-book.js';
 import type { ActionData, Command, Feature } from './feature.js';
 import { SIGN_IN_INVOKES } from './teams-sign-in.js';
 import { Turn, type TurnServices } from './turn.js';
+import type { FreeText } from './understanding/free-text.js';
 
 /** Everything the bot is built from; features are the journeys it routes to. */
 export interface AssistantBotOptions extends TurnServices {
@@ -29,6 +30,8 @@ export interface AssistantBotOptions extends TurnServices {
   readonly onceVerbs?: ReadonlySet<string>;
   /** Answers Teams' sign-in invokes (`signin/tokenExchange`, `signin/verifyState`) when an OAuth connection is configured. */
   readonly signIn?: (turn: Turn) => Promise<InvokeResponse>;
+  /** Understanding of text that is not a command: journeys, answers and out-of-scope; without it such text is not understood. */
+  readonly understanding?: FreeText;
   /** Shown when a turn starts a conversation or nothing else matches. */
   readonly fallback: {
     welcome(turn: Turn): Promise<void>;
@@ -239,20 +242,33 @@ export class AssistantBot extends ActivityHandler {
   private async runText(turn: Turn): Promise<void> {
     const activity = turn.context.activity;
     if (activity.type !== ActivityTypes.Message) return;
-    const text = normalize(TurnContext.removeRecipientMention(activity) ?? activity.text ?? '');
+    const typed = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    const text = normalize(typed);
+    const understanding = this.options.understanding;
     if (text) {
       const match = this.commands.find((c) => text === c.phrase || text.startsWith(`${c.phrase} `));
       if (match) {
         const session = await turn.session();
         // A command ends whatever the conversation was waiting for.
         delete session.awaiting;
-        await match.command.run(turn, text.slice(match.phrase.length).trim());
+        const rest = text.slice(match.phrase.length).trim();
+        // "help me find a distributor in Germany" starts with a command but asks for something else.
+        const understood = rest && understanding?.mayImprove(match.command) ? await understanding.understand(typed, turn.locale) : undefined;
+        if (understood && understanding?.improves(understood, match.command, rest)) {
+          await understanding.act(turn, understood);
+          return;
+        }
+        await match.command.run(turn, rest);
         return;
       }
       const session = await turn.session();
       const waiting = session.awaiting && this.options.features.find((f) => f.name === session.awaiting?.feature);
       if (waiting?.onText && session.awaiting) {
-        await waiting.onText(turn, (activity.text ?? '').trim(), session.awaiting.kind);
+        await waiting.onText(turn, typed, session.awaiting.kind);
+        return;
+      }
+      if (understanding) {
+        await understanding.handle(turn, typed);
         return;
       }
     }

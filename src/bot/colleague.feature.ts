@@ -37,7 +37,7 @@ export class ColleagueFeature {
       commands: [
         { wordsKey: 'colleague.commands.invite', descriptionKey: 'colleague.commands.inviteDescription', run: (turn) => this.form(turn) },
         { wordsKey: 'colleague.commands.invitations', descriptionKey: 'colleague.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
-        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', run: (turn, rest) => this.join(turn, rest) },
+        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', takesText: true, run: (turn, rest) => this.join(turn, rest) },
       ],
       actions: {
         [v.form]: (turn) => this.form(turn),

@@ -45,7 +45,7 @@ export class CustomerFeature {
       name: 'customer',
       menu: [{ titleKey: 'customer.menu.customers', verb: v.list }],
       commands: [
-        { wordsKey: 'customer.commands.customers', descriptionKey: 'customer.commands.customersDescription', run: (turn, rest) => this.list(turn, { search: rest }) },
+        { wordsKey: 'customer.commands.customers', descriptionKey: 'customer.commands.customersDescription', takesText: true, run: (turn, rest) => this.list(turn, { search: rest }) },
         { wordsKey: 'customer.commands.invite', descriptionKey: 'customer.commands.inviteDescription', run: (turn) => this.inviteForm(turn, {}) },
         { wordsKey: 'customer.commands.invitations', descriptionKey: 'customer.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
       ],

@@ -12,6 +12,8 @@ export interface Command {
   readonly descriptionKey: string;
   /** Hidden commands work but are not listed on the help card. */
   readonly hidden?: boolean;
+  /** The command reads the words typed after it (a search, a code, a language). */
+  readonly takesText?: boolean;
   run(turn: Turn, rest: string): Promise<void>;
 }
 

@@ -11,10 +11,8 @@ export const MENU_VERBS = { help: 'menu.help', welcome: 'menu.welcome' } as cons
  */
 export class MainMenu {
   private readonly entries: () => readonly MenuEntry[];
-  private readonly allFeatures: () => readonly Feature[];
 
   constructor(features: () => readonly Feature[]) {
-    this.allFeatures = features;
     this.entries = () => features().flatMap((f) => f.menu ?? []);
   }
 
@@ -23,26 +21,37 @@ export class MainMenu {
     return this.menuCard(turn, 'common.welcome');
   }
 
-  /** A short answer to text that matched nothing, with the main menu. */
+  /** A short answer to text that matched nothing, with a phrasing to try and the main menu. */
   notUnderstood(turn: Turn): Promise<void> {
-    return this.menuCard(turn, 'common.notUnderstood');
+    return this.menuCard(turn, 'common.notUnderstood', { example: turn.t('understanding.suggestions.find') });
   }
 
-  private async menuCard(turn: Turn, texts: string): Promise<void> {
+  /** The answer to text about something else (weather, jokes): what the assistant helps with, and the main menu. */
+  outOfScope(turn: Turn): Promise<void> {
+    return this.menuCard(turn, 'understanding.outOfScope');
+  }
+
+  private async menuCard(turn: Turn, texts: string, params?: Record<string, string>): Promise<void> {
     await turn.show('welcome', {
       title: turn.t(`${texts}.title`),
-      body: turn.t(`${texts}.body`),
+      body: turn.t(`${texts}.body`, params),
       prompt: turn.t('common.welcome.prompt'),
       menu: this.menuButtons(turn),
     });
   }
 
-  /** Lists the commands and the buttons. */
+  /** Suggests phrasings in the user's language, each with the journey it leads to, and the buttons. */
   async help(turn: Turn): Promise<void> {
-    const commands = this.allFeatures()
-      .flatMap((f) => f.commands ?? [])
-      .filter((c) => !c.hidden)
-      .map((c) => ({ word: firstWord(turn.locale, c.wordsKey), description: turn.t(c.descriptionKey) }));
+    const { t } = turn;
+    const examples: [string, string][] = [
+      ['find', 'provider.menu.find'],
+      ['customers', 'customer.menu.customers'],
+      ['invite', 'customer.menu.invite'],
+      ['enroll', 'enrollmentUi.menu.enroll'],
+      ['status', 'understanding.journeys.enrollmentStatus'],
+      ['question', 'understanding.suggestions.questionDoes'],
+    ];
+    const commands = examples.map(([example, does]) => ({ word: `"${t(`understanding.suggestions.${example}`)}"`, description: t(does) }));
     await turn.show('help', { commands, menu: this.menuButtons(turn) });
   }
 
@@ -56,6 +65,7 @@ export class MainMenu {
         {
           wordsKey: 'common.commands.language',
           descriptionKey: 'common.commands.languageDescription',
+          takesText: true,
           run: (turn, rest) => this.language(turn, rest),
         },
       ],
@@ -83,10 +93,6 @@ export class MainMenu {
       { title: turn.t('common.menu.help'), verb: MENU_VERBS.help },
     ];
   }
-}
-
-function firstWord(locale: Locale, key: string): string {
-  return translate(locale, key).split('|')[0];
 }
 
 function languageOf(text: string): Locale | undefined {

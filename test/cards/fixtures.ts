@@ -30,6 +30,24 @@ export const fixtures: Record<string, object[]> = {
       menu: [{ title: 'Help', verb: 'menu.help' }],
     },
   ],
+  'understanding-answer': [
+    {
+      question: 'How long the review takes',
+      answer: 'Reviewing takes several days.',
+      source: 'From the guide: Before you begin.',
+      journey: { title: 'Enrollment status', verb: 'understanding.choose', intent: 'enrollment.status' },
+    },
+  ],
+  'understanding-choice': [
+    {
+      question: 'Did you mean Find an indirect provider or Indirect providers?',
+      options: [
+        { title: 'Find an indirect provider', verb: 'understanding.choose', intent: 'provider.find', country: 'DE', keyword: 'Azure', companyName: '', email: '' },
+        { title: 'Indirect providers', verb: 'understanding.choose', intent: 'provider.providers', country: 'DE', keyword: 'Azure', companyName: '', email: '' },
+      ],
+    },
+    { question: 'Did you mean Customers?', options: [{ title: 'Customers', verb: 'understanding.choose', intent: 'customer.list', country: '', keyword: '', companyName: '', email: '' }] },
+  ],
   'enrollment-already-enrolled': [{ errors: [] }, { errors: [{ text: 'Something to fix' }] }],
   'enrollment-support-contact': [
     {

@@ -23,13 +23,13 @@ const en = {
   },
   help: {
     title: 'What I can do',
-    body: 'Choose a button, or type one of these commands:',
+    body: 'Choose a button, or tell me in your own words what you need. For example:',
     commandsHeader: 'Commands',
     languageNote: 'I answer in English or Italian, following the language of your app.',
   },
   notUnderstood: {
     title: "I didn't understand that",
-    body: 'I can only follow the commands below. Type "help" at any time to see them again.',
+    body: 'Try saying it another way, for example "{example}", or choose a button below. Type "help" to see more examples.',
   },
   menu: {
     help: 'Help',
@@ -74,13 +74,13 @@ const it: typeof en = {
   },
   help: {
     title: 'Cosa posso fare',
-    body: 'Scegli un pulsante oppure digita uno di questi comandi:',
+    body: 'Scegli un pulsante oppure dimmi con parole tue di cosa hai bisogno. Per esempio:',
     commandsHeader: 'Comandi',
     languageNote: "Rispondo in italiano o in inglese, secondo la lingua dell'app.",
   },
   notUnderstood: {
     title: 'Non ho capito',
-    body: 'Posso seguire solo i comandi qui sotto. Digita "aiuto" in qualsiasi momento per rivederli.',
+    body: 'Prova a dirlo in un altro modo, per esempio "{example}", oppure scegli un pulsante qui sotto. Digita "aiuto" per vedere altri esempi.',
   },
   menu: {
     help: 'Aiuto',

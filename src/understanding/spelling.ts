@@ -1,0 +1,103 @@
+/**
+ * Corrects typing mistakes against the words of the training sentences: a word the model never
+ * saw becomes the closest known word (one edit for short words, two for long ones), so
+ * "costumers" reads as "customers" and "iscrizone" as "iscrizione".
+ */
+export class SpellingCorrector {
+  private readonly counts = new Map<string, number>();
+  private readonly byLength = new Map<number, string[]>();
+  private readonly corrections = new Map<string, string>();
+
+  constructor(sentences: Iterable<string>) {
+    for (const sentence of sentences) {
+      for (const word of words(sentence)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+    }
+    for (const word of this.counts.keys()) {
+      const list = this.byLength.get(word.length) ?? [];
+      list.push(word);
+      this.byLength.set(word.length, list);
+    }
+  }
+
+  /** How many of the sentence's words the training sentences contain: a guess of the sentence's language. */
+  known(sentence: string): number {
+    return words(sentence).filter((w) => this.counts.has(w)).length;
+  }
+
+  /** The sentence in lower case with unknown words replaced by their closest known word. */
+  correct(sentence: string): string {
+    // A capitalized word after the first is a name (Rome, Contoso): it is kept as typed.
+    const names = new Set(
+      sentence
+        .split(/\s+/)
+        .slice(1)
+        .filter((w) => /^\p{Lu}/u.test(w))
+        .flatMap((w) => words(w)),
+    );
+    return words(sentence)
+      .map((word) => (names.has(word) ? word : this.closest(word)))
+      .join(' ');
+  }
+
+  private closest(word: string): string {
+    const cached = this.corrections.get(word);
+    if (cached !== undefined) return cached;
+    const corrected = this.search(word);
+    // Bounded: typed text is unbounded, the cache must not be.
+    if (this.corrections.size >= 10_000) this.corrections.clear();
+    this.corrections.set(word, corrected);
+    return corrected;
+  }
+
+  private search(word: string): string {
+    if (word.length < 5 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    const limit = word.length >= 8 ? 2 : 1;
+    let best = word;
+    let bestDistance = limit + 1;
+    let bestCount = 0;
+    for (let length = word.length - limit; length <= word.length + limit; length++) {
+      for (const candidate of this.byLength.get(length) ?? []) {
+        const distance = editDistance(word, candidate, bestDistance);
+        const count = this.counts.get(candidate) ?? 0;
+        if (distance < bestDistance || (distance === bestDistance && count > bestCount)) {
+          best = candidate;
+          bestDistance = distance;
+          bestCount = count;
+        }
+      }
+    }
+    return bestDistance <= limit ? best : word;
+  }
+}
+
+/** The lower-case words of a sentence, as the corrector and the model see them. */
+export function words(sentence: string): string[] {
+  return sentence
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}@.+-]+|(?<=\p{L})[.](?=\s|$)/u)
+    .filter(Boolean);
+}
+
+/** Optimal string alignment distance (a swap of neighbours counts once), giving up above `bound`. */
+function editDistance(a: string, b: string, bound: number): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let prevPrev = new Array<number>(cols).fill(0);
+  let prev = Array.from({ length: cols }, (_, j) => j);
+  for (let i = 1; i < rows; i++) {
+    const current = new Array<number>(cols);
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(prev[j] + 1, current[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, prevPrev[j - 2] + 1);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > bound) return bound + 1;
+    prevPrev = prev;
+    prev = current;
+  }
+  return prev[cols - 1];
+}

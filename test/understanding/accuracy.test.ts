@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { LOCALES } from '../../src/i18n/catalog.js';
+import { understandingDir } from '../../src/paths.js';
+import { EmbeddedClassifier } from '../../src/understanding/embedded-classifier.js';
+import { readTrainingData } from '../../src/understanding/utterances.js';
+import { evaluate, readTestSet, type Figures } from '../../bench/understanding/evaluate.js';
+
+// Floors well below the benchmark's figures (README, "Understanding free text"); speed is measured by the benchmark, never here.
+const FLOORS = { intents: 0.85, answers: 0.8, outOfScope: 0.8, entities: 0.9 };
+
+describe('Embedded understanding on the separate test set', function () {
+  this.timeout(60_000);
+  let figures: Figures;
+
+  before(async () => {
+    figures = await evaluate(await EmbeddedClassifier.create(readTrainingData(understandingDir)), readTestSet(), 1);
+  });
+
+  it('keeps the test set apart from the training sentences', () => {
+    const training = readTrainingData(understandingDir);
+    const known = new Set(LOCALES.flatMap((l) => Object.values(training[l]).flat().map((s) => s.toLowerCase())));
+    expect(readTestSet().filter((i) => known.has(i.text.toLowerCase())).map((i) => i.text)).to.deep.equal([]);
+  });
+
+  it('has at least 40 phrasings per journey and 5 per question, half in each language', () => {
+    const items = readTestSet();
+    const count = (intent: string, language?: string) => items.filter((i) => i.intent === intent && (!language || i.language === language)).length;
+    for (const intent of new Set(items.map((i) => i.intent))) {
+      const least = intent.startsWith('question.') ? 5 : 40;
+      expect(count(intent), intent).to.be.at.least(least);
+      expect(count(intent, 'en'), intent).to.equal(count(intent, 'it'));
+    }
+  });
+
+  for (const language of LOCALES) {
+    it(`leads ${language} sentences to the right journey, answer or refusal`, () => {
+      const f = figures.byLanguage[language];
+      expect(f.intents.correct / f.intents.total, 'intents').to.be.at.least(FLOORS.intents);
+      expect(f.answers.correct / f.answers.total, 'answers').to.be.at.least(FLOORS.answers);
+      expect(f.outOfScope.rejected / f.outOfScope.total, 'out of scope').to.be.at.least(FLOORS.outOfScope);
+      expect(f.entities.correct / f.entities.total, 'entities').to.be.at.least(FLOORS.entities);
+    });
+  }
+});
