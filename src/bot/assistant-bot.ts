@@ -58,10 +58,12 @@ const INVOKE_ANSWER = Symbol('invokeAnswer');
 export class AssistantBot extends ActivityHandler {
   private readonly commands: CommandEntry[];
   private readonly actions = new Map<string, Feature>();
+  private readonly typedAnswers: NonNullable<Feature['typedAnswers']>;
 
   constructor(private readonly options: AssistantBotOptions) {
     super();
     this.commands = indexCommands(options.features);
+    this.typedAnswers = options.features.flatMap((f) => f.typedAnswers ?? []);
     for (const feature of options.features) {
       for (const verb of Object.keys(feature.actions ?? {})) {
         if (this.actions.has(verb)) throw new Error(`Card verb ${verb} is claimed by two features`);
@@ -266,6 +268,9 @@ export class AssistantBot extends ActivityHandler {
       if (waiting?.onText && session.awaiting) {
         await waiting.onText(turn, typed, session.awaiting.kind);
         return;
+      }
+      for (const answer of this.typedAnswers) {
+        if (answer.pattern.test(typed) && (await answer.run(turn, typed))) return;
       }
       if (understanding) {
         await understanding.handle(turn, typed);

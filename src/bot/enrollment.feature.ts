@@ -120,6 +120,8 @@ export class EnrollmentFeature {
         [v.setRoles]: (turn, data) => this.setRoles(turn, data),
       },
       onText: (turn, typed, kind) => (kind === AWAIT_CODE ? this.verifyCode(turn, typed) : turn.say('common.errors.invalidAction')),
+      // A verification code typed at any moment while the application waits for it, after any other command.
+      typedAnswers: [{ pattern: /^\d{6}$/, run: (turn, typed) => this.pendingCode(turn, typed) }],
     };
   }
 
@@ -287,6 +289,13 @@ export class EnrollmentFeature {
       return;
     }
     await this.showStep(turn, result.value, { notice: turn.t('enrollmentUi.verify.resent', { email: result.value.legal?.primaryContact.email ?? '' }) });
+  }
+
+  private async pendingCode(turn: Turn, code: string): Promise<boolean> {
+    const app = turn.actor ? await this.service.current(turn.actor) : undefined;
+    if (app?.status !== 'submitted') return false;
+    await this.verifyCode(turn, code);
+    return true;
   }
 
   private async verifyCode(turn: Turn, code: string): Promise<void> {

@@ -34,4 +34,9 @@ export interface Feature {
   readonly actions?: Readonly<Record<string, ActionHandler>>;
   /** Free text while this feature waits for an answer; the session says what it waits for. */
   onText?(turn: Turn, text: string, kind: string): Promise<void>;
+  /**
+   * Text of a recognisable shape (a 6-digit code) that answers something pending in the domain,
+   * whenever it is typed: `run` says whether it was such an answer for this user.
+   */
+  readonly typedAnswers?: readonly { readonly pattern: RegExp; run(turn: Turn, text: string): Promise<boolean> }[];
 }

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { common } from './messages/common.js';
 import { enrollment } from './messages/enrollment.js';
 import { enrollmentUi } from './messages/enrollment-ui.js';
@@ -34,13 +35,31 @@ export function resolveLocale(raw: string | undefined, fallback: Locale): Locale
   return lang === 'it' ? 'it' : 'en';
 }
 
-/** Looks up a dotted key (`common.errors.generic`) and fills `{name}` placeholders. */
+/** Whether a message uses ICU syntax beyond plain `{name}` placeholders (plurals, selects). */
+export const isIcu = (message: string): boolean => /\{\s*\w+\s*,\s*(plural|select|selectordinal)\s*,/.test(message);
+
+/** Compiled ICU messages by language and key: parsing once keeps a turn from paying for it. */
+const compiled = new Map<string, IntlMessageFormat>();
+
+/**
+ * Looks up a dotted key (`common.errors.generic`) and fills its placeholders: `{name}` by plain
+ * substitution, and ICU plurals and selects (`{count, plural, one {# try} other {# tries}}`) with
+ * intl-messageformat, by the language's plural rules.
+ */
 export function translate(locale: Locale, key: string, params?: Readonly<Record<string, string | number>>): string {
   let node: unknown = catalogs[locale];
   for (const part of key.split('.')) {
     node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
   }
   if (typeof node !== 'string') throw new Error(`Missing message "${key}" for locale ${locale}`);
+  if (isIcu(node)) {
+    const id = `${locale}\u0000${key}`;
+    let format = compiled.get(id);
+    if (!format) compiled.set(id, (format = new IntlMessageFormat(node, locale)));
+    // Plural forms need numbers; a count that arrived as text ("3") still counts.
+    const values = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]));
+    return String(format.format(values));
+  }
   return params ? node.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : node;
 }
 

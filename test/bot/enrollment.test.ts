@@ -318,6 +318,18 @@ describe('Enrollment journey', () => {
     expect(JSON.stringify(replaced)).to.not.include('Input.Text');
   });
 
+  it('accepts the verification code whenever it is typed while the application waits for it, even after other commands', async () => {
+    const chat = teamsUser('code-later', randomTenant());
+    await throughLegal(chat);
+    await chat.submit('enrollment.enrollNow');
+    const { code } = latestMail(app.dataDir);
+    await chat.say('help');
+    await chat.say('find a provider');
+    expect(textsOf(await chat.say(code)).join(' ')).to.include('e-mail address is verified');
+    // Once verified, six digits are not taken for a code any more.
+    expect(textsOf(await chat.say(code)).join(' ')).to.not.include('That code');
+  });
+
   it('locks verification after 5 wrong codes', async () => {
     const chat = webUser('lockout');
     await throughLegal(chat);

@@ -63,7 +63,7 @@ describe('Provider journey', () => {
     const italy = lastCard(await chat.submit('provider.find', { country: 'IT', keyword: '' }));
     expect(textOf(italy)).to.include('Contoso Distribution Europe').and.include('Adatum Italia Distribuzione').and.not.include('Northwind');
     const keyword = lastCard(await chat.submit('provider.find', { country: 'IT', keyword: 'dynamics' }));
-    expect(textOf(keyword)).to.include('1 providers found').and.include('Contoso');
+    expect(textOf(keyword)).to.include('1 provider found,').and.include('Contoso');
     expect(actionTitles(keyword)).to.include('Request to connect');
     const none = lastCard(await chat.submit('provider.find', { country: 'JP', keyword: '' }));
     expect(textOf(none)).to.include('No provider matches');

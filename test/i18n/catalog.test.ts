@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { catalogs, resolveLocale, translate } from '../../src/i18n/catalog.js';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { catalogs, isIcu, resolveLocale, translate } from '../../src/i18n/catalog.js';
 
 function leaves(node: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -10,7 +11,34 @@ function leaves(node: unknown, prefix = ''): Map<string, string> {
   return out;
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+type Element = { type: number; value?: string; options?: Record<string, { value: Element[] }> };
+
+/** The arguments of a message, with the kind of each (plain, plural, select), read from its ICU syntax tree when it has one. */
+function placeholders(text: string): string[] {
+  if (!isIcu(text)) return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+  const names = new Set<string>();
+  const walk = (elements: Element[]) => {
+    for (const e of elements) {
+      if (e.value !== undefined && e.type !== 0 && e.type !== 7) names.add(`${e.value}${e.type === 6 ? ':plural' : e.type === 5 ? ':select' : ''}`);
+      for (const option of Object.values(e.options ?? {})) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(text, 'en').getAst() as unknown as Element[]);
+  return [...names].sort();
+}
+
+/** Every plural and select of a message has an "other" form, so no count is ever left unsaid. */
+function missingOther(text: string): boolean {
+  let missing = false;
+  const walk = (elements: Element[]) => {
+    for (const e of elements) {
+      if ((e.type === 5 || e.type === 6) && !e.options?.other) missing = true;
+      for (const option of Object.values(e.options ?? {})) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(text, 'en').getAst() as unknown as Element[]);
+  return missing;
+}
 
 describe('Message catalogs', () => {
   const en = leaves(catalogs.en);
@@ -28,6 +56,31 @@ describe('Message catalogs', () => {
   it('use no markdown: messages go out as plain text and cards show them as typed, so asterisks would show', () => {
     const marked = [...en, ...it_].filter(([, v]) => /\*\*|__|\]\(|^#|`/m.test(v)).map(([k]) => k);
     expect(marked).to.deep.equal([]);
+  });
+
+  it('write counts as ICU plurals in both languages alike, each with an "other" form', () => {
+    const icu = [...en.keys()].filter((k) => isIcu(en.get(k)!) || isIcu(it_.get(k) ?? ''));
+    expect(icu.length, 'messages with plurals').to.be.greaterThan(5);
+    expect(icu.filter((k) => isIcu(en.get(k)!) !== isIcu(it_.get(k)!)), 'plural in one language only').to.deep.equal([]);
+    expect(icu.filter((k) => missingOther(en.get(k)!) || missingOther(it_.get(k)!)), 'a plural without "other"').to.deep.equal([]);
+  });
+
+  it('say one and many as each language does', () => {
+    const cases: [string, Record<string, number | string>, string, string][] = [
+      ['enrollmentUi.verify.wrong', { remaining: 1 }, '1 try left', 'Resta 1 tentativo'],
+      ['enrollmentUi.verify.wrong', { remaining: 4 }, '4 tries left', 'Restano 4 tentativi'],
+      ['provider.directory.results', { total: 1, page: 1, pages: 1 }, '1 provider found,', '1 provider trovato,'],
+      ['provider.directory.results', { total: 3, page: 1, pages: 1 }, '3 providers found,', '3 provider trovati,'],
+      ['customer.list.count', { total: 1, page: 1, pages: 1 }, '1 customer,', '1 cliente,'],
+      ['customer.list.count', { total: 12, page: 1, pages: 2 }, '12 customers,', '12 clienti,'],
+      ['customer.page.gdap', { days: 1, roles: 'Helpdesk Administrator' }, 'for 1 day', 'per 1 giorno'],
+    ];
+    for (const [key, params, english, italian] of cases) {
+      expect(translate('en', key, params), key).to.include(english);
+      expect(translate('it', key, params), key).to.include(italian);
+    }
+    // A count that arrives as text still picks the right form.
+    expect(translate('en', 'enrollmentUi.verify.wrong', { remaining: '1' })).to.include('1 try left');
   });
 
   it('use the same placeholders in both languages', () => {
