@@ -29,6 +29,7 @@ import { pageThrottle } from './http/pages.js';
 import { enrollmentRoutes } from './http/enrollment.routes.js';
 import { TrackedTasks } from './app/background.js';
 import { ColleagueService } from './app/colleague.service.js';
+import { StatusMail } from './app/status-mail.js';
 import { ColleagueFeature } from './bot/colleague.feature.js';
 import { colleagueRoutes } from './http/colleague.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
@@ -147,6 +148,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const providerStore = records<Provider>('providers');
   const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
+  const statusMail = new StatusMail(outbox, config.defaultLocale);
   const enrollment = new EnrollmentService({
     access,
     applications: records<EnrollmentApplication>('enrollments'),
@@ -155,6 +157,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     reviewCards: records<ReviewCards>('review-cards'),
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
     outbox,
+    statusMail,
     notifier,
     tasks,
     clock,
@@ -177,7 +180,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
 
   const links = records<ProviderLink>('provider-links');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
-  const invitationContext = { notifier, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
+  const invitationContext = { notifier, statusMail, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
   const providers = new ProviderService({
     providers: providerStore,
     links,

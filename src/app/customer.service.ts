@@ -197,6 +197,13 @@ export class CustomerService {
       ];
       for (const userId of new Set(recipients)) await this.deps.notifier.notify(userId, { kind: CUSTOMER_NOTICES.accepted, data: { invitationId: inv.id } });
     });
+    this.deps.tasks.run('customer accepted mail', async () => {
+      const org = (await this.deps.organizations.get(inv.resellerId))?.value;
+      const params = { customer: inv.companyName, reseller: inv.resellerName, provider: inv.providerName ?? '', at: now.toISOString().slice(0, 10) };
+      const contact = org?.primaryContact;
+      const providerPart = (locale: 'en' | 'it') => (inv.providerName ? translate(locale, 'statusMail.customerAccepted.providerPart', { provider: inv.providerName }) : '');
+      if (contact) await this.deps.statusMail.to(contact, 'customerAccepted', { ...params, providerPart: providerPart(contact.locale) });
+    });
     return ok(inv);
   }
 

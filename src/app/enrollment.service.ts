@@ -27,6 +27,8 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { BackgroundTasks } from './background.js';
 import type { Delivery, Notifier } from './notifier.port.js';
+import { primaryContactOf } from '../domain/organization/organization.js';
+import type { StatusMail } from './status-mail.js';
 import type { Outbox } from './outbox.port.js';
 import type { PartnerCenter } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
@@ -49,6 +51,8 @@ export interface EnrollmentDeps {
   readonly reviewCards: RecordStore<ReviewCards>;
   readonly partnerCenter: PartnerCenter;
   readonly outbox: Outbox;
+  /** Status updates by e-mail to the primary contact. */
+  readonly statusMail: StatusMail;
   readonly notifier: Notifier;
   readonly tasks: BackgroundTasks;
   readonly clock: Clock;
@@ -126,16 +130,20 @@ export class EnrollmentService {
    * The already-enrolled path: the PartnerID (checked with Partner Center) and the customer support
    * details; the application then goes to the operator's reviewers like any other.
    */
-  async setSupportContact(actor: Actor, input: unknown): Promise<Result<EnrollmentApplication>> {
+  async setSupportContact(actor: Actor, input: unknown, locale?: Locale): Promise<Result<EnrollmentApplication>> {
     if (actor.tenantId && (await this.approvedOrganization(actor.tenantId))) {
       return fail('ENROLLMENT.TENANT_ALREADY_ENROLLED', 'enrollmentUi.errors.tenantEnrolled');
     }
     const partnerId = (input as { partnerId?: unknown })?.partnerId;
     const profile = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.profile(partnerId.trim()) : undefined;
-    const saved = await this.change(actor, (app, now) => setSupportContact(app, input, actor, now, profile));
+    const saved = await this.change(actor, (app, now) => {
+      const set = setSupportContact(app, input, actor, now, profile);
+      return set.ok && locale ? ok({ ...set.value, contactLocale: locale }) : set;
+    });
     if (saved.ok && saved.value.status === 'underReview') {
       const app = saved.value;
       this.deps.tasks.run('enrollment review request', () => this.requestReview(app));
+      this.deps.tasks.run('enrollment under review mail', () => this.mailStatus(app, 'underReview'));
     }
     return saved;
   }
@@ -195,7 +203,7 @@ export class EnrollmentService {
     const token = newToken();
     const submitted = await this.change(actor, (app, now) => {
       const done = submit(app, actor, now);
-      return done.ok ? ok(issueVerification(done.value, this.secretHashes(code, token), now)) : done;
+      return done.ok ? ok({ ...issueVerification(done.value, this.secretHashes(code, token), now), contactLocale: locale }) : done;
     });
     if (submitted.ok) await this.mailVerification(submitted.value, code, token, locale);
     return submitted;
@@ -249,6 +257,7 @@ export class EnrollmentService {
       await this.refreshReviewCards(app);
       await this.deps.notifier.notify(app.applicantId, { kind: ENROLLMENT_NOTICES.status, data: { applicationId: app.id } });
     });
+    this.deps.tasks.run('enrollment decision mail', () => this.mailStatus(app, outcome));
     return ok(app);
   }
 
@@ -326,7 +335,10 @@ export class EnrollmentService {
     });
     if (!saved.ok || !outcome) return { outcome: 'wrong' };
     const verified = saved.value.value;
-    if (outcome.outcome === 'verified') this.deps.tasks.run('enrollment review request', () => this.requestReview(verified));
+    if (outcome.outcome === 'verified') {
+      this.deps.tasks.run('enrollment review request', () => this.requestReview(verified));
+      this.deps.tasks.run('enrollment under review mail', () => this.mailStatus(verified, 'underReview'));
+    }
     return { ...outcome, app: saved.value.value };
   }
 
@@ -356,6 +368,19 @@ export class EnrollmentService {
 
   private async approvedOrganization(id: string): Promise<Organization | undefined> {
     return (await this.deps.organizations.get(id))?.value;
+  }
+
+  /** Mails the application's primary contact how it stands (in the language the applicant used). */
+  private async mailStatus(app: EnrollmentApplication, kind: 'underReview' | 'approved' | 'rejected'): Promise<void> {
+    const contact = primaryContactOf(app);
+    if (!contact) return;
+    const locale = contact.locale;
+    await this.deps.statusMail.to(contact, kind, {
+      company: app.legal?.legalName ?? app.mpn?.organizationName ?? app.applicantName,
+      applicant: app.applicantName,
+      at: app.decision?.at.slice(0, 10) ?? '',
+      reason: app.decision?.reason ?? translate(locale, 'statusMail.noReason'),
+    });
   }
 
   private async mailVerification(app: EnrollmentApplication, code: string, token: string, locale: Locale): Promise<void> {

@@ -1,3 +1,4 @@
+import type { StatusMail } from './status-mail.js';
 import type { Result } from '../domain/result.js';
 import type { BackgroundTasks } from './background.js';
 import type { Notifier } from './notifier.port.js';
@@ -46,6 +47,8 @@ export interface OnceStore {
 /** What every journey that sends signed invitation links shares. */
 export interface InvitationContext {
   readonly notifier: Notifier;
+  /** Status updates by e-mail to the parties' contacts. */
+  readonly statusMail: StatusMail;
   readonly tasks: BackgroundTasks;
   readonly clock: Clock;
   /** Signs and checks invitation links. */

@@ -234,6 +234,7 @@ export class ProviderService {
       const kind = outcome === 'approved' ? PROVIDER_NOTICES.consent : PROVIDER_NOTICES.declined;
       await this.notifyReseller(decided, kind);
     });
+    this.deps.tasks.run('provider decision mail', () => this.mailParties(decided, outcome === 'approved' ? 'requestApproved' : 'requestDeclined', { reseller: true }));
     return ok(decided);
   }
 
@@ -335,6 +336,7 @@ export class ProviderService {
       );
     }
     this.deps.tasks.run('provider authorized notices', () => this.notifyProvider(authorized, PROVIDER_NOTICES.authorized));
+    this.deps.tasks.run('provider authorized mail', () => this.mailParties(authorized, 'authorized', { reseller: true, provider: true }));
     return ok(authorized);
   }
 
@@ -352,6 +354,7 @@ export class ProviderService {
       await this.notifyReseller(ended, PROVIDER_NOTICES.ended);
       await this.notifyProvider(ended, PROVIDER_NOTICES.ended);
     });
+    this.deps.tasks.run('relationship ended mail', () => this.mailParties(ended, 'ended', { reseller: true, provider: true }));
     return ok(ended);
   }
 
@@ -481,6 +484,14 @@ export class ProviderService {
     const org = (await this.deps.organizations.get(link.resellerId))?.value;
     const admins = org?.members.filter((m) => m.roles.includes('adminAgent')).map((m) => m.userId) ?? [];
     for (const userId of admins) await this.deps.notifier.notify(userId, { kind, data: { linkId: link.id } });
+  }
+
+  /** Mails a relationship's change to the reseller's primary contact and the provider's contact address. */
+  private async mailParties(link: ProviderLink, kind: 'requestApproved' | 'requestDeclined' | 'authorized' | 'ended', to: { reseller?: boolean; provider?: boolean }): Promise<void> {
+    const last = link.history[link.history.length - 1];
+    const params = { reseller: link.resellerName, provider: link.providerName, at: (last?.at ?? '').slice(0, 10), by: last?.byName ?? '', reason: link.decision?.reason ?? '—' };
+    if (to.reseller) await this.deps.statusMail.toOrganization((await this.deps.organizations.get(link.resellerId))?.value, kind, params);
+    if (to.provider) await this.deps.statusMail.toProvider(await this.provider(link.providerTenantId), kind, params);
   }
 
   private async notifyProvider(link: ProviderLink, kind: string): Promise<void> {

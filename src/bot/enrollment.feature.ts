@@ -233,7 +233,7 @@ export class EnrollmentFeature {
   }
 
   private supportContact(turn: Turn, data: ActionData): Promise<void> {
-    return this.step(turn, (a) => this.service.setSupportContact(a, { ...pick(data, SUPPORT_FIELDS), partnerId: text(data.partnerId), country: text(data.country) }), data);
+    return this.step(turn, (a) => this.service.setSupportContact(a, { ...pick(data, SUPPORT_FIELDS), partnerId: text(data.partnerId), country: text(data.country) }, turn.locale), data);
   }
 
   private async tenant(turn: Turn, data: ActionData): Promise<void> {

@@ -19,7 +19,13 @@ export const Persona = z.object({
 export type Persona = z.infer<typeof Persona>;
 
 const Seed = z.object({
-  organization: z.object({ tenantId: z.string(), name: z.string(), partnerId: z.string(), country: z.string().length(2) }),
+  organization: z.object({
+    tenantId: z.string(),
+    name: z.string(),
+    partnerId: z.string(),
+    country: z.string().length(2),
+    primaryContact: z.object({ name: z.string(), email: z.string().email(), locale: z.enum(['en', 'it']) }).optional(),
+  }),
   personas: z.array(Persona),
 });
 
@@ -38,8 +44,8 @@ export async function seedDemoOrganization(
   const members = seed.personas
     .filter((p) => p.role === 'adminAgent' || p.role === 'salesAgent')
     .map((p) => ({ userId: p.oid, name: p.name, roles: [p.role as 'adminAgent' | 'salesAgent'], addedAt: at }));
-  const { tenantId, name, partnerId, country } = seed.organization;
+  const { tenantId, name, partnerId, country, primaryContact } = seed.organization;
   await mutate(organizations, tenantId, (current) =>
-    ok(current ?? { tenantId, name, kind: 'reseller' as const, partnerId, country, members, createdAt: at, updatedAt: at, history: [] }),
+    ok(current ?? { tenantId, name, kind: 'reseller' as const, partnerId, country, members, ...(primaryContact ? { primaryContact } : {}), createdAt: at, updatedAt: at, history: [] }),
   );
 }

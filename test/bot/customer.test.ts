@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
@@ -173,6 +175,21 @@ describe('Customer journey', () => {
     expect(revoked.status).to.equal(410);
     expect(await revoked.text()).to.include('withdrawn');
     expect((await page(newLink, form({ name: 'X', email: 'admin@fabrikam-retail.example', company: 'yes' }))).status).to.equal(410);
+  });
+
+  it('mails the reseller\'s primary contact when a customer accepts', async () => {
+    const tenantId = `cccccccc-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+    await seedReseller(app, { tenantId, name: 'Mailing Reseller Ltd', admin: { userId: 'aad-mailing', name: 'Max' }, primaryContact: { name: 'Max Power', email: 'max@mailing.example', locale: 'en' } });
+    const admin = user('29:mailing', { tenantId, aadObjectId: 'aad-mailing', channelId: 'msteams' });
+    const { link, invitationId } = await invite(admin, { companyName: 'Wingtip Toys', adminEmail: 'admin@wingtip.example' });
+    await admin.submit('customer.done', { invitationId, subject: 'Hi', body: link });
+    expect((await page(link, form({ name: 'Wanda', email: 'admin@wingtip.example', company: 'yes' }))).status).to.equal(200);
+    const dir = join(app.dataDir, 'outbox');
+    let mail: string | undefined;
+    for (const deadline = Date.now() + 5000; !mail && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      mail = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).find((t) => t.includes('To: max@mailing.example\r\n'));
+    }
+    expect(mail).to.include('Hello Max Power,').and.include('Wingtip Toys accepted the invitation on').and.include('reseller relationship with Wingtip Toys.');
   });
 
   it('refuses tampered and expired links with a clear page', async () => {

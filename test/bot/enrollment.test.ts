@@ -55,11 +55,23 @@ const card = (activities: Activity[]): Card => {
   return cards[cards.length - 1];
 };
 
-/** Reads the newest verification mail in the outbox and returns its code and link. */
+/** Waits for a mail to `to` whose text matches, written after the files in `seen`. */
+async function mailTo(dataDir: string, to: string, match: RegExp, seen: ReadonlySet<string> = new Set()): Promise<string> {
+  const dir = join(dataDir, 'outbox');
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    for (const file of readdirSync(dir).filter((f) => !seen.has(f))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      if (text.includes(`To: ${to}\r\n`) && match.test(text)) return text;
+    }
+  }
+  throw new Error(`no mail to ${to} matching ${match}`);
+}
+
+/** Reads the newest verification mail in the outbox (status mails pass it by) and returns its code and link. */
 function latestMail(dataDir: string): { code: string; link: string; to: string } {
   const dir = join(dataDir, 'outbox');
-  const files = readdirSync(dir).sort();
-  const text = readFileSync(join(dir, files[files.length - 1]), 'utf8');
+  const texts = readdirSync(dir).sort().reverse().map((f) => readFileSync(join(dir, f), 'utf8'));
+  const text = texts.find((t) => t.includes('/enrollment/verify/'))!;
   return {
     code: /\b(\d{6})\b/.exec(text.split('\r\n\r\n').slice(1).join('\n'))![1],
     link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1],
@@ -172,8 +184,13 @@ describe('Enrollment journey', () => {
     const anna = reviewer('reviewer-anna', 'Anna');
     const marco = reviewer('reviewer-marco', 'Marco');
     const applicationId = JSON.parse(JSON.stringify(connector.received.find((r) => r.activity.recipient?.id === 'reviewer-anna')!.activity.attachments[0].content.actions[0].data)).applicationId;
+    // The primary contact was told by e-mail that the review started.
+    expect(await mailTo(app.dataDir, LEGAL.contactEmail, /is now under review/)).to.include('Hello Giulia Rossi,').and.include('several business days');
+    const before = new Set(readdirSync(join(app.dataDir, 'outbox')));
     const approved = await anna.execute('enrollment.review.approve', { applicationId });
     expect(textOf(approved.card!)).to.match(/Approved by Anna/);
+    // ... and that it was approved, with the first Admin agent named.
+    expect(await mailTo(app.dataDir, LEGAL.contactEmail, /was approved on/, before)).to.include('Contoso Italia S.r.l.').and.include('giulia is its first Admin agent');
     expect(actionTitles(approved.card!)).to.not.include('Approve');
     const late = await marco.submit('enrollment.review.approve', { applicationId });
     expect(textsOf(late).join()).to.include('already decided by Anna');

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
@@ -13,6 +15,16 @@ const lastCard = (activities: Activity[]): Card => {
   if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
   return cards[cards.length - 1];
 };
+
+/** Waits for a mail to `to` whose text matches, in the outbox of `dataDir`. */
+async function mailIn(dataDir: string, to: string, match: RegExp): Promise<string> {
+  const dir = join(dataDir, 'outbox');
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const found = (existsSync(dir) ? readdirSync(dir) : []).map((f) => readFileSync(join(dir, f), 'utf8')).find((t) => t.includes(`To: ${to}\r\n`) && match.test(t));
+    if (found) return found;
+  }
+  throw new Error(`no mail to ${to} matching ${match}`);
+}
 
 describe('Provider journey', () => {
   let app: RunningAssistant;
@@ -33,6 +45,7 @@ describe('Provider journey', () => {
     now = new Date(now.getTime() + 60_000);
   });
 
+  const mailTo = (to: string, match: RegExp) => mailIn(app.dataDir, to, match);
   const user = (id: string, extra: Partial<{ tenantId: string; aadObjectId: string; channelId: string; locale: string }> = {}) =>
     new Chat(app.baseUrl, { id, name: id, serviceUrl: connector.serviceUrl, ...extra });
   /** Contoso's approvers: Teams users of Contoso's tenant whose object ids the provider record lists. */
@@ -79,6 +92,20 @@ describe('Provider journey', () => {
     }
     const italian = user('provider-approver-contoso', { aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams', locale: 'it-IT' });
     expect(textsOf(await italian.say('clienti')).join(' ')).to.include('un provider indiretto').and.include('Visualizza clienti');
+  });
+
+  it('tells the reseller\'s primary contact and the provider\'s contact address by e-mail, each in their language', async () => {
+    const tenantId = `aaaaaaaa-0000-4000-8000-${String(++tenantCounter).padStart(12, '0')}`;
+    await seedReseller(app, { tenantId, name: 'Mailed Reseller S.r.l.', admin: { userId: 'aad-mailed', name: 'Mara' }, primaryContact: { name: 'Mara Neri', email: 'mara@mailed.example', locale: 'it' } });
+    const admin = user('29:mailed', { tenantId, aadObjectId: 'aad-mailed', channelId: 'msteams' });
+    const linkId = await requestAndApprove(admin);
+    expect(await mailTo('mara@mailed.example', /ha approvato la richiesta di collegamento di Mailed Reseller/)).to.include('Buongiorno Mara Neri,');
+    await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    expect(await mailTo('mara@mailed.example', /ha autorizzato Contoso Distribution Europe come suo provider indiretto/)).to.include('Mailed Reseller S.r.l.');
+    expect(await mailTo('partners@contoso-distribution.example', /Mailed Reseller S\.r\.l\. ha autorizzato|Mailed Reseller S\.r\.l\. authorized/)).to.include('Contoso Distribution Europe');
+    await admin.submit('provider.end.confirm', { linkId });
+    expect(await mailTo('mara@mailed.example', /è stata terminata il/)).to.include('Contoso Distribution Europe');
+    expect(await mailTo('partners@contoso-distribution.example', /ended on|terminata il/)).to.include('Mailed Reseller');
   });
 
   it('never leaves a missed consent card as a dead end: Indirect providers and a second Request to connect lead back to it', async () => {

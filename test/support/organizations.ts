@@ -7,7 +7,10 @@ import type { RunningAssistant } from './assistant.js';
  * leaves it (its first member an Admin agent), for tests of the journeys that follow enrollment.
  * The enrollment journey itself, with its review, is tested end to end in test/bot/enrollment.test.ts.
  */
-export async function seedReseller(app: RunningAssistant, org: { tenantId: string; name: string; admin: { userId: string; name: string }; partnerId?: string; country?: string }): Promise<void> {
+export async function seedReseller(
+  app: RunningAssistant,
+  org: { tenantId: string; name: string; admin: { userId: string; name: string }; partnerId?: string; country?: string; primaryContact?: Organization['primaryContact'] },
+): Promise<void> {
   const at = new Date().toISOString();
   const record: Organization = {
     tenantId: org.tenantId,
@@ -16,6 +19,7 @@ export async function seedReseller(app: RunningAssistant, org: { tenantId: strin
     ...(org.partnerId ? { partnerId: org.partnerId } : {}),
     country: org.country ?? 'IT',
     members: [{ userId: org.admin.userId, name: org.admin.name, roles: ['adminAgent'], addedAt: at }],
+    ...(org.primaryContact ? { primaryContact: org.primaryContact } : {}),
     createdAt: at,
     updatedAt: at,
     history: [],

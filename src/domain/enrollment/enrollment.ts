@@ -97,6 +97,8 @@ export interface EnrollmentApplication {
   };
   readonly decision?: { readonly outcome: 'approved' | 'rejected'; readonly by: string; readonly byName: string; readonly at: string; readonly reason?: string };
   readonly submittedAt?: string;
+  /** The language the applicant used when submitting: status e-mails to the primary contact are written in it. */
+  readonly contactLocale?: 'en' | 'it';
   readonly history: readonly AuditEntry[];
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -23,6 +23,8 @@ export interface Organization {
   readonly country: string;
   readonly members: readonly Member[];
   readonly supportContact?: SupportContact;
+  /** Whom status updates are mailed to, in their language (the application's primary contact). */
+  readonly primaryContact?: { readonly name: string; readonly email: string; readonly locale: 'en' | 'it' };
   /** Admin agents' invitations to colleagues: pending ones and the most recent others. */
   readonly colleagueInvitations?: readonly ColleagueInvitation[];
   readonly createdAt: string;
@@ -47,10 +49,23 @@ export function createResellerFromEnrollment(app: EnrollmentApplication, tenantI
     country: app.tenant?.country ?? app.legal?.address.country ?? '',
     members: [{ ...applicant, roles: ['adminAgent'], addedAt: at }],
     ...((app.legal?.support ?? app.support) ? { supportContact: app.legal?.support ?? app.support } : {}),
+    ...(primaryContactOf(app) ? { primaryContact: primaryContactOf(app) } : {}),
     createdAt: at,
     updatedAt: at,
     history: [audit(applicant, 'created', now, app.id)],
   };
+}
+
+/**
+ * Whom an application's status updates go to: its primary contact, or for an organization already
+ * enrolled in CSP (which gives only support details) its support address.
+ */
+export function primaryContactOf(app: EnrollmentApplication): Organization['primaryContact'] {
+  const locale = app.contactLocale ?? 'en';
+  const contact = app.legal?.primaryContact;
+  if (contact) return { name: `${contact.firstName} ${contact.lastName}`.trim(), email: contact.email, locale };
+  const support = app.legal?.support ?? app.support;
+  return support ? { name: '', email: support.email, locale } : undefined;
 }
 
 /** Adds a user with no roles; the same organization when they are already a member. */
