@@ -85,6 +85,7 @@ export class CustomerService {
     const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
     const link = await this.linkFor(id, linkVersion, expiresAt);
     const d = fields.value;
+    const addsProviderTo = typeof input.addsProviderTo === 'string' && provider ? input.addsProviderTo : undefined;
     const params = {
       reseller: org.value.name,
       customer: d.companyName,
@@ -98,15 +99,34 @@ export class CustomerService {
       resellerId: org.value.tenantId,
       resellerName: org.value.name,
       ...(provider ? { providerTenantId: provider.tenantId, providerName: provider.name } : {}),
+      ...(addsProviderTo ? { addsProviderTo } : {}),
       ...d,
       status: 'drafted',
       subject: translate(locale, 'customer.draft.mailSubject', params),
-      body: translate(locale, provider ? 'customer.draft.mailBodyTwoTier' : 'customer.draft.mailBodyResellerOnly', params),
+      body: translate(locale, addsProviderTo ? 'customer.draft.mailBodyAddProvider' : provider ? 'customer.draft.mailBodyTwoTier' : 'customer.draft.mailBodyResellerOnly', params),
       expiresAt: expiresAt.toISOString(),
       history: [{ at: now.toISOString(), by: actor.userId, byName: actor.name, what: 'drafted' }],
     };
     const saved = await mutate(this.deps.invitations, id, () => ok(invitation));
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
+  }
+
+  /**
+   * From a reseller-only customer's record, an Admin agent asks the customer to add one of the
+   * reseller's authorized indirect providers: a two-tier invitation to the same company and admin,
+   * with the same link rules; its acceptance adds only the provider's relationship.
+   */
+  async draftAddProvider(caller: Actor | undefined, customerId: string, providerLinkId: string, locale: Locale): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
+    const org = await this.agentOrganization(caller, 'customer.addProvider');
+    if (!org.ok) return org;
+    const c = (await this.deps.customers.get(customerId))?.value;
+    if (!c || c.resellerId !== org.value.tenantId) return fail('CUSTOMER.NOT_YOURS', 'customer.errors.notYours');
+    const link = (await this.deps.links.get(providerLinkId))?.value;
+    if (!link || link.resellerId !== org.value.tenantId || link.status !== 'authorized') return fail('INVITATION.NO_ACTIVE_PROVIDER', 'customer.errors.noActiveProvider');
+    if (canPlaceOrder(c, link.providerTenantId)) return fail('CUSTOMER.HAS_PROVIDER', 'customer.errors.hasProvider', { customer: c.companyName, provider: link.providerName });
+    const first = (await this.deps.invitations.get(c.relationships[0]?.invitationId ?? ''))?.value;
+    const adminEmail = first?.acceptedBy?.email ?? first?.adminEmail ?? `admin@${c.domain}`;
+    return this.draft(caller, { companyName: c.companyName, adminEmail, providerLinkId, addsProviderTo: c.id }, locale);
   }
 
   /** Done: records the (possibly edited) e-mail as sent, refusing one that lost or altered the link. */
@@ -253,6 +273,17 @@ export class CustomerService {
       if (c.resellerId === link.resellerId && c.relationships.some((x) => x.kind === 'provider' && x.partnerId === link.providerTenantId)) found.push(c);
     }
     return found.sort((a, b) => a.companyName.localeCompare(b.companyName));
+  }
+
+  /** The reseller's authorized providers a customer does not work with yet, offered to its Admin agents only. */
+  async addableProviders(actor: Actor | undefined, c: Customer): Promise<{ linkId: string; name: string }[]> {
+    if (!(await this.agentOrganization(actor, 'customer.addProvider')).ok) return [];
+    const found: { linkId: string; name: string }[] = [];
+    for await (const r of this.deps.links.list()) {
+      const link = r.value;
+      if (link.resellerId === c.resellerId && link.status === 'authorized' && !canPlaceOrder(c, link.providerTenantId)) found.push({ linkId: link.id, name: link.providerName });
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** For each active indirect provider of the customer's reseller: may it submit orders for this customer? */

@@ -18,6 +18,7 @@ export const CUSTOMER_VERBS = {
   revoke: 'customer.revoke',
   list: 'customer.list',
   open: 'customer.open',
+  addProvider: 'customer.addProvider',
 } as const;
 
 const LABELS: Record<string, string> = {
@@ -58,6 +59,7 @@ export class CustomerFeature {
         [v.revoke]: (turn, data) => this.revoke(turn, data),
         [v.list]: (turn, data) => this.list(turn, data),
         [v.open]: (turn, data) => this.open(turn, data),
+        [v.addProvider]: (turn, data) => this.addProvider(turn, data),
       },
     };
   }
@@ -245,6 +247,7 @@ export class CustomerFeature {
     const c = result.value.customer;
     const gdap = c.relationships.find((r) => r.delegatedAdmin)?.delegatedAdmin;
     const rights = await this.service.orderRights(c);
+    const addable = await this.service.addableProviders(actor, c);
     await turn.show('customer-record', {
       title: t('customer.record.title', { customer: c.companyName }),
       facts: [{ title: t('customer.record.domain'), value: c.domain }],
@@ -256,6 +259,9 @@ export class CustomerFeature {
         }),
       })),
       orderRights: rights.map((r) => ({ text: t(r.canOrder ? 'customer.list.canOrder' : 'customer.list.cannotOrder', { provider: r.provider }), color: r.canOrder ? 'Good' : 'Warning' })),
+      canAddProvider: addable.length > 0,
+      addProviderNote: t('customer.record.addProviderNote', { customer: c.companyName }),
+      addProviders: addable.map((p) => ({ title: t('customer.record.addProvider', { provider: p.name }), customerId: c.id, linkId: p.linkId })),
       hasGdap: !!gdap,
       gdapText: gdap ? t('customer.record.gdap', { roles: gdap.roles.join(', '), days: gdap.durationDays }) : '',
       links: [
@@ -264,6 +270,12 @@ export class CustomerFeature {
         { title: t('customer.record.partnerCenter'), url: 'https://partner.microsoft.com/dashboard/commerce2/customers' },
       ],
     });
+  }
+
+  private async addProvider(turn: Turn, data: ActionData): Promise<void> {
+    const result = await this.service.draftAddProvider(turn.actor, text(data.customerId), text(data.providerLinkId), turn.locale);
+    if (!result.ok) return turn.refuse(result.error);
+    await this.showDraft(turn, result.value.invitation, result.value.link, true, []);
   }
 
   private async showDraft(turn: Turn, inv: CustomerInvitation, link: string, editable: boolean, errors: ErrorLine[]): Promise<void> {

@@ -12,6 +12,7 @@ export const STATE_CHANGING_VERBS: ReadonlySet<string> = new Set<string>([
   COLLEAGUE_VERBS.invite,
   COLLEAGUE_VERBS.revoke,
   CUSTOMER_VERBS.draft,
+  CUSTOMER_VERBS.addProvider,
   CUSTOMER_VERBS.done,
   CUSTOMER_VERBS.resend,
   CUSTOMER_VERBS.revoke,

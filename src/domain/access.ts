@@ -40,6 +40,7 @@ export const ACCESS = {
   'customer.open': { side: 'reseller', roles: RESELLER_AGENTS },
   'customer.invite': { side: 'reseller', roles: RESELLER_AGENTS },
   'customer.invitations': { side: 'reseller', roles: RESELLER_AGENTS },
+  'customer.addProvider': { side: 'reseller', roles: ['adminAgent'] },
   'provider.requests': { side: 'provider', roles: PROVIDER_DESK },
   'provider.decide': { side: 'provider', roles: PROVIDER_DESK },
   'provider.inviteReseller': { side: 'provider', roles: PROVIDER_DESK },

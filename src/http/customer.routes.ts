@@ -58,8 +58,10 @@ function acceptForm(inv: CustomerInvitation, token: string, locale: Locale, prob
   const errors = problems.length
     ? `<div role="alert" style="color:#a4262c"><p><strong>${t('fix')}</strong></p><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>`
     : '';
-  return `<p>${t(inv.providerName ? 'introTwoTier' : 'introResellerOnly', parties)}</p>
-<p>${t('grants')}${inv.providerName ? ` ${t('grantsProvider', parties)}` : ''}</p>
+  const intro = inv.addsProviderTo ? 'introAddProvider' : inv.providerName ? 'introTwoTier' : 'introResellerOnly';
+  const grants = inv.addsProviderTo ? t('grantsProvider', parties) : `${t('grants')}${inv.providerName ? ` ${t('grantsProvider', parties)}` : ''}`;
+  return `<p>${t(intro, parties)}</p>
+<p>${grants}</p>
 ${gdap}${errors}<form method="post" action="/invitations/${escapeHtml(token)}">
 <p><label for="name">${t('name')}</label><br><input id="name" name="name" required maxlength="200" value="${escapeHtml(typed.name ?? '')}"></p>
 <p><label for="email">${t('email')}</label><br><input id="email" name="email" type="email" required maxlength="254" value="${escapeHtml(typed.email ?? inv.adminEmail)}"></p>

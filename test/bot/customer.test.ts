@@ -147,8 +147,30 @@ describe('Customer journey', () => {
     const solo = await invite(admin, { companyName: 'Solo Ltd', adminEmail: 'admin@solo.example' });
     await admin.submit('customer.done', { invitationId: solo.invitationId, subject: 'Hi', body: `Accept: ${solo.link}` });
     await page(solo.link, form({ name: 'S', email: 'admin@solo.example', company: 'yes' }));
-    const soloRecord = textOf(lastCard(await admin.submit('customer.open', { customerId: `${linkId.split('|')[1]}|solo.example` })));
-    expect(soloRecord).to.include('Contoso Distribution Europe cannot submit orders');
+    const soloId = `${linkId.split('|')[1]}|solo.example`;
+    const soloCard = lastCard(await admin.submit('customer.open', { customerId: soloId }));
+    expect(textOf(soloCard)).to.include('Contoso Distribution Europe cannot submit orders');
+
+    // From the record, the Admin agent asks Solo Ltd to add Contoso: the same link rules, and acceptance adds only the provider.
+    const add = soloCard.body.flatMap((b: Card) => b.actions ?? []).find((a: Card) => a.title === 'Add Contoso Distribution Europe as indirect provider');
+    const addDraft = lastCard(await admin.submit(add.verb, add.data));
+    const body = inputsOf(addDraft).body.value as string;
+    expect(body).to.include('You already work with').and.include('Contoso Distribution Europe');
+    expect(inputsOf(addDraft).subject.value).to.be.a('string');
+    const addLink = linkIn(body);
+    const addId = addDraft.actions.find((a: Card) => a.title === 'Done').data.invitationId;
+    const lost = lastCard(await admin.submit('customer.done', { invitationId: addId, subject: 'Hi', body: 'no link here' }));
+    expect(textOf(lost)).to.include('link');
+    await admin.submit('customer.done', { invitationId: addId, subject: 'Hi', body });
+    const addPage = await (await page(addLink)).text();
+    expect(addPage).to.include('Solo Ltd already works with').and.include('can also submit orders');
+    expect((await page(addLink, form({ name: 'S', email: 'admin@solo.example', company: 'yes' }))).status).to.equal(200);
+    const after = lastCard(await admin.submit('customer.open', { customerId: soloId }));
+    expect(textOf(after)).to.include('Contoso Distribution Europe can submit orders').and.include('indirect provider relationship');
+    expect(JSON.stringify(after)).to.not.include('customer.addProvider');
+    expect(textOf(lastCard(await admin.submit('provider.customers', { linkId })))).to.include('Solo Ltd');
+    // Asking again once the provider is there gets the reason.
+    expect(textsOf(await admin.submit('customer.addProvider', { customerId: soloId, providerLinkId: linkId })).join(' ')).to.include('already has a reseller relationship with Solo Ltd');
   });
 
   it('resends with a new link that replaces the old one, and revokes', async () => {

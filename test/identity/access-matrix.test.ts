@@ -224,6 +224,8 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: C.resend, send: verb(C.resend, { invitationId }), allowed: AGENTS },
       { name: C.revoke, send: verb(C.revoke, { invitationId }), allowed: AGENTS },
       { name: C.open, send: verb(C.open, { customerId: `${RESELLER}|litware.example` }), allowed: AGENTS },
+      // Asking a customer to add the provider: Admin agents (the provider here is not authorized, so even they get a reason, not the draft).
+      { name: C.addProvider, send: verb(C.addProvider, { customerId: `${RESELLER}|litware.example`, providerLinkId: linkId }), allowed: ['admin'] },
       { name: 'customers', send: say('customers'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invitations', send: say('invitations'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invite customer', send: say('invite customer'), allowed: [...AGENTS, 'outsider'] },

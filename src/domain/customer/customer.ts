@@ -35,6 +35,8 @@ export interface CustomerInvitation {
   readonly resellerName: string;
   readonly providerTenantId?: string;
   readonly providerName?: string;
+  /** Set when the invitation asks an existing reseller-only customer to add the provider (the same link rules). */
+  readonly addsProviderTo?: string;
   readonly companyName: string;
   readonly adminEmail: string;
   readonly delegatedAdmin?: { readonly roles: readonly GdapRole[]; readonly durationDays: number };
