@@ -274,7 +274,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
         log,
       }),
       tabRoutes({
-        dashboards: new DashboardService(enrollment, providers, customers),
+        dashboards: new DashboardService(enrollment, providers, customers, clock),
         sso,
         ...(demo ? { personas: demo.personas } : {}),
         defaultLocale: config.defaultLocale,

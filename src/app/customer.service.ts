@@ -160,6 +160,15 @@ export class CustomerService {
     return ok(found.sort((a, b) => (b.sentAt ?? '').localeCompare(a.sentAt ?? '')));
   }
 
+  /** Every invitation of the caller's organization, whatever its state, for its agents (the dashboard's pipeline). */
+  async invitationsOf(actor: Actor | undefined): Promise<Result<CustomerInvitation[]>> {
+    const org = await this.agentOrganization(actor, 'customer.invitations');
+    if (!org.ok) return org;
+    const found: CustomerInvitation[] = [];
+    for await (const r of this.deps.invitations.list()) if (r.value.resellerId === org.value.tenantId) found.push(r.value);
+    return ok(found);
+  }
+
   /** Resend: a new link; the old one stops working. */
   async resend(actor: Actor | undefined, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
@@ -247,6 +256,28 @@ export class CustomerService {
     }
     rows.sort((a, b) => a.customer.companyName.localeCompare(b.customer.companyName));
     return ok(paginate(rows, page, PAGE_SIZE));
+  }
+
+  /** When each customer of the caller's organization was acquired, for its agents (the dashboard's pipeline). */
+  async acquiredDates(actor: Actor | undefined): Promise<Result<string[]>> {
+    const org = await this.agentOrganization(actor, 'customer.list');
+    if (!org.ok) return org;
+    const dates: string[] = [];
+    for await (const r of this.deps.customers.list()) if (r.value.resellerId === org.value.tenantId) dates.push(r.value.createdAt);
+    return ok(dates);
+  }
+
+  /** When each customer was shared with the caller's provider (its provider relationship began), for the provider's desk. */
+  async sharedDates(actor: Actor | undefined): Promise<Result<string[]>> {
+    const desk = await this.deps.access.asProvider('provider.viewCustomersAsProvider', actor);
+    if (!desk.ok) return desk;
+    const providerId = desk.value.scope.tenantId;
+    const dates: string[] = [];
+    for await (const r of this.deps.customers.list()) {
+      const shared = r.value.relationships.find((x) => x.kind === 'provider' && x.partnerId === providerId);
+      if (shared) dates.push(shared.since);
+    }
+    return ok(dates);
   }
 
   /** One customer of the caller's organization (reseller side) or shared with the caller's provider. */

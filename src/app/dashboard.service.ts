@@ -1,6 +1,17 @@
 import type { Actor } from '../domain/actor.js';
+import {
+  countByAge,
+  countByMonth,
+  countInvitationStages,
+  countLinkStages,
+  type AgeBucket,
+  type InvitationStage,
+  type LinkStage,
+  type MonthCount,
+} from '../domain/pipeline.js';
 import type { CustomerService } from './customer.service.js';
 import type { EnrollmentService } from './enrollment.service.js';
+import type { Clock } from './ports.js';
 import type { ProviderService } from './provider.service.js';
 
 /** What the Dashboard tab shows a user, whichever side of the channel they are on. */
@@ -11,6 +22,23 @@ export interface Dashboard {
   readonly indirectResellers?: readonly { name: string; since: string }[];
   readonly customers?: readonly { name: string; domain: string }[];
   readonly approvals: readonly ({ kind: 'request'; reseller: string } | { kind: 'application'; company: string })[];
+  /** Figures of the pipeline, per side the user may see: each present only where the access table lets them read its lists. */
+  readonly pipeline: Pipeline;
+}
+
+/** Counts for the Dashboard's charts: a provider's desk, a reseller's agents and the operator's reviewers each see their own. */
+export interface Pipeline {
+  readonly provider?: {
+    readonly relationships: Readonly<Record<LinkStage, number>>;
+    readonly requestsByAge: Readonly<Record<AgeBucket, number>>;
+    readonly sharedCustomersByMonth: readonly MonthCount[];
+  };
+  readonly reseller?: {
+    readonly providers: Readonly<Record<LinkStage, number>>;
+    readonly invitations: Readonly<Record<InvitationStage, number>>;
+    readonly customersByMonth: readonly MonthCount[];
+  };
+  readonly reviews?: { readonly byAge: Readonly<Record<AgeBucket, number>> };
 }
 
 /** Gathers the user's enrollment, relationships, customers and pending approvals for the tab. */
@@ -19,6 +47,7 @@ export class DashboardService {
     private readonly enrollment: EnrollmentService,
     private readonly providers: ProviderService,
     private readonly customers: CustomerService,
+    private readonly clock: Clock,
   ) {}
 
   /** The dashboard of one user. */
@@ -30,7 +59,9 @@ export class DashboardService {
     const resellers = await this.providers.indirectResellers(actor, '', 1);
     const customers = await this.customers.customers(actor, '', 1);
     const requests = await this.providers.pendingRequests(actor);
-    const applications = this.enrollment.isReviewer(actor) ? await this.enrollment.pendingReviews() : [];
+    const reviewer = this.enrollment.isReviewer(actor);
+    const applications = reviewer ? await this.enrollment.pendingReviews() : [];
+    const pipeline = await this.pipeline(actor, requests.ok ? requests.value.map((l) => l.requestedAt) : undefined, reviewer ? applications.map((a) => a.submittedAt) : undefined);
     return {
       ...(app ? { enrollment: { status: app.status, company: app.legal?.legalName ?? app.mpn?.organizationName ?? '' } } : {}),
       ...(organization ? { enrollment: { status: 'approved', company: organization.name } } : {}),
@@ -49,6 +80,38 @@ export class DashboardService {
         ...(requests.ok ? requests.value : []).map((l) => ({ kind: 'request' as const, reseller: l.resellerName })),
         ...applications.map((a) => ({ kind: 'application' as const, company: a.legal?.legalName ?? a.applicantName })),
       ],
+      pipeline,
+    };
+  }
+
+  /** The pipeline's figures, each read through the use case (and so the access rule) of the list it summarizes. */
+  private async pipeline(actor: Actor, requestTimes: readonly (string | undefined)[] | undefined, reviewTimes: readonly (string | undefined)[] | undefined): Promise<Pipeline> {
+    const now = this.clock.now();
+    const asProvider = await this.providers.linksAsProvider(actor);
+    const shared = await this.customers.sharedDates(actor);
+    const asReseller = await this.providers.linksAsReseller(actor);
+    const invitations = await this.customers.invitationsOf(actor);
+    const acquired = await this.customers.acquiredDates(actor);
+    return {
+      ...(asProvider.ok && shared.ok && requestTimes
+        ? {
+            provider: {
+              relationships: countLinkStages(asProvider.value.map((l) => l.status)),
+              requestsByAge: countByAge(requestTimes, now),
+              sharedCustomersByMonth: countByMonth(shared.value, now),
+            },
+          }
+        : {}),
+      ...(asReseller.ok && invitations.ok && acquired.ok
+        ? {
+            reseller: {
+              providers: countLinkStages(asReseller.value.map((l) => l.status)),
+              invitations: countInvitationStages(invitations.value, now),
+              customersByMonth: countByMonth(acquired.value, now),
+            },
+          }
+        : {}),
+      ...(reviewTimes ? { reviews: { byAge: countByAge(reviewTimes, now) } } : {}),
     };
   }
 }

@@ -401,6 +401,22 @@ export class ProviderService {
     return ok(paginate(links, page, PAGE_SIZE));
   }
 
+  /** Every relationship of the caller's reseller organization, whatever its state, for its agents (the dashboard's pipeline). */
+  async linksAsReseller(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+    const granted = await this.deps.access.asReseller('provider.historyAsReseller', actor);
+    if (!granted.ok) return granted;
+    const resellerId = granted.value.scope.tenantId;
+    return ok(await this.linksWhere((l) => l.resellerId === resellerId));
+  }
+
+  /** Every relationship of the caller's provider, whatever its state, for its desk (the dashboard's pipeline). */
+  async linksAsProvider(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+    const granted = await this.deps.access.asProvider('provider.historyAsProvider', actor);
+    if (!granted.ok) return granted;
+    const providerId = granted.value.scope.tenantId;
+    return ok(await this.linksWhere((l) => l.providerTenantId === providerId));
+  }
+
   /** Every relationship the caller's organization is a party to, whatever its state, newest activity first. */
   async relationshipsOf(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
     const asReseller = await this.deps.access.asReseller('provider.historyAsReseller', actor);

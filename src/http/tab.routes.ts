@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import type { DashboardService } from '../app/dashboard.service.js';
+import type { DashboardService, Pipeline } from '../app/dashboard.service.js';
 import { GLOBAL_ADMIN_ROLE, type Actor } from '../domain/actor.js';
+import { AGE_BUCKETS, INVITATION_STAGES, LINK_STAGES, type MonthCount } from '../domain/pipeline.js';
 import { resolveLocale, translate, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
@@ -40,7 +41,8 @@ export function tabRoutes(deps: TabDeps) {
       const header = String(req.header('authorization') ?? '');
       const persona = String(req.header('x-demo-persona') ?? '');
       try {
-        if (header.startsWith('Bearer ')) actor = await deps.sso.verify(header.slice(7));
+        // Teams SSO: an Entra token whose signature, audience, issuer and tenant were verified, as proven as an OpenID sign-in (so a reviewer sees the review queue).
+        if (header.startsWith('Bearer ')) actor = { ...(await deps.sso.verify(header.slice(7))), proof: 'openid' };
         else if (persona && deps.personas) {
           // Demo mode only: the persona's identity as the embedded OpenID provider would prove it.
           const p = deps.personas.find((x) => x.id === persona);
@@ -60,6 +62,8 @@ export function tabRoutes(deps: TabDeps) {
       const list = (items: readonly string[] | undefined) => (items ? (items.length ? items : [t('none')]) : undefined);
       res.json({
         title: t('hello', { name: actor.name }),
+        pipeline: t('pipeline'),
+        ...figures(d.pipeline, locale),
         sections: [
           {
             title: t('enrollment'),
@@ -76,6 +80,59 @@ export function tabRoutes(deps: TabDeps) {
       });
     });
   };
+}
+
+/** One bar of a chart: its label as drawn, the full label for the data list and text alternative, and its count. */
+interface Bar {
+  readonly label: string;
+  readonly fullLabel: string;
+  readonly value: number;
+}
+
+/** A chart as the tab draws it: `bars` are horizontal categories, `columns` a time series. */
+interface Chart {
+  readonly id: string;
+  readonly kind: 'bars' | 'columns';
+  readonly title: string;
+  readonly bars: readonly Bar[];
+}
+
+/** The counts summary and the charts of the pipeline, in the user's language. */
+function figures(pipeline: Pipeline, locale: Locale): { summary: string[]; charts: Chart[] } {
+  const t = (key: string, params?: Record<string, number>) => translate(locale, `tab.${key}`, params);
+  const categories = (keys: readonly string[], group: string, counts: Readonly<Record<string, number>>): Bar[] =>
+    keys.map((k) => ({ label: t(`charts.${group}.${k}`), fullLabel: t(`charts.${group}.${k}`), value: counts[k] ?? 0 }));
+  const short = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { month: 'short', timeZone: 'UTC' });
+  const long = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const months = (series: readonly MonthCount[]): Bar[] =>
+    series.map(({ month, count }) => {
+      const first = new Date(`${month}-01T00:00:00Z`);
+      return { label: short.format(first).replace('.', ''), fullLabel: long.format(first), value: count };
+    });
+  const summary: string[] = [];
+  const charts: Chart[] = [];
+  const { provider, reseller, reviews } = pipeline;
+  if (provider) {
+    summary.push(t('summary.requestsWaiting', { count: provider.relationships.requested }), t('summary.resellersAuthorized', { count: provider.relationships.authorized }));
+    charts.push(
+      { id: 'relationships', kind: 'bars', title: t('charts.relationships'), bars: categories(LINK_STAGES, 'stages', provider.relationships) },
+      { id: 'requests-by-age', kind: 'bars', title: t('charts.requestsByAge'), bars: categories(AGE_BUCKETS, 'ages', provider.requestsByAge) },
+      { id: 'shared-customers', kind: 'columns', title: t('charts.sharedCustomers'), bars: months(provider.sharedCustomersByMonth) },
+    );
+  }
+  if (reseller) {
+    summary.push(t('summary.providersWaiting', { count: reseller.providers.waitingForAuthorization }), t('summary.invitationsOpen', { count: reseller.invitations.sent }));
+    charts.push(
+      { id: 'providers', kind: 'bars', title: t('charts.providers'), bars: categories(LINK_STAGES, 'stages', reseller.providers) },
+      { id: 'invitations', kind: 'bars', title: t('charts.invitations'), bars: categories(INVITATION_STAGES, 'invitationStages', reseller.invitations) },
+      { id: 'customers-by-month', kind: 'columns', title: t('charts.customersByMonth'), bars: months(reseller.customersByMonth) },
+    );
+  }
+  if (reviews) {
+    summary.push(t('summary.reviewsWaiting', { count: Object.values(reviews.byAge).reduce((a, b) => a + b, 0) }));
+    charts.push({ id: 'reviews-by-age', kind: 'bars', title: t('charts.reviewsByAge'), bars: categories(AGE_BUCKETS, 'ages', reviews.byAge) });
+  }
+  return { summary, charts };
 }
 
 function page(req: Request, res: Response, deps: TabDeps): void {
@@ -95,12 +152,24 @@ function page(req: Request, res: Response, deps: TabDeps): void {
 <title>${t('title')}</title>
 <style>
 body{font-family:"Segoe UI",system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--fg)}
-body{--bg:#f5f5f5;--fg:#242424;--card:#fff;--line:#e0e0e0;--accent:#5b5fc7}
-body.dark{--bg:#1f1f1f;--fg:#fff;--card:#292929;--line:#3d3d3d;--accent:#7f85f5}
-body.contrast{--bg:#000;--fg:#fff;--card:#000;--line:#fff;--accent:#ffff01}
-h1{font-size:1.3rem}section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:.75rem 0}
+body{--bg:#f5f5f5;--fg:#242424;--card:#fff;--line:#d1d1d1;--accent:#4f52b2;--bar:#5b5fc7;--bar2:#0f6cbd;--on-bar:#fff;--focus:#242424}
+body.dark{--bg:#1f1f1f;--fg:#fff;--card:#292929;--line:#5c5c5c;--accent:#7f85f5;--bar:#7f85f5;--bar2:#62abf5;--on-bar:#000;--focus:#fff}
+body.contrast{--bg:#000;--fg:#fff;--card:#000;--line:#fff;--accent:#ffff01;--bar:#ffff01;--bar2:#1aebff;--on-bar:#000;--focus:#1aebff}
+h1{font-size:1.3rem}h2{font-size:1.1rem}section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:.75rem 0}
 section h2{font-size:1rem;margin:0 0 .5rem;color:var(--accent)}ul{margin:0;padding-left:1.2rem}
-button,select{font:inherit;padding:.4rem}
+button,select{font:inherit;padding:.4rem;max-width:100%}
+main{max-width:64rem;margin:0 auto}
+.summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.5rem;list-style:none;padding:0;margin:.75rem 0}
+.summary li{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--bar);border-radius:8px;padding:.6rem .8rem;font-weight:600;overflow-wrap:anywhere}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr));gap:.75rem}
+figure.chart{position:relative;margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;min-width:0}
+figure.chart:focus{outline:3px solid var(--focus);outline-offset:2px}
+figure.chart figcaption{font-weight:600;margin:0 0 .5rem;color:var(--accent);overflow-wrap:anywhere}
+svg.plot{display:block;width:100%}
+.plot .bar{fill:var(--bar)}.plot .col{fill:var(--bar2)}.plot .axis{stroke:var(--line);stroke-width:1}
+body.contrast .plot .bar,body.contrast .plot .col{stroke:var(--fg);stroke-width:1}
+.plot text{fill:var(--fg);font-size:13px;font-family:inherit}.plot text.value{font-weight:700}.plot text.on{fill:var(--on-bar)}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 </style>
 </head>
 <body>
@@ -108,6 +177,9 @@ button,select{font:inherit;padding:.4rem}
 <h1 id="heading">${t('title')}</h1>
 <p id="message" role="status">${t('loading')}</p>
 ${demo}
+<h2 id="pipeline" hidden>${t('pipeline')}</h2>
+<ul id="summary" class="summary" hidden></ul>
+<div id="charts" class="charts"></div>
 <div id="sections"></div>
 </main>
 <script src="/tab/teams.js"></script>

@@ -19,6 +19,26 @@ const en = {
   waitingForYou: '{provider}: approved, waiting for your authorization (type "providers" in the chat)',
   waitingForProvider: '{provider}: request sent, waiting for their decision',
   applicationFrom: 'Enrollment application of {company}',
+  pipeline: 'Your pipeline at a glance',
+  summary: {
+    requestsWaiting: '{count, plural, one {# reseller waiting for your decision} other {# resellers waiting for your decision}}',
+    resellersAuthorized: '{count, plural, one {# indirect reseller authorized you} other {# indirect resellers authorized you}}',
+    providersWaiting: '{count, plural, one {# provider waiting for your authorization} other {# providers waiting for your authorization}}',
+    invitationsOpen: '{count, plural, one {# customer invitation waiting to be accepted} other {# customer invitations waiting to be accepted}}',
+    reviewsWaiting: '{count, plural, one {# enrollment application waiting for review} other {# enrollment applications waiting for review}}',
+  },
+  charts: {
+    relationships: 'Resellers by relationship state',
+    requestsByAge: 'Requests waiting for a decision, by age',
+    sharedCustomers: 'Customers shared with you, last 6 months',
+    providers: 'Your indirect providers by state',
+    invitations: 'Customer invitations by state',
+    customersByMonth: 'Customers acquired, last 6 months',
+    reviewsByAge: 'Applications under review, by age',
+    stages: { requested: 'Requested', waitingForAuthorization: 'Waiting for authorization', authorized: 'Authorized', ended: 'Ended' },
+    ages: { underOneDay: 'Under 1 day', oneToThreeDays: '1 to 3 days', overThreeDays: 'Over 3 days' },
+    invitationStages: { sent: 'Sent', accepted: 'Accepted', closed: 'Expired or revoked' },
+  },
 };
 
 const it: typeof en = {
@@ -41,6 +61,26 @@ const it: typeof en = {
   waitingForYou: '{provider}: approvato, in attesa della tua autorizzazione (scrivi "provider" nella chat)',
   waitingForProvider: '{provider}: richiesta inviata, in attesa della sua decisione',
   applicationFrom: 'Domanda di iscrizione di {company}',
+  pipeline: 'La tua pipeline in sintesi',
+  summary: {
+    requestsWaiting: '{count, plural, one {# rivenditore in attesa della tua decisione} other {# rivenditori in attesa della tua decisione}}',
+    resellersAuthorized: '{count, plural, one {# rivenditore indiretto ti ha autorizzato} other {# rivenditori indiretti ti hanno autorizzato}}',
+    providersWaiting: '{count, plural, one {# provider in attesa della tua autorizzazione} other {# provider in attesa della tua autorizzazione}}',
+    invitationsOpen: '{count, plural, one {# invito cliente in attesa di accettazione} other {# inviti clienti in attesa di accettazione}}',
+    reviewsWaiting: '{count, plural, one {# domanda di iscrizione in attesa di revisione} other {# domande di iscrizione in attesa di revisione}}',
+  },
+  charts: {
+    relationships: 'Rivenditori per stato della relazione',
+    requestsByAge: 'Richieste in attesa di decisione, per anzianità',
+    sharedCustomers: 'Clienti condivisi con te, ultimi 6 mesi',
+    providers: 'I tuoi provider indiretti per stato',
+    invitations: 'Inviti ai clienti per stato',
+    customersByMonth: 'Clienti acquisiti, ultimi 6 mesi',
+    reviewsByAge: 'Domande in revisione, per anzianità',
+    stages: { requested: 'Richiesti', waitingForAuthorization: 'In attesa di autorizzazione', authorized: 'Autorizzati', ended: 'Terminati' },
+    ages: { underOneDay: 'Meno di 1 giorno', oneToThreeDays: 'Da 1 a 3 giorni', overThreeDays: 'Più di 3 giorni' },
+    invitationStages: { sent: 'Inviati', accepted: 'Accettati', closed: 'Scaduti o revocati' },
+  },
 };
 
 /** The tab's messages in every language. */
