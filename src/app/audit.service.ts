@@ -46,6 +46,8 @@ export const AUDIT_LINK_KIND = 'audit-export';
 export const AUDIT_LINK_MINUTES = 5;
 
 const ACTIONS = { reseller: 'organization.exportAudit', provider: 'provider.exportAudit' } as const satisfies Record<Scope['side'], Action>;
+/** Events whose detail names a person and role codes. */
+const ROLE_DETAILS = new Set(['rolesChanged', 'colleagueInvited', 'colleagueJoined']);
 const HEADERS = ['when', 'type', 'record', 'what', 'who', 'organization', 'detail'] as const;
 
 /**
@@ -90,7 +92,8 @@ export class AuditService {
     const operator = translate(locale, 'audit.operator');
     const known = { [id]: name, system: translate(locale, 'audit.assistant'), ...Object.fromEntries(this.deps.access.reviewerIds.map((r) => [r, operator])) };
     const rows = auditRows(sources, known);
-    const table = [HEADERS.map((h) => translate(locale, `audit.headers.${h}`)), ...rows.map((row) => this.cells(row, locale))];
+    const people = new Map<string, string>(scope.side === 'reseller' ? scope.organization.members.map((m) => [m.userId, m.name]) : [...(scope.provider.members ?? []), ...(scope.provider.admins ?? [])].map((m) => [m.userId, m.name]));
+    const table = [HEADERS.map((h) => translate(locale, `audit.headers.${h}`)), ...rows.map((row) => this.cells(row, locale, people))];
     const filename = `audit-trail-${this.deps.clock.now().toISOString().slice(0, 10)}.csv`;
     return { organization: name, filename, table, csv: toCsv(table) };
   }
@@ -109,11 +112,21 @@ export class AuditService {
     return this.export(actor, locale, side);
   }
 
-  private cells(row: AuditRow, locale: Locale): string[] {
+  private cells(row: AuditRow, locale: Locale, people: ReadonlyMap<string, string>): string[] {
     const own = `audit.events.${row.type}.${row.what}`;
     const shared = row.type === 'enrollment' ? `enrollmentUi.events.${row.what}` : row.type === 'providerLink' ? `provider.events.${row.what}` : own;
     const key = [own, shared].find((k) => hasMessage(locale, k));
-    return [row.at, translate(locale, `audit.types.${row.type}`), row.record, key ? translate(locale, key) : row.what, row.who, row.organization, row.detail];
+    return [row.at, translate(locale, `audit.types.${row.type}`), row.record, key ? translate(locale, key) : row.what, row.who, row.organization, this.detail(row, locale, people)];
+  }
+
+  /** Role changes keep `<user id or e-mail>: <role codes>`: a reader gets the person's name and the roles' names. */
+  private detail(row: AuditRow, locale: Locale, people: ReadonlyMap<string, string>): string {
+    if (!ROLE_DETAILS.has(row.what)) return row.detail;
+    const found = /^([^:]+): ([^;]*)(;.*)?$/.exec(row.detail);
+    if (!found) return row.detail;
+    const [, whom, codes, rest = ''] = found;
+    const roles = codes.split(',').filter((c) => c && c !== '-').map((c) => (hasMessage(locale, `access.roles.${c}`) ? translate(locale, `access.roles.${c}`) : c));
+    return `${people.get(whom) ?? whom}: ${roles.length ? roles.join(', ') : translate(locale, 'audit.noRole')}${rest}`;
   }
 
   /** The organization whose trail the caller may export: the reseller side first, then the provider side. */

@@ -129,6 +129,7 @@ describe('Audit trail export', function () {
       "Cliente | Litware Società | Relazione di rivenditore con il provider creata | '=Lena \"Admin\" Bauer | Litware Società",
       'Organizzazione | Demo Reseller, S.r.l. | Ruoli modificati | Marco Rossi | Demo Reseller, S.r.l.',
     ]);
+    expect(rows.find((r) => r[3] === 'Ruoli modificati')?.[6]).to.equal('Sara Verdi: Agente di vendita');
     expect(read.map((r) => r.when)).to.deep.equal([...read.map((r) => r.when)].sort());
   });
 

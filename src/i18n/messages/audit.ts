@@ -55,6 +55,7 @@ const en = {
     },
   },
   operator: 'Operator of this assistant',
+  noRole: 'no role',
   assistant: 'CSP Partner Assistant',
   page: {
     title: 'Audit trail',
@@ -125,6 +126,7 @@ const it: typeof en = {
     },
   },
   operator: 'Gestore di questo assistente',
+  noRole: 'nessun ruolo',
   assistant: 'Assistente partner CSP',
   page: {
     title: 'Registro attività',
