@@ -169,10 +169,53 @@
         if (!res.ok) throw new Error('dashboard ' + res.status);
         return res.json();
       })
-      .then(render)
+      .then(function (data) {
+        render(data);
+        offerExport(headers, lang || locale);
+      })
       .catch(function () {
         message.textContent = text.error;
       });
+  }
+
+  // The audit trail as CSV: fetched with the same token as the dashboard, then saved from a Blob.
+  function offerExport(headers, lang) {
+    var button = document.getElementById('export-audit');
+    var status = document.getElementById('export-status');
+    button.hidden = false;
+    button.onclick = function () {
+      button.disabled = true;
+      status.textContent = text.downloading;
+      fetch('/api/tab/audit.csv?locale=' + encodeURIComponent(lang), { headers: headers })
+        .then(function (res) {
+          if (!res.ok) {
+            return res.json().then(function (body) {
+              throw new Error(body && body.message ? body.message : text.error);
+            });
+          }
+          var match = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+          var filename = match ? match[1] : 'audit-trail.csv';
+          return res.blob().then(function (blob) {
+            var url = URL.createObjectURL(blob);
+            var a = document.createElement('a');
+            a.href = url;
+            a.download = filename;
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
+            setTimeout(function () {
+              URL.revokeObjectURL(url);
+            }, 1000);
+            status.textContent = text.downloaded.replace('{filename}', filename);
+          });
+        })
+        .catch(function (error) {
+          status.textContent = text.refused.replace('{reason}', error.message);
+        })
+        .then(function () {
+          button.disabled = false;
+        });
+    };
   }
 
   function outsideTeams() {

@@ -31,6 +31,9 @@ import { TrackedTasks } from './app/background.js';
 import { ColleagueService } from './app/colleague.service.js';
 import { StatusMail } from './app/status-mail.js';
 import { ColleagueFeature } from './bot/colleague.feature.js';
+import { AuditFeature } from './bot/audit.feature.js';
+import { AuditService } from './app/audit.service.js';
+import { auditRoutes } from './http/audit.routes.js';
 import { colleagueRoutes } from './http/colleague.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
 import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/enrollment.service.js';
@@ -149,9 +152,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
+  const applications = records<EnrollmentApplication>('enrollments');
   const enrollment = new EnrollmentService({
     access,
-    applications: records<EnrollmentApplication>('enrollments'),
+    applications,
     applicants: records<ApplicantIndex>('applicants'),
     organizations,
     reviewCards: records<ReviewCards>('review-cards'),
@@ -190,9 +194,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     organizations,
     ...invitationContext,
   });
+  const customerInvitations = records<CustomerInvitation>('customer-invitations');
+  const customerRecords = records<Customer>('customers');
   const customers = new CustomerService({
-    invitations: records<CustomerInvitation>('customer-invitations'),
-    customers: records<Customer>('customers'),
+    invitations: customerInvitations,
+    customers: customerRecords,
     access,
     organizations,
     links,
@@ -203,6 +209,19 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const customerFeature = new CustomerFeature(customers);
   const colleagues = new ColleagueService({ organizations, access, outbox, ...invitationContext });
   const colleagueFeature = new ColleagueFeature(colleagues, config.invitationTtlDays, () => clock.now());
+  const audits = new AuditService({
+    access,
+    organizations,
+    providers: providerStore,
+    applications,
+    links,
+    customerInvitations,
+    customers: customerRecords,
+    signedLinks,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const auditFeature = new AuditFeature(audits);
   for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
@@ -210,7 +229,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
   const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), menu.feature(), understanding.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   const bot = new AssistantBot({
@@ -250,6 +269,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
+      auditRoutes(audits, config.defaultLocale, throttle),
       legalRoutes({ dataDir: config.dataDir, seedDir, defaultLocale: config.defaultLocale, log }),
       colleagueRoutes({
         service: colleagues,
@@ -275,6 +295,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       }),
       tabRoutes({
         dashboards: new DashboardService(enrollment, providers, customers, clock),
+        audits,
         sso,
         ...(demo ? { personas: demo.personas } : {}),
         defaultLocale: config.defaultLocale,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../domain/actor.js';
+import { audit, type Actor } from '../domain/actor.js';
 import {
   accept,
   applyAcceptance,
@@ -105,7 +105,7 @@ export class CustomerService {
       subject: translate(locale, 'customer.draft.mailSubject', params),
       body: translate(locale, addsProviderTo ? 'customer.draft.mailBodyAddProvider' : provider ? 'customer.draft.mailBodyTwoTier' : 'customer.draft.mailBodyResellerOnly', params),
       expiresAt: expiresAt.toISOString(),
-      history: [{ at: now.toISOString(), by: actor.userId, byName: actor.name, what: 'drafted' }],
+      history: [audit(actor, 'drafted', now)],
     };
     const saved = await mutate(this.deps.invitations, id, () => ok(invitation));
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;

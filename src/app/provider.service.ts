@@ -306,7 +306,7 @@ export class ProviderService {
     const { invitation, provider } = opened.value;
     const id = linkId(provider.tenantId, side.organization.tenantId);
     // The trail names the provider's user who sent the invitation, then the Admin agent who opened it.
-    const sender = { userId: invitation.createdBy, name: invitation.createdByName ?? provider.name };
+    const sender = { userId: invitation.createdBy, name: invitation.createdByName ?? provider.name, tenantId: provider.tenantId };
     const sentAt = invitation.createdAt ? new Date(invitation.createdAt) : this.deps.clock.now();
     const saved = await mutate(this.deps.links, id, (current) => {
       const invited =

@@ -29,6 +29,7 @@ export const ACCESS = {
   'organization.users': { side: 'reseller', roles: ['adminAgent'] },
   'organization.grantRoles': { side: 'reseller', roles: ['adminAgent'] },
   'organization.inviteColleague': { side: 'reseller', roles: ['adminAgent'] },
+  'organization.exportAudit': { side: 'reseller', roles: ['adminAgent'] },
   'provider.requestConnection': { side: 'reseller', roles: RESELLER_AGENTS },
   'provider.authorize': { side: 'reseller', roles: ['adminAgent'] },
   'provider.acceptInvitation': { side: 'reseller', roles: ['adminAgent'] },
@@ -49,6 +50,7 @@ export const ACCESS = {
   'provider.viewCustomersAsProvider': { side: 'provider', roles: PROVIDER_DESK },
   'provider.endAsProvider': { side: 'provider', roles: ['providerAdmin'] },
   'provider.manageApprovers': { side: 'provider', roles: ['providerAdmin'] },
+  'provider.exportAudit': { side: 'provider', roles: ['providerAdmin'] },
   'enrollment.review': { side: 'operator', roles: ['reviewer'] },
   'provider.reviewRegistration': { side: 'operator', roles: ['reviewer'] },
 } as const satisfies Record<string, AccessRule>;

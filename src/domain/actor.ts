@@ -23,11 +23,17 @@ export interface Actor {
 /** The Entra role template id of Global Administrator, as it appears in an ID token's `wids` claim. */
 export const GLOBAL_ADMIN_ROLE = '62e90394-69f5-4237-9190-012177145e10';
 
-/** One line of an audit trail: who did what, when. */
+/** One line of an audit trail: who (the person and the organization they acted for) did what, when. */
 export interface AuditEntry {
   readonly at: string;
   readonly by: string;
   readonly byName: string;
+  /**
+   * The organization the person acted for: the Entra tenant id their identity proved, or, for a
+   * customer's admin (who has no proven tenant here), the customer's record id. Absent on entries
+   * written before it was kept, and on the assistant's own steps.
+   */
+  readonly org?: string;
   readonly what: string;
   readonly detail?: string;
 }
@@ -45,11 +51,15 @@ export function displayName(name: string): string {
   return `${trimmed.slice(0, end).trimEnd()}…`;
 }
 
-/** Makes an audit entry for an actor at an instant. */
-export const audit = (actor: Actor, what: string, now: Date, detail?: string): AuditEntry => ({
+/**
+ * Makes an audit entry for an actor at an instant; the person's organization is their proven
+ * tenant unless `org` names the one they acted for (a customer's admin has no tenant here).
+ */
+export const audit = (actor: Pick<Actor, 'userId' | 'name' | 'tenantId'>, what: string, now: Date, detail?: string, org = actor.tenantId): AuditEntry => ({
   at: now.toISOString(),
   by: actor.userId,
   byName: displayName(actor.name),
+  ...(org ? { org } : {}),
   what,
   ...(detail ? { detail } : {}),
 });

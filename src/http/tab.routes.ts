@@ -1,12 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
+import type { AuditService } from '../app/audit.service.js';
 import type { DashboardService, Pipeline } from '../app/dashboard.service.js';
+import { refusal } from '../bot/presenting.js';
 import { GLOBAL_ADMIN_ROLE, type Actor } from '../domain/actor.js';
 import { AGE_BUCKETS, INVITATION_STAGES, LINK_STAGES, type MonthCount } from '../domain/pipeline.js';
-import { resolveLocale, translate, type Locale } from '../i18n/catalog.js';
+import { resolveLocale, translate, translator, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
 import type { Persona } from '../storage/demo-personas.js';
+import { sendCsv } from './audit.routes.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';
 import { TenantNotAllowed, type SsoVerifier } from './sso.js';
@@ -15,6 +18,8 @@ import { sendTokenError } from './token-errors.js';
 /** What the Teams Dashboard tab needs. */
 export interface TabDeps {
   readonly dashboards: DashboardService;
+  /** Exports the caller's organization's audit trail (Admin agents, provider admins). */
+  readonly audits: AuditService;
   readonly sso: SsoVerifier;
   readonly personas?: readonly Persona[];
   readonly defaultLocale: Locale;
@@ -25,7 +30,8 @@ export interface TabDeps {
 
 /**
  * The Dashboard tab: a page that runs Teams JS (served from this server), gets an SSO token and
- * calls /api/tab/dashboard, which validates it. Outside Teams the page says to open it in
+ * calls /api/tab/dashboard, which validates it; with the same token /api/tab/audit.csv exports the
+ * organization's audit trail for its Admin agents and provider admins. Outside Teams the page says to open it in
  * Teams, unless the demo sign-in is on.
  */
 export function tabRoutes(deps: TabDeps) {
@@ -37,26 +43,8 @@ export function tabRoutes(deps: TabDeps) {
 
     server.get('/api/tab/dashboard', async (req: Request, res: Response) => {
       const locale = resolveLocale(String(req.query?.locale ?? ''), deps.defaultLocale);
-      let actor: Actor | undefined;
-      const header = String(req.header('authorization') ?? '');
-      const persona = String(req.header('x-demo-persona') ?? '');
-      try {
-        // Teams SSO: an Entra token whose signature, audience, issuer and tenant were verified, as proven as an OpenID sign-in (so a reviewer sees the review queue).
-        if (header.startsWith('Bearer ')) actor = { ...(await deps.sso.verify(header.slice(7))), proof: 'openid' };
-        else if (persona && deps.personas) {
-          // Demo mode only: the persona's identity as the embedded OpenID provider would prove it.
-          const p = deps.personas.find((x) => x.id === persona);
-          if (p) actor = { userId: p.oid, name: p.name, tenantId: p.tid, proof: 'openid', globalAdmin: p.wids.includes(GLOBAL_ADMIN_ROLE) };
-        }
-      } catch (error) {
-        if (error instanceof TenantNotAllowed) {
-          deps.log.info({ tenantId: error.tenantId }, 'SSO token of a tenant not served here');
-          return sendError(res, 403, 'Forbidden', 'Your organization does not use this assistant yet.');
-        }
-        if (sendTokenError(res, error, deps.log, 'SSO token')) return;
-        throw error;
-      }
-      if (!actor) return sendError(res, 401, 'Unauthorized', 'An SSO token from Teams is required.');
+      const actor = await tabActor(req, res, deps);
+      if (!actor) return;
       const d = await deps.dashboards.of(actor);
       const t = (key: string, params?: Record<string, string>) => translate(locale, `tab.${key}`, params);
       const list = (items: readonly string[] | undefined) => (items ? (items.length ? items : [t('none')]) : undefined);
@@ -78,6 +66,15 @@ export function tabRoutes(deps: TabDeps) {
           },
         ].filter((s) => s.items !== undefined),
       });
+    });
+
+    server.get('/api/tab/audit.csv', async (req: Request, res: Response) => {
+      const locale = resolveLocale(String(req.query?.locale ?? ''), deps.defaultLocale);
+      const actor = await tabActor(req, res, deps);
+      if (!actor) return;
+      const exported = await deps.audits.export(actor, locale);
+      if (!exported.ok) return sendError(res, 403, 'Forbidden', refusal(exported.error, translator(locale), locale));
+      sendCsv(res, exported.value);
     });
   };
 }
@@ -135,10 +132,46 @@ function figures(pipeline: Pipeline, locale: Locale): { summary: string[]; chart
   return { summary, charts };
 }
 
+/**
+ * The tab's caller, from the SSO bearer token Teams gave the page (or, in demo mode only, a
+ * persona); undefined when the answer (401, 403) has been sent already.
+ */
+async function tabActor(req: Request, res: Response, deps: TabDeps): Promise<Actor | undefined> {
+  let actor: Actor | undefined;
+  const header = String(req.header('authorization') ?? '');
+  const persona = String(req.header('x-demo-persona') ?? '');
+  try {
+    // Teams SSO: an Entra token whose signature, audience, issuer and tenant were verified, as proven as an OpenID sign-in (so a reviewer sees the review queue).
+    if (header.startsWith('Bearer ')) actor = { ...(await deps.sso.verify(header.slice(7))), proof: 'openid' };
+    else if (persona && deps.personas) {
+      // Demo mode only: the persona's identity as the embedded OpenID provider would prove it.
+      const p = deps.personas.find((x) => x.id === persona);
+      if (p) actor = { userId: p.oid, name: p.name, tenantId: p.tid, proof: 'openid', globalAdmin: p.wids.includes(GLOBAL_ADMIN_ROLE) };
+    }
+  } catch (error) {
+    if (error instanceof TenantNotAllowed) {
+      deps.log.info({ tenantId: error.tenantId }, 'SSO token of a tenant not served here');
+      sendError(res, 403, 'Forbidden', 'Your organization does not use this assistant yet.');
+      return undefined;
+    }
+    if (sendTokenError(res, error, deps.log, 'SSO token')) return undefined;
+    throw error;
+  }
+  if (!actor) sendError(res, 401, 'Unauthorized', 'An SSO token from Teams is required.');
+  return actor;
+}
+
 function page(req: Request, res: Response, deps: TabDeps): void {
   const locale = resolveLocale(String(req.query?.locale ?? ''), pageLocale(req, deps.defaultLocale));
   const t = (key: string) => escapeHtml(translate(locale, `tab.${key}`));
-  const texts = { outsideTeams: translate(locale, 'tab.outsideTeams'), error: translate(locale, 'tab.error'), signInFailed: translate(locale, 'tab.signInFailed') };
+  const texts = {
+    outsideTeams: translate(locale, 'tab.outsideTeams'),
+    error: translate(locale, 'tab.error'),
+    signInFailed: translate(locale, 'tab.signInFailed'),
+    downloading: translate(locale, 'audit.tab.downloading'),
+    downloaded: translate(locale, 'audit.tab.downloaded'),
+    refused: translate(locale, 'audit.tab.refused'),
+  };
   const demo = deps.personas
     ? `<form id="demo" hidden><label for="persona">${t('demo')}</label> <select id="persona">${deps.personas
         .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.name} — ${translate(locale, `webchat.roles.${p.role}`)}`)}</option>`)
@@ -181,6 +214,8 @@ ${demo}
 <ul id="summary" class="summary" hidden></ul>
 <div id="charts" class="charts"></div>
 <div id="sections"></div>
+<p><button id="export-audit" type="button" hidden>${escapeHtml(translate(locale, 'audit.tab.download'))}</button></p>
+<p id="export-status" role="status" aria-live="polite"></p>
 </main>
 <script src="/tab/teams.js"></script>
 <script src="/tab/app.js"></script>

@@ -11,6 +11,7 @@ import { access } from './messages/access.js';
 import { colleague } from './messages/colleague.js';
 import { statusMail } from './messages/status-mail.js';
 import { understanding } from './messages/understanding.js';
+import { audit } from './messages/audit.js';
 
 /** Languages the assistant speaks. */
 export const LOCALES = ['en', 'it'] as const;
@@ -22,8 +23,8 @@ export type Locale = (typeof LOCALES)[number];
  * shape in both languages; the compiler and a test keep the two catalogs aligned.
  */
 export const catalogs = {
-  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, statusMail: statusMail.en, understanding: understanding.en },
-  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, statusMail: statusMail.it, understanding: understanding.it },
+  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, statusMail: statusMail.en, understanding: understanding.en, audit: audit.en },
+  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, statusMail: statusMail.it, understanding: understanding.it, audit: audit.it },
 } satisfies Record<Locale, unknown>;
 
 /** The English catalog's shape, which every language follows. */
@@ -62,6 +63,13 @@ export function translate(locale: Locale, key: string, params?: Readonly<Record<
     return String(format.format(values));
   }
   return params ? node.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : node;
+}
+
+/** Whether the catalog of a language has a message under a dotted key. */
+export function hasMessage(locale: Locale, key: string): boolean {
+  let node: unknown = catalogs[locale];
+  for (const part of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  return typeof node === 'string';
 }
 
 /** A translator bound to one language. */

@@ -242,6 +242,11 @@ describe('Provider journey', () => {
     const history = textOf(lastCard(await admin.submit('provider.history', { linkId })));
     expect(history).to.include('Invitation sent (provider-approver-contoso)').and.include('Invitation opened by the reseller (29:fourthcoffee)');
     expect(history).to.include('Indirect provider authorized (29:fourthcoffee)').and.not.include('Invitation sent (29:fourthcoffee)');
+    // Each entry names the organization its person acted for: the sender for the provider, the Admin agent for the reseller.
+    const stored = JSON.parse((await app.assistant.storage.namespace('provider-links').get(linkId))!).value as { history: { what: string; org?: string }[] };
+    const orgOf = (what: string) => stored.history.find((e) => e.what === what)?.org;
+    const resellerTenant = linkId.split('|')[1];
+    expect([orgOf('invited'), orgOf('invitationOpened'), orgOf('authorized')]).to.deep.equal([CONTOSO, resellerTenant, resellerTenant]);
     expect((await fetch(`${app.baseUrl}${path}`)).status).to.equal(410);
     expect(textsOf(await admin.say(`accept invitation ${code}`)).join()).to.include('already used');
 

@@ -425,6 +425,13 @@ export const fixtures: Record<string, object[]> = {
     },
   ],
   'provider-notice': [{ title: 'Request declined', body: 'Contoso declined.', buttonTitle: 'Search', verb: 'provider.find' }],
+  'audit-export': [
+    {
+      title: 'Audit trail of Demo Reseller S.r.l.',
+      body: '12 entries so far: who did what, when and on which record. The link works for 5 minutes and only for you; dates are in UTC.',
+      url: 'https://assistant.example/exports/audit/eyJhbGciOi.eyJpZCI6.c2lnbmF0dXJl?lang=en',
+    },
+  ],
   'customer-invite': [
     {
       title: 'Invite new customers',

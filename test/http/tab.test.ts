@@ -72,6 +72,36 @@ describe('Teams Dashboard tab', () => {
     expect(JSON.stringify(body)).to.not.include('Type \"enroll\"');
   });
 
+  it("exports the Admin agent's organization's audit trail as CSV with the SSO token, in their language, and refuses others", async () => {
+    // The organization the test before enrolled, or a new one when this test runs alone.
+    if (!(await app.assistant.storage.namespace('organizations').get(TENANT))) {
+      await seedReseller(app, { tenantId: TENANT, name: 'Tab Reseller S.r.l.', admin: { userId: 'aad-tab-admin', name: 'Tab Admin' } });
+    }
+    const csv = (token?: string, locale = 'en') => fetch(`${app.baseUrl}/api/tab/audit.csv?locale=${locale}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    // A member with no role (first seen here) is refused, naming the role and who holds it.
+    const member = await csv(sign(valid({ oid: 'aad-tab-member', name: 'Tab Member' })));
+    expect(member.status).to.equal(403);
+    expect((await member.json()).message).to.include('Admin agent').and.include('Tab Admin');
+    const res = await csv(sign(valid({ oid: 'aad-tab-admin', name: 'Tab Admin' })), 'it');
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.equal('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).to.match(/^attachment; filename="audit-trail-\d{4}-\d\d-\d\d\.csv"$/);
+    expect(res.headers.get('cache-control')).to.equal('no-store');
+    const text = await res.text();
+    expect(text.split('\r\n')[0]).to.equal('Quando (UTC),Tipo di record,Record,Cosa,Chi,Organizzazione,Dettaglio');
+    expect(text).to.include('Utente aggiunto,Tab Member,Tab Reseller S.r.l.');
+    expect((await csv()).status).to.equal(401);
+    expect((await csv(sign(valid({ oid: 'aad-tab-admin' }), 'other-key'))).status).to.equal(401);
+  });
+
+  it('offers the export on the tab page as a real button with a status region', async () => {
+    const html = await (await fetch(`${app.baseUrl}/tab?locale=en`)).text();
+    expect(html).to.include('<button id="export-audit" type="button" hidden>Export audit trail (CSV)</button>');
+    expect(html).to.include('id="export-status" role="status"');
+    const script = await (await fetch(`${app.baseUrl}/tab/app.js`)).text();
+    expect(script).to.include("/api/tab/audit.csv").and.include('URL.createObjectURL');
+  });
+
   it('accepts the bare client id as audience and the v1 issuer', async () => {
     const res = await dashboard(sign(valid({ aud: CLIENT_ID, iss: `https://sts.windows.net/${TENANT}/` })));
     expect(res.status).to.equal(200);

@@ -6,6 +6,7 @@ import { PROVIDER_VERBS } from '../../src/bot/provider.feature.js';
 import { COLLEAGUE_VERBS } from '../../src/bot/colleague.feature.js';
 import { CUSTOMER_VERBS } from '../../src/bot/customer.feature.js';
 import { MENU_VERBS } from '../../src/bot/main-menu.feature.js';
+import { AUDIT_VERBS } from '../../src/bot/audit.feature.js';
 import { translate } from '../../src/i18n/catalog.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
@@ -229,12 +230,16 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: 'customers', send: say('customers'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invitations', send: say('invitations'), allowed: [...AGENTS, 'outsider'] },
       { name: 'invite customer', send: say('invite customer'), allowed: [...AGENTS, 'outsider'] },
+      // The audit trail's export: a reseller's Admin agents (the outsider in its own organization) and a provider's provider admins.
+      { name: AUDIT_VERBS.export, send: verb(AUDIT_VERBS.export), allowed: ['admin', 'outsider', 'providerAdmin'] },
+      { name: 'export audit', send: say('export audit'), allowed: ['admin', 'outsider', 'providerAdmin'] },
+      { name: 'esporta registro', send: say('esporta registro'), allowed: ['admin', 'outsider', 'providerAdmin'] },
     ];
   };
 
   it('has a row for every card verb of every feature, and the access table has one role rule per action', () => {
     const covered = new Set(rows().map((r) => r.name));
-    const verbs = [ENROLLMENT_VERBS, PROVIDER_VERBS, CUSTOMER_VERBS, COLLEAGUE_VERBS, MENU_VERBS].flatMap((v) => Object.values(v));
+    const verbs = [ENROLLMENT_VERBS, PROVIDER_VERBS, CUSTOMER_VERBS, COLLEAGUE_VERBS, MENU_VERBS, AUDIT_VERBS].flatMap((v) => Object.values(v));
     expect(verbs.filter((v) => !covered.has(v))).to.deep.equal([]);
     for (const rule of Object.values(ACCESS)) expect(rule.roles === 'member' || rule.roles.length > 0).to.equal(true);
   });

@@ -66,6 +66,8 @@ export interface Customer {
     readonly delegatedAdmin?: CustomerInvitation['delegatedAdmin'];
   }[];
   readonly createdAt: string;
+  /** Who created the record and each relationship, by which invitation (absent on records from before it was kept). */
+  readonly history?: readonly AuditEntry[];
 }
 
 /** Validates the invitation form: company, the customer admin's e-mail, and optional delegated administration. */
@@ -165,15 +167,29 @@ export function accept(
     acceptedAt: now.toISOString(),
     acceptedBy,
     customerId,
-    history: [...inv.history, audit({ userId: acceptedBy.email, name: acceptedBy.name }, 'accepted', now)],
+    history: [...inv.history, audit({ userId: acceptedBy.email, name: acceptedBy.name }, 'accepted', now, undefined, customerId)],
   });
 }
 
-/** The relationships an accepted invitation creates: with the reseller, and with the provider when two-tier. */
+/**
+ * The relationships an accepted invitation creates: with the reseller, and with the provider when
+ * two-tier. The customer's history records them in the name of the admin who accepted, for the
+ * customer, with the invitation they came by.
+ */
 export function applyAcceptance(existing: Customer | undefined, inv: CustomerInvitation, customerId: string, now: Date): Customer {
   const since = now.toISOString();
   const domain = inv.adminEmail.split('@')[1] ?? '';
-  const base: Customer = existing ?? { id: customerId, companyName: inv.companyName, domain, resellerId: inv.resellerId, relationships: [], createdAt: since };
+  const acceptor = { userId: inv.acceptedBy?.email ?? inv.adminEmail, name: inv.acceptedBy?.name ?? inv.adminEmail };
+  const entry = (what: string, detail: string) => audit(acceptor, what, now, detail, customerId);
+  const base: Customer = existing ?? {
+    id: customerId,
+    companyName: inv.companyName,
+    domain,
+    resellerId: inv.resellerId,
+    relationships: [],
+    createdAt: since,
+    history: [entry('created', `${acceptor.userId}; ${inv.id}`)],
+  };
   const wanted = [
     { partnerId: inv.resellerId, partnerName: inv.resellerName, kind: 'reseller' as const },
     ...(inv.providerTenantId ? [{ partnerId: inv.providerTenantId, partnerName: inv.providerName ?? '', kind: 'provider' as const }] : []),
@@ -181,7 +197,9 @@ export function applyAcceptance(existing: Customer | undefined, inv: CustomerInv
   const added = wanted
     .filter((w) => !base.relationships.some((r) => r.partnerId === w.partnerId))
     .map((w) => ({ ...w, since, invitationId: inv.id, ...(inv.delegatedAdmin && w.kind === 'reseller' ? { delegatedAdmin: inv.delegatedAdmin } : {}) }));
-  return added.length ? { ...base, relationships: [...base.relationships, ...added] } : base;
+  if (!added.length) return base;
+  const recorded = added.map((r) => entry(r.kind === 'provider' ? 'providerRelationship' : 'resellerRelationship', `${r.partnerName}; ${inv.id}`));
+  return { ...base, relationships: [...base.relationships, ...added], history: [...(base.history ?? []), ...recorded] };
 }
 
 /** The guide's rule: a provider may submit orders for a customer only with its own reseller relationship. */

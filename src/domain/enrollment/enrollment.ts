@@ -314,7 +314,7 @@ export function issueVerification(app: EnrollmentApplication, secrets: { codeHas
   return {
     ...app,
     verification: { ...secrets, issuedAt: at, expiresAt: new Date(now.getTime() + VERIFICATION_TTL_MS).toISOString(), failedAttempts: 0 },
-    history: [...app.history, { at, by: app.applicantId, byName: app.applicantName, what: 'verificationSent' }],
+    history: [...app.history, audit({ userId: app.applicantId, name: app.applicantName, tenantId: applicantTenant(app) }, 'verificationSent', now)],
     updatedAt: at,
   };
 }
@@ -341,7 +341,8 @@ export function verifyContact(app: EnrollmentApplication, secret: { code?: strin
   const expected = secret.code !== undefined ? v.codeHash : v.tokenHash;
   if (given && sameHash(hashSecret(given, key), expected)) {
     const at = now.toISOString();
-    const who = actor ?? { userId: 'primary-contact', name: app.legal?.primaryContact.email ?? 'primary contact' };
+    // By link the primary contact proves only the mailbox, on behalf of the applying organization.
+    const who = actor ?? { userId: 'primary-contact', name: app.legal?.primaryContact.email ?? 'primary contact', tenantId: applicantTenant(app) };
     return {
       app: record({ ...app, verification: { ...v, usedAt: at, failedAttempts: attempts, lockedUntil: undefined } }, who, now, 'verified', { status: 'contactVerified' }),
       outcome: 'verified',
@@ -393,6 +394,11 @@ export function reopenRejected(app: EnrollmentApplication, actor: Actor, now: Da
   return ok(record(app, actor, now, 'reopened', { status: 'draft', step: 'review', decision: undefined, verification: undefined, submittedAt: undefined }));
 }
 
+/** The tenant the applicant applies for: the one their sign-in proved, else the one they came with. */
+function applicantTenant(app: EnrollmentApplication): string | undefined {
+  return app.tenant?.tenantId ?? app.tenantIdHint;
+}
+
 /** The history for the status card, oldest first. */
 export function timeline(app: EnrollmentApplication): readonly AuditEntry[] {
   return [...app.history].sort((a, b) => a.at.localeCompare(b.at));
@@ -405,7 +411,7 @@ function inDraft(app: EnrollmentApplication, change: () => Result<EnrollmentAppl
 
 function record(
   app: EnrollmentApplication,
-  actor: Pick<Actor, 'userId' | 'name'>,
+  actor: Pick<Actor, 'userId' | 'name' | 'tenantId'>,
   now: Date,
   what: string,
   changes: Partial<{ -readonly [K in keyof EnrollmentApplication]: EnrollmentApplication[K] | undefined }>,

@@ -40,14 +40,14 @@ const GRANTABLE: Record<Organization['kind'], readonly Role[]> = {
 /** The reseller organization an approved application creates; the applicant is its first Admin agent. */
 export function createResellerFromEnrollment(app: EnrollmentApplication, tenantId: string, now: Date): Organization {
   const at = now.toISOString();
-  const applicant = { userId: app.applicantId, name: app.applicantName };
+  const applicant = { userId: app.applicantId, name: app.applicantName, tenantId };
   return {
     tenantId,
     name: app.legal?.legalName ?? app.mpn?.organizationName ?? app.applicantName,
     kind: 'reseller',
     ...(app.mpn ? { partnerId: app.mpn.partnerId } : {}),
     country: app.tenant?.country ?? app.legal?.address.country ?? '',
-    members: [{ ...applicant, roles: ['adminAgent'], addedAt: at }],
+    members: [{ userId: applicant.userId, name: applicant.name, roles: ['adminAgent'], addedAt: at }],
     ...((app.legal?.support ?? app.support) ? { supportContact: app.legal?.support ?? app.support } : {}),
     ...(primaryContactOf(app) ? { primaryContact: primaryContactOf(app) } : {}),
     createdAt: at,
@@ -72,7 +72,7 @@ export function primaryContactOf(app: EnrollmentApplication): Organization['prim
 export function ensureMember(org: Organization, user: { userId: string; name: string }, now: Date): Organization {
   if (org.members.some((m) => m.userId === user.userId)) return org;
   const at = now.toISOString();
-  return { ...org, members: [...org.members, { ...user, name: displayName(user.name), roles: [], addedAt: at }], updatedAt: at, history: [...org.history, audit(user, 'joined', now)] };
+  return { ...org, members: [...org.members, { ...user, name: displayName(user.name), roles: [], addedAt: at }], updatedAt: at, history: [...org.history, audit({ ...user, tenantId: org.tenantId }, 'joined', now)] };
 }
 
 /** Account settings > User management: an admin agent sets another user's roles; one admin agent must remain. */

@@ -19,6 +19,7 @@ export const ProviderHistoryEntry = z.object({
   at: z.string(),
   by: z.string(),
   byName: z.string(),
+  org: z.string().max(256).optional(),
   what: z.string(),
   detail: z.string().max(1000).optional(),
 });
