@@ -78,7 +78,7 @@ import { CasOnceStore } from './storage/once-store.js';
 import { STATE_CHANGING_VERBS } from './bot/once-verbs.js';
 import type { CustomFetch } from 'openid-client';
 import { setupSignIn } from './http/oidc/setup.js';
-import type { WebSignIn } from './http/oidc/sign-in.js';
+import type { SignInAttempt, WebSession, WebSignIn } from './http/oidc/sign-in.js';
 
 /** What tests may replace; everything else comes from the configuration. */
 export interface AssistantOverrides {
@@ -256,7 +256,14 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
   }
-  const web = await setupSignIn(config, { storage, clock, log, throttle, ...(demo ? { personas: demo.personas } : {}), ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}) });
+  const web = await setupSignIn(config, {
+    stores: { sessions: records<WebSession>('web-sessions'), attempts: records<SignInAttempt>('signin-attempts') },
+    clock,
+    log,
+    throttle,
+    ...(demo ? { personas: demo.personas } : {}),
+    ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}),
+  });
   let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,

@@ -80,3 +80,9 @@ export async function mutate<T>(
   }
   throw new Error(`Record ${id} kept changing under ${attempts} attempts to update it`);
 }
+
+/** What the HTTP server knows of the storage: its kind for /readyz, and whether it answers. */
+export interface StorageHealth {
+  readonly kind: string;
+  ping(): Promise<void>;
+}

@@ -2,7 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from '../log.js';
-import type { StorageBackend } from '../storage/cas-store.js';
+import type { StorageHealth } from '../app/ports.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
 
 /** The largest request body accepted, in bytes. */
@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export interface HttpDeps {
   readonly adapter: CloudAdapter;
   readonly bot: ActivityHandler;
-  readonly storage: StorageBackend;
+  readonly storage: StorageHealth;
   readonly log: Logger;
   /** With an app id: checks the Bot Framework token first (false: a 401 or 503 has been sent). */
   readonly botAuth?: (req: Request, res: Response) => Promise<boolean>;

@@ -8,7 +8,7 @@ import { GLOBAL_ADMIN_ROLE, type Actor } from '../domain/actor.js';
 import { AGE_BUCKETS, INVITATION_STAGES, LINK_STAGES, type MonthCount } from '../domain/pipeline.js';
 import { resolveLocale, translate, translator, type Locale } from '../i18n/catalog.js';
 import type { Logger } from '../log.js';
-import type { Persona } from '../storage/demo-personas.js';
+import type { Persona } from '../app/personas.js';
 import { sendCsv } from './audit.routes.js';
 import { escapeHtml, pageLocale } from './pages.js';
 import { sendError } from './server.js';

@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { mutate, type RecordStore } from '../app/ports.js';
+import { Persona } from '../app/personas.js';
 import type { Organization } from '../domain/organization/organization.js';
 import { ok } from '../domain/result.js';
 
-/** A demo user to sign in as on a laptop: an account of the embedded OpenID provider, with Entra-like claims. */
-export const Persona = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  role: z.enum(['newReseller', 'adminAgent', 'salesAgent', 'colleague', 'approver', 'reviewer']),
-  oid: z.string().uuid(),
-  tid: z.string().uuid(),
-  username: z.string().email(),
-  organization: z.string().min(1),
-  /** Directory role template ids, as in Entra ID's `wids` claim. */
-  wids: z.array(z.string().uuid()),
-});
-export type Persona = z.infer<typeof Persona>;
+export { Persona } from '../app/personas.js';
 
 const Seed = z.object({
   organization: z.object({

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { expect } from 'chai';
@@ -47,5 +48,16 @@ describe('Layers', () => {
       .filter((file) => /process\.env/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(src, file));
     expect(readers).to.deep.equal(['config.ts']);
+  });
+});
+
+describe('Dependencies between layers', () => {
+  it('follow DESIGN.md for every folder of src/ (dependency-cruiser, rules in .dependency-cruiser.cjs)', function () {
+    this.timeout(120_000);
+    const cli = join(projectRoot, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+    const run = spawnSync(process.execPath, [cli, 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = JSON.parse(run.stdout) as { summary: { totalCruised: number; violations: { rule: { name: string }; from: string; to: string }[] } };
+    expect(result.summary.totalCruised, 'modules read').to.be.greaterThan(100);
+    expect(result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).to.deep.equal([]);
   });
 });

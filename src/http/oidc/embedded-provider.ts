@@ -5,7 +5,7 @@ import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Request, Response, Server } from 'restify';
 import { translate, type Locale } from '../../i18n/catalog.js';
 import type { Logger } from '../../log.js';
-import type { Persona } from '../../storage/demo-personas.js';
+import type { Persona } from '../../app/personas.js';
 import { escapeHtml, pageLocale, sendPage } from '../pages.js';
 import { GLOBAL_ADMIN_ROLE } from './sign-in.js';
 

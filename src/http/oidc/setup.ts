@@ -1,12 +1,10 @@
 import type { CustomFetch } from 'openid-client';
 import type { Request, RequestHandler, Response, Server } from 'restify';
-import type { Clock } from '../../app/ports.js';
+import type { Clock, RecordStore } from '../../app/ports.js';
 import type { Config } from '../../config.js';
 import { translate } from '../../i18n/catalog.js';
 import type { Logger } from '../../log.js';
-import type { StorageBackend } from '../../storage/cas-store.js';
-import type { Persona } from '../../storage/demo-personas.js';
-import { CasRecordStore } from '../../storage/record-store.js';
+import type { Persona } from '../../app/personas.js';
 import { escapeHtml, pageLocale, sendPage } from '../pages.js';
 import { sendError } from '../server.js';
 import { createEmbeddedProvider } from './embedded-provider.js';
@@ -14,7 +12,8 @@ import { OidcSignIn, signInRoutes, type SignInAttempt, type WebSession, type Web
 
 /** What the web sign-in is built from besides the configuration. */
 export interface SignInSetupDeps {
-  readonly storage: StorageBackend;
+  /** Where sign-in attempts and web sessions are kept. */
+  readonly stores: { readonly sessions: RecordStore<WebSession>; readonly attempts: RecordStore<SignInAttempt> };
   readonly clock: Clock;
   readonly log: Logger;
   /** The demo personas: present only in demo mode, where the embedded provider serves them. */
@@ -36,10 +35,7 @@ export interface SignInSetup {
  * or in demo mode against the embedded provider; with neither, `/auth/*` says sign-in is not set up.
  */
 export async function setupSignIn(config: Config, deps: SignInSetupDeps): Promise<SignInSetup> {
-  const stores = {
-    sessions: new CasRecordStore<WebSession>(deps.storage.namespace('web-sessions')),
-    attempts: new CasRecordStore<SignInAttempt>(deps.storage.namespace('signin-attempts')),
-  };
+  const { stores } = deps;
   const common = { ...stores, scopes: config.oidc?.scopes ?? 'openid profile email', publicBaseUrl: config.publicBaseUrl, clock: deps.clock, log: deps.log, defaultLocale: config.defaultLocale, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.throttle ? { throttle: deps.throttle } : {}) };
   if (config.oidc) {
     const signIn = new OidcSignIn({ ...common, issuer: config.oidc.issuer, clientId: config.oidc.clientId, clientSecret: config.oidc.clientSecret });
