@@ -45,6 +45,9 @@ export function displayName(name: string): string {
   return `${trimmed.slice(0, end).trimEnd()}…`;
 }
 
+/** The assistant itself, as the audit trail names it when it acts on its own (a review starting, an invitation expiring). */
+export const SYSTEM_ACTOR: Actor = { userId: 'system', name: 'CSP Partner Assistant' };
+
 /** Makes an audit entry for an actor at an instant. */
 export const audit = (actor: Actor, what: string, now: Date, detail?: string): AuditEntry => ({
   at: now.toISOString(),

@@ -10,6 +10,7 @@ import { signin } from './messages/signin.js';
 import { access } from './messages/access.js';
 import { colleague } from './messages/colleague.js';
 import { understanding } from './messages/understanding.js';
+import { reminder } from './messages/reminder.js';
 
 /** Languages the assistant speaks. */
 export const LOCALES = ['en', 'it'] as const;
@@ -21,8 +22,8 @@ export type Locale = (typeof LOCALES)[number];
  * shape in both languages; the compiler and a test keep the two catalogs aligned.
  */
 export const catalogs = {
-  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, understanding: understanding.en },
-  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, understanding: understanding.it },
+  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, understanding: understanding.en, reminder: reminder.en },
+  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, understanding: understanding.it, reminder: reminder.it },
 } satisfies Record<Locale, unknown>;
 
 /** The English catalog's shape, which every language follows. */
