@@ -74,8 +74,6 @@ export class LeasedScheduler {
       this.arm();
       this.runOnce().catch(this.deps.onError);
     }, this.deps.intervalMs);
-    // A pending pass never keeps a stopping process alive; stop() clears it anyway.
-    this.timer.unref();
   }
 }
 
