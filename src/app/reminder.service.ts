@@ -5,6 +5,7 @@ import type { Organization } from '../domain/organization/organization.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import { isApproved, type Provider } from '../domain/provider/provider.js';
 import { daysLeft, reminderDecision, reminderKey, type ReminderKind, type ReminderPolicy, type Waiting } from '../domain/reminders/reminders.js';
+import { fail } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { Notifier } from './notifier.port.js';
 import type { Outbox } from './outbox.port.js';
@@ -77,7 +78,7 @@ export class ReminderService {
     for await (const record of this.deps.customerInvitations.list()) {
       if (!isPastExpiry(record.value, now)) continue;
       if (!(await proceed())) return report;
-      const saved = await mutate(this.deps.customerInvitations, record.id, (current) => (current ? expire(current, now) : expire(record.value, now)));
+      const saved = await mutate(this.deps.customerInvitations, record.id, (current) => (current ? expire(current, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours')));
       if (saved.ok) report.expired.push(record.id);
     }
     for (const candidate of await this.candidates(now)) {
