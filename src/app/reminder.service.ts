@@ -4,7 +4,7 @@ import { pendingColleagueInvitations } from '../domain/organization/colleague-in
 import type { Organization } from '../domain/organization/organization.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import { isApproved, type Provider } from '../domain/provider/provider.js';
-import { daysLeft, reminderDecision, reminderKey, type ReminderKind, type ReminderPolicy, type Waiting } from '../domain/reminders/reminders.js';
+import { businessDaysBetween, daysLeft, reminderDecision, reminderKey, type ReminderKind, type ReminderPolicy, type Waiting } from '../domain/reminders/reminders.js';
 import { fail } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { Notifier } from './notifier.port.js';
@@ -105,14 +105,14 @@ export class ReminderService {
       found.push({
         waiting: { kind: 'approval', subjectId: link.id, since: link.requestedAt },
         recipients: provider && isApproved(provider) ? unique(provider.approverIds) : [],
-        data: { reseller: link.resellerName, provider: link.providerName, since: link.requestedAt },
+        data: { reseller: link.resellerName, provider: link.providerName, since: link.requestedAt, days: businessDaysBetween(new Date(link.requestedAt), now) },
       });
     }
     for await (const { value: app } of this.deps.applications.list()) {
       const company = app.legal?.legalName ?? app.mpn?.organizationName ?? app.applicantName;
       const reviewSince = underReviewSince(app);
       if (reviewSince) {
-        found.push({ waiting: { kind: 'review', subjectId: app.id, since: reviewSince }, recipients: unique(this.deps.reviewerIds), data: { company, applicant: app.applicantName, since: reviewSince } });
+        found.push({ waiting: { kind: 'review', subjectId: app.id, since: reviewSince }, recipients: unique(this.deps.reviewerIds), data: { company, applicant: app.applicantName, since: reviewSince, days: businessDaysBetween(new Date(reviewSince), now) } });
       }
       const verificationSince = awaitingVerificationSince(app);
       const contact = app.legal?.primaryContact;

@@ -141,14 +141,14 @@ describe('Reminders and expiry', function () {
     await app.assistant.reminders.runOnce();
     const [approval, ...moreApprovals] = reminders(approver);
     expect(moreApprovals).to.deep.equal([]);
-    expect(textOf(approval)).to.include('A request is still waiting').and.include('Demo Reseller S.r.l.').and.include('Contoso Distribution Europe');
+    expect(textOf(approval)).to.include('A request is still waiting').and.include('Demo Reseller S.r.l.').and.include('Contoso Distribution Europe').and.include('2 business days');
     const list = await approver.click(approval, 'Pending requests');
     expect(textOf(lastCard(list))).to.include('Demo Reseller S.r.l.');
     expect(actionTitles(lastCard(list))).to.include('Approve');
 
     const [review, ...moreReviews] = reminders(reviewer);
     expect(moreReviews).to.deep.equal([]);
-    expect(textOf(review)).to.include('Tailspin Toys S.p.A.');
+    expect(textOf(review)).to.include('Tailspin Toys S.p.A.').and.include('2 business days');
     const queue = await reviewer.click(review, 'Applications to review');
     expect(cardsOf(queue).map(textOf).join()).to.include('Tailspin Toys S.p.A.');
     expect(reminders(admin)).to.deep.equal([]);

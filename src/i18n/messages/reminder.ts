@@ -2,12 +2,12 @@
 const en = {
   approval: {
     title: 'A request is still waiting',
-    body: '{reseller} asked to connect with {provider} on {since} and is still waiting for an approver to answer.',
+    body: '{reseller} asked to connect with {provider} on {since} and has waited {days, plural, one {# business day} other {# business days}} for an approver to answer.',
     button: 'Pending requests',
   },
   review: {
     title: 'An application is still waiting for review',
-    body: 'The enrollment application of {company} (sent by {applicant}) has been waiting for review since {since}.',
+    body: 'The enrollment application of {company} (sent by {applicant}) has waited for review since {since}, {days, plural, one {# business day} other {# business days}}.',
     button: 'Applications to review',
   },
   verification: {
@@ -39,12 +39,12 @@ const en = {
 const it: typeof en = {
   approval: {
     title: 'Una richiesta è ancora in attesa',
-    body: '{reseller} ha chiesto di collegarsi con {provider} il {since} e attende ancora la risposta di un approvatore.',
+    body: '{reseller} ha chiesto di collegarsi con {provider} il {since} e attende ancora, da {days, plural, one {# giorno lavorativo} other {# giorni lavorativi}}, la risposta di un approvatore.',
     button: 'Richieste in attesa',
   },
   review: {
     title: 'Una domanda attende ancora la revisione',
-    body: 'La domanda di iscrizione di {company} (inviata da {applicant}) attende la revisione dal {since}.',
+    body: 'La domanda di iscrizione di {company} (inviata da {applicant}) attende la revisione dal {since}, da {days, plural, one {# giorno lavorativo} other {# giorni lavorativi}}.',
     button: 'Domande da esaminare',
   },
   verification: {
