@@ -75,6 +75,12 @@ import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
 import { CasOnceStore } from './storage/once-store.js';
+import { CasLease } from './storage/cas-lease.js';
+import { LeasedScheduler } from './app/reminder-scheduler.js';
+import { ReminderService, type SentReminder } from './app/reminder.service.js';
+import { ReminderNotices } from './bot/reminder.views.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { STATE_CHANGING_VERBS } from './bot/once-verbs.js';
 import type { CustomFetch } from 'openid-client';
 import { setupSignIn } from './http/oidc/setup.js';
@@ -103,9 +109,16 @@ export interface Assistant {
   readonly log: Logger;
   /** The web chat's OpenID Connect sign-in: the signed-in user of a request, and a hook on each sign-in. */
   readonly signIn: WebSignIn;
-  /** Starts listening; resolves with the port actually bound. */
+  /** Reminders and expiry: a pass runs every interval in one instance; tests run one at once. */
+  readonly reminders: {
+    /** Runs a pass now when this instance gets the lease; true when it ran one. */
+    runOnce(): Promise<boolean>;
+    /** Whether a timer is armed for the next pass (false once stopped). */
+    readonly scheduled: boolean;
+  };
+  /** Starts listening (and the reminders' timer); resolves with the port actually bound. */
   listen(): Promise<number>;
-  /** Stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
+  /** Stops the reminders (waiting for a pass under way), stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -185,10 +198,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const links = records<ProviderLink>('provider-links');
   await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
   const invitationContext = { notifier, statusMail, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
+  const resellerInvitations = records<ResellerInvitation>('reseller-invitations');
   const providers = new ProviderService({
     providers: providerStore,
     links,
-    invitations: records<ResellerInvitation>('reseller-invitations'),
+    invitations: resellerInvitations,
     approvalCards: records<ApprovalCards>('approval-cards'),
     access,
     organizations,
@@ -222,7 +236,33 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     publicBaseUrl: config.publicBaseUrl,
   });
   const auditFeature = new AuditFeature(audits);
-  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature]) {
+  const reminders = new ReminderService({
+    links,
+    providers: providerStore,
+    applications,
+    customerInvitations,
+    resellerInvitations,
+    organizations,
+    sent: records<SentReminder>('reminders'),
+    reviewerIds,
+    notifier,
+    outbox,
+    clock,
+    policy: { afterBusinessDays: config.reminders.afterBusinessDays },
+    localeOf: async (userId) => (await contacts.find(userId))?.locale ?? config.defaultLocale,
+  });
+  const scheduler = new LeasedScheduler({
+    lease: new CasLease(storage.namespace('leases'), () => clock.now().getTime()),
+    leaseName: 'reminders',
+    holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+    intervalMs: config.reminders.intervalMinutes * 60_000,
+    pass: async (proceed) => {
+      const report = await reminders.runPass(proceed);
+      if (report.expired.length || report.sent.length) log.info({ expired: report.expired.length, reminders: report.sent.map((r) => r.kind) }, 'reminders pass');
+    },
+    onError: (error) => log.error({ err: error }, 'reminders pass failed'),
+  });
+  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
 
@@ -333,6 +373,12 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     storage,
     log,
     signIn: web.signIn,
+    reminders: {
+      runOnce: () => scheduler.runOnce(),
+      get scheduled() {
+        return scheduler.scheduled;
+      },
+    },
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -341,10 +387,12 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
           const address = server.address();
           boundPort = address.port;
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
+          scheduler.start();
           resolve(address.port);
         });
       }),
     stop: async (graceMs = 4000) => {
+      await scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       const deadline = Date.now() + graceMs;

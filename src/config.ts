@@ -64,6 +64,8 @@ export const Env = z.object({
     .optional(),
   INVITATION_PREVIOUS_SIGNING_KEYS: UserIdList.refine((keys) => keys.every((k) => k.length >= 32), 'must be keys of at least 32 characters, comma separated').default([]),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  REMINDER_AFTER_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   PAGE_RATE_PER_SECOND: z.coerce.number().positive().max(10000).default(2),
   PAGE_RATE_BURST: z.coerce.number().int().min(1).max(100000).default(20),
   TEAMS_APP_ID: z.string().trim().uuid().default('6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5'),
@@ -130,6 +132,8 @@ export interface Config {
   /** Retired signing keys that still verify the links they signed. */
   readonly invitationPreviousSigningKeys: readonly string[];
   readonly invitationTtlDays: number;
+  /** Reminders: minutes between passes, and business days an approval or a review may wait before its deciders are reminded. */
+  readonly reminders: { readonly intervalMinutes: number; readonly afterBusinessDays: number };
   /** Requests per second and burst per client address on the pages reached by links. */
   /** The Teams app package: its id, and the Entra app the tab's SSO tokens are issued for. */
   readonly teams: { readonly appId: string; readonly ssoClientId?: string; readonly jwksUrl: string; readonly allowedTenants: readonly string[] };
@@ -225,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     invitationSigningKey: e.INVITATION_SIGNING_KEY,
     invitationPreviousSigningKeys: e.INVITATION_PREVIOUS_SIGNING_KEYS,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    reminders: { intervalMinutes: e.REMINDER_INTERVAL_MINUTES, afterBusinessDays: e.REMINDER_AFTER_DAYS },
     teams: { appId: e.TEAMS_APP_ID, ssoClientId: e.SSO_CLIENT_ID ?? e.MicrosoftAppId, jwksUrl: e.SSO_JWKS_URL, allowedTenants: e.SSO_ALLOWED_TENANTS },
     pageRate: { perSecond: e.PAGE_RATE_PER_SECOND, burst: e.PAGE_RATE_BURST },
     defaultLocale: e.DEFAULT_LOCALE,

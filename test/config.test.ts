@@ -12,6 +12,7 @@ describe('Configuration', () => {
     expect(config.publicBaseUrl).to.equal('http://localhost:3978');
     expect(config.defaultLocale).to.equal('en');
     expect(config.bot.appId).to.equal(undefined);
+    expect(config.reminders).to.deep.equal({ intervalMinutes: 60, afterBusinessDays: 2 });
   });
 
   it('treats empty variables as unset', () => {
@@ -29,6 +30,8 @@ describe('Configuration', () => {
       MicrosoftAppTenantId: 'tenant',
       DEFAULT_LOCALE: 'it',
       REVIEWER_IDS: 'a, b,,c',
+      REMINDER_INTERVAL_MINUTES: '15',
+      REMINDER_AFTER_DAYS: '3',
     });
     expect(config.port).to.equal(8080);
     expect(config.publicBaseUrl).to.equal('https://assistant.contoso.example');
@@ -36,6 +39,7 @@ describe('Configuration', () => {
     expect(config.bot.appType).to.equal('SingleTenant');
     expect(config.defaultLocale).to.equal('it');
     expect(config.reviewerIds).to.deep.equal(['a', 'b', 'c']);
+    expect(config.reminders).to.deep.equal({ intervalMinutes: 15, afterBusinessDays: 3 });
   });
 
   it('reads the token settings: previous signing keys, allowed tenants, Bot Framework metadata', () => {
@@ -83,6 +87,8 @@ describe('Configuration', () => {
     [{ EMBED_TRUSTED_TENANTS: 'contoso.onmicrosoft.com' }, /^Configuration error: EMBED_TRUSTED_TENANTS must be tenant ids/],
     [{ BOT_OPENID_METADATA_URL: 'ftp://login.example' }, /^Configuration error: BOT_OPENID_METADATA_URL /],
     [{ BOT_OAUTH_URL: 'ftp://token.botframework.com' }, /^Configuration error: BOT_OAUTH_URL /],
+    [{ REMINDER_INTERVAL_MINUTES: '0' }, /^Configuration error: REMINDER_INTERVAL_MINUTES /],
+    [{ REMINDER_AFTER_DAYS: 'two' }, /^Configuration error: REMINDER_AFTER_DAYS /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one line naming ${Object.keys(env)[0]} when it is ${JSON.stringify(Object.values(env)[0])}`, () => {

@@ -148,14 +148,15 @@ export class CustomerService {
     return mine.ok ? ok({ invitation: mine.value, link: await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
   }
 
-  /** Sent invitations of the caller's organization nobody accepted, newest first; `expired` when the link is past its date. */
+  /** Sent invitations of the caller's organization nobody accepted, newest first; `expired` when marked so or the link is past its date. */
   async pending(actor: Actor | undefined): Promise<Result<(CustomerInvitation & { readonly expired: boolean })[]>> {
     const org = await this.agentOrganization(actor, 'customer.invitations');
     if (!org.ok) return org;
     const now = this.deps.clock.now().getTime();
     const found: (CustomerInvitation & { expired: boolean })[] = [];
     for await (const r of this.deps.invitations.list()) {
-      if (r.value.resellerId === org.value.tenantId && r.value.status === 'sent') found.push({ ...r.value, expired: Date.parse(r.value.expiresAt) <= now });
+      const { status, resellerId, expiresAt } = r.value;
+      if (resellerId === org.value.tenantId && (status === 'sent' || status === 'expired')) found.push({ ...r.value, expired: status === 'expired' || Date.parse(expiresAt) <= now });
     }
     return ok(found.sort((a, b) => (b.sentAt ?? '').localeCompare(a.sentAt ?? '')));
   }

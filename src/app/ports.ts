@@ -44,6 +44,19 @@ export interface OnceStore {
   release(key: string): Promise<void>;
 }
 
+/**
+ * Named leases shared by every instance on the same storage: while one holder's lease runs, nobody
+ * else gets it, so work that must run once at a time (a pass of reminders) runs in one instance.
+ */
+export interface Lease {
+  /** Takes the lease, or extends it when the holder has it already, for `ttlMs`; false while another holder's lease runs. */
+  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends the holder's lease for `ttlMs` from now; false when it is no longer theirs. */
+  renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up when the holder has it, so another instance need not wait for it to expire. */
+  release(name: string, holder: string): Promise<void>;
+}
+
 /** What every journey that sends signed invitation links shares. */
 export interface InvitationContext {
   readonly notifier: Notifier;

@@ -35,6 +35,7 @@ export const ENROLLMENT_VERBS = {
   reject: 'enrollment.review.reject',
   refreshReview: 'enrollment.review.refresh',
   users: 'enrollment.users',
+  reviews: 'enrollment.reviews',
   setRoles: 'enrollment.users.setRoles',
 } as const;
 
@@ -117,6 +118,7 @@ export class EnrollmentFeature {
         [v.reject]: (turn, data) => this.decide(turn, data, 'rejected'),
         [v.refreshReview]: (turn, data) => this.refreshReview(turn, data),
         [v.users]: (turn) => this.users(turn),
+        [v.reviews]: (turn) => this.reviews(turn),
         [v.setRoles]: (turn, data) => this.setRoles(turn, data),
       },
       onText: (turn, typed, kind) => (kind === AWAIT_CODE ? this.verifyCode(turn, typed) : turn.say('common.errors.invalidAction')),

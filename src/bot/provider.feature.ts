@@ -33,6 +33,7 @@ export const PROVIDER_VERBS = {
   approveRegistration: 'provider.registration.approve',
   declineRegistration: 'provider.registration.decline',
   approvers: 'provider.approvers',
+  requests: 'provider.requests',
   setApproverRoles: 'provider.approvers.setRoles',
 } as const;
 
@@ -105,6 +106,7 @@ export class ProviderFeature {
         [v.approveRegistration]: (turn, data) => this.decideRegistration(turn, data, 'approved'),
         [v.declineRegistration]: (turn, data) => this.decideRegistration(turn, data, 'declined'),
         [v.approvers]: (turn, data) => this.approvers(turn, data),
+        [v.requests]: (turn) => this.requests(turn),
         [v.setApproverRoles]: (turn, data) => this.setApproverRoles(turn, data),
       },
     };

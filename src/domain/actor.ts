@@ -51,6 +51,9 @@ export function displayName(name: string): string {
   return `${trimmed.slice(0, end).trimEnd()}…`;
 }
 
+/** The assistant itself, as the audit trail names it when it acts on its own (a review starting, an invitation expiring). */
+export const SYSTEM_ACTOR: Actor = { userId: 'system', name: 'CSP Partner Assistant' };
+
 /**
  * Makes an audit entry for an actor at an instant; the person's organization is their proven
  * tenant unless `org` names the one they acted for (a customer's admin has no tenant here).

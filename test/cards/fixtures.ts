@@ -424,7 +424,15 @@ export const fixtures: Record<string, object[]> = {
       decidedText: 'Approved by Luca on 25 Nov 2026, 09:00 UTC',
     },
   ],
-  'provider-notice': [{ title: 'Request declined', body: 'Contoso declined.', buttonTitle: 'Search', verb: 'provider.find' }],
+  'provider-notice': [
+    { title: 'Request declined', body: 'Contoso declined.', buttonTitle: 'Search', verb: 'provider.find' },
+    {
+      title: 'Un invito sta per scadere',
+      body: 'Il tuo invito a Litware Inc. (admin@litware.example) non è stato accettato e il suo link scade il 26 dic 2026, tra 3 giorni. Invialo di nuovo se il cliente ha bisogno di più tempo.',
+      buttonTitle: 'Inviti in attesa',
+      verb: 'customer.invitations',
+    },
+  ],
   'audit-export': [
     {
       title: 'Audit trail of Demo Reseller S.r.l.',

@@ -176,6 +176,7 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: E.reject, send: verb(E.reject, { applicationId, reason: 'no' }), allowed: ['reviewer'] },
       { name: E.refreshReview, send: verb(E.refreshReview, { applicationId }), allowed: ['reviewer'] },
       { name: 'reviews', send: say('reviews'), allowed: ['reviewer'] },
+      { name: E.reviews, send: verb(E.reviews), allowed: ['reviewer'] },
       { name: P.approveRegistration, send: verb(P.approveRegistration, { tenantId: CONTOSO }), allowed: ['reviewer'] },
       { name: P.declineRegistration, send: verb(P.declineRegistration, { tenantId: CONTOSO, reason: 'no' }), allowed: ['reviewer'] },
       // Account settings > User management: Admin agents.
@@ -209,6 +210,7 @@ describe('Access matrix: every command and card verb, every kind of caller', fun
       { name: P.decline, send: verb(P.decline, { linkId, reason: 'no' }), allowed: DESK },
       { name: P.refreshRequest, send: verb(P.refreshRequest, { linkId }), allowed: DESK },
       { name: 'requests', send: say('requests'), allowed: DESK },
+      { name: P.requests, send: verb(P.requests), allowed: DESK },
       { name: P.resellers, send: verb(P.resellers), allowed: DESK },
       { name: 'resellers', send: say('resellers'), allowed: DESK },
       { name: P.invite, send: verb(P.invite, { email: 'r@reseller.example' }), allowed: DESK },

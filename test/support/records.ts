@@ -13,6 +13,7 @@ export const RECORD_NAMESPACES = [
   'approval-cards',
   'customer-invitations',
   'customers',
+  'reminders',
   'contacts',
   'botstate',
 ] as const;

@@ -1,4 +1,4 @@
-import { audit, DISPLAY_NAME_MAX, type Actor, type AuditEntry } from '../actor.js';
+import { audit, DISPLAY_NAME_MAX, SYSTEM_ACTOR, type Actor, type AuditEntry } from '../actor.js';
 import { isEmailAddress } from '../enrollment/contact.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 
@@ -123,15 +123,26 @@ export function containsLinkExactly(text: string, link: string): boolean {
   }
 }
 
-/** Resend: a new link replaces the old one, which stops working. */
+/** Resend: a new link replaces the old one, which stops working; an expired invitation is sent again with it. */
 export function resend(inv: CustomerInvitation, newLinkId: string, expiresAt: string, replaceLink: (text: string) => string, actor: Actor, now: Date): Result<CustomerInvitation> {
-  if (inv.status !== 'sent') return fail('INVITATION.NOT_PENDING', 'customer.errors.notPending');
-  return ok({ ...inv, linkId: newLinkId, expiresAt, body: replaceLink(inv.body), history: [...inv.history, audit(actor, 'resent', now)] });
+  if (inv.status !== 'sent' && inv.status !== 'expired') return fail('INVITATION.NOT_PENDING', 'customer.errors.notPending');
+  return ok({ ...inv, status: 'sent', linkId: newLinkId, expiresAt, body: replaceLink(inv.body), history: [...inv.history, audit(actor, 'resent', now)] });
+}
+
+/** Whether a sent invitation's link is past its date at `now`, so it is to be marked expired. */
+export function isPastExpiry(inv: CustomerInvitation, now: Date): boolean {
+  return inv.status === 'sent' && now.getTime() >= Date.parse(inv.expiresAt);
+}
+
+/** Expiry: a sent invitation whose link is past its date becomes expired, by the assistant itself. */
+export function expire(inv: CustomerInvitation, now: Date): Result<CustomerInvitation> {
+  if (!isPastExpiry(inv, now)) return fail('INVITATION.NOT_PENDING', 'customer.errors.notPending');
+  return ok({ ...inv, status: 'expired', history: [...inv.history, audit(SYSTEM_ACTOR, 'expired', now)] });
 }
 
 /** Revoke: the link stops working. */
 export function revoke(inv: CustomerInvitation, actor: Actor, now: Date): Result<CustomerInvitation> {
-  if (inv.status !== 'sent' && inv.status !== 'drafted') return fail('INVITATION.NOT_PENDING', 'customer.errors.notPending');
+  if (inv.status !== 'sent' && inv.status !== 'drafted' && inv.status !== 'expired') return fail('INVITATION.NOT_PENDING', 'customer.errors.notPending');
   return ok({ ...inv, status: 'revoked', history: [...inv.history, audit(actor, 'revoked', now)] });
 }
 
@@ -139,6 +150,7 @@ export function revoke(inv: CustomerInvitation, actor: Actor, now: Date): Result
 export function linkProblem(inv: CustomerInvitation, linkId: string, now: Date): 'invalid' | 'expired' | 'revoked' | 'used' | undefined {
   if (inv.status === 'accepted') return 'used';
   if (inv.status === 'revoked') return 'revoked';
+  if (inv.status === 'expired' && inv.linkId === linkId) return 'expired';
   if (inv.linkId !== linkId || inv.status !== 'sent') return 'invalid';
   if (now.getTime() >= Date.parse(inv.expiresAt)) return 'expired';
   return undefined;

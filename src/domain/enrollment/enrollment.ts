@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { audit, displayName, type Actor, type AuditEntry } from '../actor.js';
+import { audit, displayName, SYSTEM_ACTOR, type Actor, type AuditEntry } from '../actor.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 import { isEmailAddress, isWebmailAddress, normalizePhone } from './contact.js';
 import { countryOf, isValidPostalCode, normalizePostalCode } from './countries.js';
@@ -363,7 +363,19 @@ export function verifyContact(app: EnrollmentApplication, secret: { code?: strin
 /** Once the contact is verified, the review starts. */
 export function startReview(app: EnrollmentApplication, now: Date): Result<EnrollmentApplication> {
   if (app.status !== 'contactVerified') return fail('ENROLLMENT.WRONG_STATUS', `${E}.wrongStatus`);
-  return ok(record(app, { userId: 'system', name: 'CSP Partner Assistant' }, now, 'review', { status: 'underReview' }));
+  return ok(record(app, SYSTEM_ACTOR, now, 'review', { status: 'underReview' }));
+}
+
+/** Since when an application has waited for its reviewers, or undefined when it is not under review. */
+export function underReviewSince(app: EnrollmentApplication): string | undefined {
+  if (app.status !== 'underReview') return undefined;
+  const started = [...app.history].reverse().find((e) => e.what === 'review' || e.what === 'support');
+  return started?.at ?? app.updatedAt;
+}
+
+/** Since when an application has waited for its primary contact's verification, or undefined when it does not. */
+export function awaitingVerificationSince(app: EnrollmentApplication): string | undefined {
+  return app.status === 'submitted' ? (app.submittedAt ?? app.updatedAt) : undefined;
 }
 
 /** A reviewer's decision; only the first one counts. */
