@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/paths.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SHOTS } from '../support/chromium.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { persona } from '../support/demo-sign-in.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { SEEDED, seedPipeline } from '../support/pipeline.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(projectRoot, 'test-results');
 
 /** What a chart offers assistive technology and the eye, read in the page. */
 interface ChartView {
@@ -31,13 +28,7 @@ describe('Dashboard charts in a real browser', function () {
   let offset = 0;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing (apt-get install chromium)`;
-      if (process.env.CI === 'true') throw new Error(`${reason}; CI must install it`);
-      console.warn(`      skipped: ${reason}`);
-      this.skip();
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(this);
     connector = new FakeConnector();
     await connector.start();
     const marco = persona('persona-reseller-admin');
@@ -48,10 +39,6 @@ describe('Dashboard charts in a real browser', function () {
       approverId: persona('provider-approver-contoso').oid,
       serviceUrl: connector.serviceUrl,
       travel: (ms) => (offset = ms),
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
   });
   after(async () => {

@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/paths.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SHOTS } from '../support/chromium.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { persona as demoPersona } from '../support/demo-sign-in.js';
 
 const personaName = (id: string) => demoPersona(id).name;
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(projectRoot, 'test-results');
 
 /** Web Chat and the tab in Debian's Chromium, driven by playwright-core (no browser download). */
 describe('In a real browser', function () {
@@ -18,18 +15,8 @@ describe('In a real browser', function () {
   let app: RunningAssistant;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing (apt-get install chromium)`;
-      if (process.env.CI === 'true') throw new Error(`${reason}; CI must install it`);
-      console.warn(`      skipped: ${reason}`);
-      this.skip();
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(this);
     app = await startAssistant();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
   });
   after(async () => {
     await browser?.close();
