@@ -55,7 +55,12 @@ export function tabRoutes(deps: TabDeps) {
         sections: [
           {
             title: t('enrollment'),
-            items: [d.enrollment ? `${d.enrollment.company ? `${d.enrollment.company}: ` : ''}${translate(locale, `enrollmentUi.statuses.${d.enrollment.status}`)}` : t('noEnrollment')],
+            // A provider's user has nothing to enroll: the section is for resellers and those about to become one.
+            items: d.enrollment
+              ? [`${d.enrollment.company ? `${d.enrollment.company}: ` : ''}${translate(locale, `enrollmentUi.statuses.${d.enrollment.status}`)}`]
+              : d.indirectResellers
+                ? undefined
+                : [t('noEnrollment')],
           },
           { title: t('indirectProviders'), items: list(d.indirectProviders?.map((p) => (p.state === 'authorized' ? p.name : t(p.state, { provider: p.name })))) },
           { title: t('indirectResellers'), items: list(d.indirectResellers?.map((p) => p.name)) },

@@ -102,6 +102,13 @@ describe('Teams Dashboard tab', () => {
     expect(script).to.include("/api/tab/audit.csv").and.include('URL.createObjectURL');
   });
 
+  it('shows a provider\'s user no enrollment section, so nobody at a provider is asked to enroll', async () => {
+    const res = await fetch(`${app.baseUrl}/api/tab/dashboard?locale=en`, { headers: { 'x-demo-persona': 'provider-approver-contoso' } });
+    const body = await res.json();
+    expect(body.sections.map((s: { title: string }) => s.title)).to.include('Indirect resellers').and.not.include('Enrollment');
+    expect(JSON.stringify(body)).to.not.include('Type \\"enroll\\"');
+  });
+
   it('accepts the bare client id as audience and the v1 issuer', async () => {
     const res = await dashboard(sign(valid({ aud: CLIENT_ID, iss: `https://sts.windows.net/${TENANT}/` })));
     expect(res.status).to.equal(200);
