@@ -68,7 +68,7 @@ export async function evaluate(classifier: TextClassifier, items: readonly TestI
         figures.intents.total++;
         right = decision.kind === 'journey' && decision.intent === item.intent;
         if (right) figures.intents.correct++;
-        else if (decision.kind === 'choose' && decision.options.includes(item.intent as never)) figures.asked++;
+        else if (decision.kind === 'choose' && decision.options.includes(item.intent)) figures.asked++;
       } else if (isQuestion(item.intent)) {
         figures.answers.total++;
         right = decision.kind === 'answer' && decision.intent === item.intent;

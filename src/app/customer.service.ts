@@ -137,7 +137,7 @@ export class CustomerService {
     // A draft written before a key rotation holds the link as the older key signed it: the same link, newly signed.
     const body = older.reduce((text, old) => text.split(old).join(link), edited.body);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
-      current ? finishDraft(current, { ...edited, body }, link!, actor!, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
+      current ? finishDraft(current, { ...edited, body }, link, actor!, this.deps.clock.now()) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
     return saved.ok ? ok({ invitation: saved.value.value, link }) : saved;
   }

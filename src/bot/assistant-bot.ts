@@ -114,7 +114,7 @@ export class AssistantBot extends ActivityHandler {
       await once.release(key);
       throw error;
     }
-    const answer = context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined;
+    const answer = context.turnState.get<InvokeResponse | undefined>(INVOKE_ANSWER);
     // A refused invoke changed nothing: a redelivery is refused the same way, so nothing is kept.
     if ((answer?.status ?? 200) >= 400) await once.release(key);
     else await once.settle(key, JSON.stringify(answer ?? null), ONCE_TTL_MS);
@@ -145,7 +145,7 @@ export class AssistantBot extends ActivityHandler {
   private async runTurn(context: TurnContext): Promise<void> {
     await super.run(context);
     // A refused invoke (malformed, or of a kind the bot does not handle) leaves no trace.
-    if (((context.turnState.get(INVOKE_ANSWER) as InvokeResponse | undefined)?.status ?? 200) >= 400) return;
+    if ((context.turnState.get<InvokeResponse | undefined>(INVOKE_ANSWER)?.status ?? 200) >= 400) return;
     await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
     const type = context.activity.type;
     if (this.options.contacts && (type === ActivityTypes.Message || type === ActivityTypes.Invoke || type === ActivityTypes.ConversationUpdate || type === 'installationUpdate')) {
@@ -168,7 +168,7 @@ export class AssistantBot extends ActivityHandler {
     const response = await this.settleClick(claim, async () => {
       await this.runAction(turn, verb, data);
       if (turn.invokeCard) {
-        return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: turn.invokeCard } as AdaptiveCardInvokeResponse;
+        return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: turn.invokeCard };
       }
       return message(turn.t('common.actionDone'));
     });
@@ -295,7 +295,7 @@ function invokeRefusal(code: string, message: string): InvokeResponse {
 
 /** An Action.Execute answer that shows a text instead of a card. */
 function message(text: string): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text } as never };
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text } };
 }
 
 /** JSON with object keys sorted, so equal inputs hash the same whatever order the client sent. */

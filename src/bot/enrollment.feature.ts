@@ -512,7 +512,7 @@ export class EnrollmentFeature {
           signedIn,
           signedOut: !signedIn,
           canContinue: signedIn && actor?.globalAdmin !== false && !signInNeeded,
-          signedInText: signedIn ? t('enrollmentUi.tenant.signedIn', { name: actor!.name, tenantId: actor!.tenantId! }) : '',
+          signedInText: signedIn ? t('enrollmentUi.tenant.signedIn', { name: actor.name, tenantId: actor.tenantId }) : '',
           globalAdminText: role.text,
           globalAdminColor: role.color,
           signInText: signInUrl ? t('enrollmentUi.tenant.signInFirst') : t('enrollmentUi.tenant.signInNotAvailable'),
@@ -604,7 +604,7 @@ function labels<K extends string>(fields: readonly K[], t: Translate): Record<K,
 }
 
 function values<K extends string>(fields: readonly K[], typed: ActionData, saved: Partial<Record<K, string>>): Record<K, string> {
-  return Object.fromEntries(fields.map((f) => [f, typeof typed[f] === 'string' ? (typed[f] as string) : (saved[f] ?? '')])) as Record<K, string>;
+  return Object.fromEntries(fields.map((f) => [f, typeof typed[f] === 'string' ? (typed[f]) : (saved[f] ?? '')])) as Record<K, string>;
 }
 
 function pick<K extends string>(data: ActionData, fields: readonly K[]): Record<K, string> {

@@ -34,7 +34,7 @@ export class IdentityResolver {
 
   /** The proven actor of a turn, or undefined for an anonymous caller. */
   async actorOf(context: TurnContext): Promise<Actor | undefined> {
-    const web = context.turnState.get(WEB_USER_KEY) as WebUser | undefined;
+    const web = context.turnState.get<WebUser | undefined>(WEB_USER_KEY);
     if (web) return fromWebUser(web);
     const { channelId, from, conversation } = context.activity;
     if (channelId === 'msteams') {

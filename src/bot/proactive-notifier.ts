@@ -87,12 +87,12 @@ export class ProactiveNotifier implements Notifier {
    * retried or reported by the notifier instead of reaching the adapter's turn-error handler.
    */
   private async inConversation(reference: Partial<ConversationReference>, send: (context: TurnContext) => Promise<void>): Promise<void> {
-    let failure: unknown;
+    let failure: Error | undefined;
     const sent = this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
       try {
         await send(context);
       } catch (error) {
-        failure = error;
+        failure = error instanceof Error ? error : new Error(String(error));
       }
     });
     await withConnectorDeadline(sent, this.timeoutMs, 'a proactive message');

@@ -1,5 +1,4 @@
 import { PROVIDER_NOTICES, type ProviderService } from '../app/provider.service.js';
-import type { Actor } from '../domain/actor.js';
 import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import type { Provider } from '../domain/provider/provider.js';

@@ -22,7 +22,7 @@ export function isLoopbackServiceUrl(url: unknown): boolean {
  */
 export function serviceUrlVouchedFor(context: TurnContext): boolean {
   const serviceUrl = context.activity.serviceUrl;
-  const identity = context.turnState.get(context.adapter.BotIdentityKey) as { getClaimValue?(type: string): string | null } | undefined;
+  const identity = context.turnState.get<{ getClaimValue?(type: string): string | null } | undefined>(context.adapter.BotIdentityKey);
   const claim = identity?.getClaimValue?.('serviceurl');
   if (claim) return claim === serviceUrl;
   return isLoopbackServiceUrl(serviceUrl);

@@ -82,7 +82,7 @@ export class TeamsSignIn {
    */
   async prove(turn: Turn, token?: string): Promise<RoleProof | undefined> {
     if (!this.applies(turn)) return undefined;
-    const known = turn.context.turnState.get(PROOF) as RoleProof | undefined;
+    const known = turn.context.turnState.get<RoleProof | undefined>(PROOF);
     if (known && !token) return known;
     const proof = await this.proofOf(turn, token);
     turn.context.turnState.set(PROOF, proof);
@@ -172,7 +172,7 @@ export class TeamsSignIn {
   private client(context: TurnContext): UserTokenClient {
     // CloudAdapter keeps each turn's client under its own key; other adapters have none.
     const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
-    const client = key ? (context.turnState.get(key) as UserTokenClient | undefined) : undefined;
+    const client = key ? context.turnState.get<UserTokenClient | undefined>(key) : undefined;
     if (!client) throw new Error('The adapter gave this turn no user token client');
     return client;
   }

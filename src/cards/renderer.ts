@@ -127,6 +127,8 @@ function markUserText(value: unknown): Json | undefined {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => markUserText(v) ?? null);
   if (value === undefined || typeof value === 'function') return undefined;
+  // A Date, a URL or another class instance shows as its own text, like any other user text.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return `${OPEN}${stripControls(String(value))}${CLOSE}`;
   const out: { [key: string]: Json } = {};
   for (const [key, v] of Object.entries(value)) {

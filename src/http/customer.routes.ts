@@ -27,7 +27,8 @@ export function customerRoutes(service: CustomerService, defaultLocale: Locale, 
       const locale = pageLocale(req, defaultLocale);
       const token = String(req.params.token ?? '');
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-      const who = { name: String(body.name ?? ''), email: String(body.email ?? ''), companyConfirmed: body.company === 'yes' };
+      const field = (v: unknown) => (typeof v === 'string' ? v : '');
+      const who = { name: field(body.name), email: field(body.email), companyConfirmed: body.company === 'yes' };
       const result = await service.accept(token, who);
       const t = (key: string, params?: Record<string, string>) => translate(locale, `customer.page.${key}`, params);
       if (result.ok) {

@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { escapeHtml, pageLocale, sendPage } from './pages.js';
 
 /** The pages the Teams manifest links as privacy statement and terms of use. */
-const PAGES = ['privacy', 'terms'] as const;
+type LegalPage = 'privacy' | 'terms';
 
 /**
  * The privacy statement and terms of use at /privacy and /terms, in the browser's language: the
@@ -14,7 +14,7 @@ const PAGES = ['privacy', 'terms'] as const;
  * one from data-seed/pages. Plain text: the first line is the title, blank lines part paragraphs.
  */
 export function legalRoutes(deps: { readonly dataDir: string; readonly seedDir: string; readonly defaultLocale: Locale; readonly log: Logger }) {
-  const show = (page: (typeof PAGES)[number]) => async (req: Request, res: Response) => {
+  const show = (page: LegalPage) => async (req: Request, res: Response) => {
     const locale = pageLocale(req, deps.defaultLocale);
     const text = (await readText(join(deps.dataDir, 'pages', `${page}.${locale}.txt`), deps.log)) ?? (await readFile(join(deps.seedDir, 'pages', `${page}.${locale}.txt`), 'utf8'));
     const [title = page, ...rest] = text.replace(/\r\n/g, '\n').trim().split('\n');

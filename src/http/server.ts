@@ -60,8 +60,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
   server.use(refuseOtherBodies);
   // maxBodySize reaches the body reader both parsers include (restify's types leave it out).
   const limits = { maxBodySize: MAX_BODY_BYTES, mapParams: false };
-  server.use(restify.plugins.jsonBodyParser(limits as restify.plugins.JsonBodyParserOptions));
-  server.use(restify.plugins.urlEncodedBodyParser(limits as restify.plugins.UrlEncodedBodyParserOptions));
+  server.use(restify.plugins.jsonBodyParser(limits));
+  server.use(restify.plugins.urlEncodedBodyParser(limits));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const problem = activityProblem(req, { authenticated: Boolean(deps.appId) });

@@ -21,7 +21,7 @@ export function parseCompact(token: string): CompactParts {
   for (const part of parts) {
     if (!isCanonicalBase64url(part)) throw new TokenRefused('not canonical base64url');
   }
-  return { header: jsonObject(parts[0]!, 'header'), payload: jsonObject(parts[1]!, 'payload') };
+  return { header: jsonObject(parts[0], 'header'), payload: jsonObject(parts[1], 'payload') };
 }
 
 /** Whether `text` is the one base64url spelling of the bytes it decodes to (non-empty, unpadded). */

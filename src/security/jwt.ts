@@ -121,7 +121,7 @@ export async function verifyJwt(token: string, key: Uint8Array | JWTVerifyGetKey
   try {
     // Two calls because jose's overloads take a key or a key function, not their union.
     const verified = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-    return { header, claims: verified.payload as Claims };
+    return { header, claims: verified.payload };
   } catch (error) {
     throw refusal(error);
   }

@@ -174,7 +174,7 @@ export class KeyvBackend implements StorageBackend {
    * namespace's connection) waits up to this long for it, instead of failing with SQLITE_BUSY.
    */
   private connect(): KeyvSqlite {
-    return new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, iterationLimit: 500 } as never);
+    return new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, iterationLimit: 500 });
   }
 }
 

@@ -114,6 +114,8 @@ export class RedisBackend implements StorageBackend {
   static async connect(url: string, options: RedisBackendOptions = {}): Promise<RedisBackend> {
     const attempts = options.connectAttempts ?? 5;
     let wasReady = false;
+    // node-redis infers a narrower client type from these options than the one the backend keeps.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     const client = createClient({
       url,
       disableOfflineQueue: true,

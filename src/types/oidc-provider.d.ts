@@ -43,10 +43,10 @@ declare module 'oidc-provider' {
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
-    on(event: string, listener: (...args: any[]) => void): this;
+    on(event: string, listener: (...args: never[]) => void): this;
   }
 
-  export const errors: { readonly SessionNotFound: new (...args: any[]) => Error };
+  export const errors: { readonly SessionNotFound: new (...args: never[]) => Error };
   export default Provider;
 }
 

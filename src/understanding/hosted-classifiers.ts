@@ -51,7 +51,7 @@ export class CluClassifier implements TextClassifier {
     return {
       intents: prediction.intents.map((i) => ({ intent: String(i.category), score: Number(i.confidenceScore) || 0 })),
       language: locale,
-      entities: entities as Entities,
+      entities: entities,
     };
   }
 }

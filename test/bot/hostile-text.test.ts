@@ -19,7 +19,7 @@ const EVIL_PROVIDER = '${json(\'x\')} **Trusted** [Contoso](https://evil.example
 const lastCard = (activities: Activity[]): Card => {
   const cards = cardsOf(activities);
   if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
-  return cards[cards.length - 1]!;
+  return cards[cards.length - 1];
 };
 
 /** Fails when any text that a card renders as markdown turns into a link, an image or other markup. */
@@ -84,12 +84,12 @@ describe('User text in conversations', () => {
 
     // The legal form shows what was typed, as typed (inputs do not render markdown).
     const form = lastCard(await chat.submit('enrollment.edit', { section: 'legal' }));
-    expect(inputsOf(form).legalName!.value).to.equal(EVIL_NAME);
+    expect(inputsOf(form).legalName.value).to.equal(EVIL_NAME);
     await chat.submit('enrollment.legal', { ...Object.fromEntries(Object.entries(inputsOf(form)).map(([k, v]) => [k, v.value ?? ''])), legalName: EVIL_NAME });
     await chat.submit('enrollment.enrollNow');
     const outbox = join(app.dataDir, 'outbox');
     const mail = readFileSync(join(outbox, readdirSync(outbox).sort().at(-1)!), 'utf8');
-    const code = /\b(\d{6})\b/.exec(mail.split('\r\n\r\n').slice(1).join('\n'))![1]!;
+    const code = /\b(\d{6})\b/.exec(mail.split('\r\n\r\n').slice(1).join('\n'))![1];
     await chat.say(code);
 
     const posted = await connector.waitFor((r) => r.method === 'POST' && r.activity.recipient?.id === 'reviewer-hostile' && !!r.activity.attachments);
@@ -141,7 +141,7 @@ describe('User text in conversations', () => {
     expectInert(directory);
     expect(shownText(directory)).to.include("${json('x')} **Trusted** [Contoso](https://evil.example) tneilc").and.include('<b>24/7</b> at www.evil.com');
     // The typed search text comes back in its input as typed, and no binding is left for the client.
-    expect(inputsOf(directory).keyword!.value).to.equal('Trusted');
+    expect(inputsOf(directory).keyword.value).to.equal('Trusted');
   });
 
   it('answers an over-long search with the card naming the field and the limit, not an error', async () => {

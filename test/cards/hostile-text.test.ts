@@ -99,9 +99,9 @@ describe('User text on cards', () => {
   it('leaves template expressions in user text unevaluated', () => {
     const card = renderer.render('provider-notice', { title: '${t.common.menu.help}', body: "${json('x')}", buttonTitle: '${buttonTitle}', verb: '${verb}' }, { locale: 'en', channel: 'other' });
     const body = card.body as { text: string }[];
-    expect(visibleText(body[0]!.text)).to.equal('${t.common.menu.help}');
-    expect(visibleText(body[1]!.text)).to.equal("${json('x')}");
-    const action = (card.actions as { title: string; data: { verb: string } }[])[0]!;
+    expect(visibleText(body[0].text)).to.equal('${t.common.menu.help}');
+    expect(visibleText(body[1].text)).to.equal("${json('x')}");
+    const action = (card.actions as { title: string; data: { verb: string } }[])[0];
     expect(action.title).to.equal('${buttonTitle}');
     expect(action.data.verb).to.equal('${verb}');
   });
@@ -110,9 +110,9 @@ describe('User text on cards', () => {
     const { trusted } = await import('../../src/cards/renderer.js');
     const card = renderer.render('provider-notice', { title: trusted('**Authorize indirect provider**'), body: '**not bold**', buttonTitle: 'Go', verb: 'x' }, { locale: 'en', channel: 'other' });
     const body = card.body as { text: string }[];
-    expect(tagsOf(webChatHtml(body[0]!.text))).to.include('strong');
-    expect(tagsOf(webChatHtml(body[1]!.text))).to.not.include('strong');
-    expect(visibleText(body[1]!.text)).to.equal('**not bold**');
+    expect(tagsOf(webChatHtml(body[0].text))).to.include('strong');
+    expect(tagsOf(webChatHtml(body[1].text))).to.not.include('strong');
+    expect(visibleText(body[1].text)).to.equal('**not bold**');
   });
 
   it('cuts the longest texts first, with an ellipsis, only when a card would be too big', () => {

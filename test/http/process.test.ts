@@ -14,7 +14,7 @@ function startProcess(env: Record<string, string>): Promise<{ child: ChildProces
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
       if (line) resolve({ child, port: JSON.parse(line).port, exited, output: () => out });

@@ -69,7 +69,7 @@ describe('Teams Dashboard tab', () => {
     const body = await (await dashboard(sign(valid({ oid: 'aad-tab-admin', name: 'Tab Admin' })))).json();
     const enrollment = body.sections.find((s: { title: string }) => s.title === 'Enrollment');
     expect(enrollment.items).to.deep.equal(['Tab Reseller S.r.l.: Approved']);
-    expect(JSON.stringify(body)).to.not.include('Type \"enroll\"');
+    expect(JSON.stringify(body)).to.not.include('Type "enroll"');
   });
 
   it("exports the Admin agent's organization's audit trail as CSV with the SSO token, in their language, and refuses others", async () => {

@@ -23,7 +23,7 @@ function placeholders(text: string): string[] {
       for (const option of Object.values(e.options ?? {})) walk(option.value);
     }
   };
-  walk(new IntlMessageFormat(text, 'en').getAst() as unknown as Element[]);
+  walk(new IntlMessageFormat(text, 'en').getAst());
   return [...names].sort();
 }
 
@@ -36,7 +36,7 @@ function missingOther(text: string): boolean {
       for (const option of Object.values(e.options ?? {})) walk(option.value);
     }
   };
-  walk(new IntlMessageFormat(text, 'en').getAst() as unknown as Element[]);
+  walk(new IntlMessageFormat(text, 'en').getAst());
   return missing;
 }
 

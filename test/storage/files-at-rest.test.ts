@@ -71,7 +71,7 @@ function capturingLog(): { log: Logger; lines: Record<string, unknown>[] } {
       done();
     },
   });
-  return { log: pino({ level: 'info' }, sink) as unknown as Logger, lines };
+  return { log: pino({ level: 'info' }, sink), lines };
 }
 
 describe('Files at rest', () => {

@@ -87,26 +87,26 @@ for (const backend of shared) {
       const passes: string[] = [];
       const [a, b] = instances(leaseName, passes);
       for (let i = 0; i < 8; i++) {
-        const ran = await Promise.all([a!.runOnce(), b!.runOnce()]);
+        const ran = await Promise.all([a.runOnce(), b.runOnce()]);
         expect(ran.filter(Boolean), `round ${i}`).to.have.length(1);
         expect(passes, `round ${i}`).to.have.length(i + 1);
         // A pass keeps the lease for the rest of its interval: the other instance finds it held.
-        expect(await (ran[0] ? b! : a!).runOnce()).to.equal(false);
+        expect(await (ran[0] ? b : a).runOnce()).to.equal(false);
         now += INTERVAL_MS + 1;
       }
-      await Promise.all([a!.stop(), b!.stop()]);
+      await Promise.all([a.stop(), b.stop()]);
     });
 
     it('hands the lease over when its holder stopped, or when it lapsed because the holder died', async () => {
       const leaseName = `handover-${++round}`;
       const passes: string[] = [];
       const [a, b] = instances(leaseName, passes);
-      expect(await a!.runOnce()).to.equal(true);
-      expect(await b!.runOnce()).to.equal(false);
-      await a!.stop();
-      expect(await b!.runOnce()).to.equal(true);
+      expect(await a.runOnce()).to.equal(true);
+      expect(await b.runOnce()).to.equal(false);
+      await a.stop();
+      expect(await b.runOnce()).to.equal(true);
       // b "dies" holding the lease: a third instance waits for it to lapse.
-      const c = new CasLease(stores[0]!.namespace('leases'), () => now);
+      const c = new CasLease(stores[0].namespace('leases'), () => now);
       expect(await c.acquire(leaseName, 'instance-c', INTERVAL_MS)).to.equal(false);
       now += INTERVAL_MS + 1;
       expect(await c.acquire(leaseName, 'instance-c', INTERVAL_MS)).to.equal(true);
@@ -116,8 +116,8 @@ for (const backend of shared) {
 
     it('stops a pass whose lease another instance took: renewing it fails', async () => {
       const leaseName = `lost-${++round}`;
-      const lease = new CasLease(stores[0]!.namespace('leases'), () => now);
-      const other = new CasLease(stores[1]!.namespace('leases'), () => now);
+      const lease = new CasLease(stores[0].namespace('leases'), () => now);
+      const other = new CasLease(stores[1].namespace('leases'), () => now);
       const steps: number[] = [];
       const scheduler = new LeasedScheduler({
         lease,

@@ -46,7 +46,7 @@ export class FakeConnector {
         const activityId = req.method === 'PUT' ? decodeURIComponent(match[2]) : `act-${randomUUID()}`;
         // Proactive cards are held to the same bar as the cards in replies.
         checkCards([JSON.parse(body || '{}')]);
-        this.received.push({ method: req.method as 'POST' | 'PUT', conversationId, activityId, activity: JSON.parse(body || '{}') });
+        this.received.push({ method: req.method, conversationId, activityId, activity: JSON.parse(body || '{}') });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
       });

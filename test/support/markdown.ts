@@ -17,7 +17,7 @@ export function webChatHtml(text: string): string {
 
 /** The tags of an HTML fragment, lower case, e.g. ['p', 'a', 'img']. */
 export function tagsOf(html: string): string[] {
-  return [...html.matchAll(/<\/?\s*([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase());
+  return [...html.matchAll(/<\/?\s*([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase());
 }
 
 /** What a reader sees of a card text rendered as markdown: the HTML's text, entities decoded, whitespace collapsed. */

@@ -18,8 +18,8 @@ export interface Racer {
 export function startRacer(url: string, name: string, count: number, mode?: 'get-then-set'): Racer {
   const child = spawn(process.execPath, ['--enable-source-maps', RACER, url, name, String(count), ...(mode ? [mode] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
   let ready!: () => void;
   const readyPromise = new Promise<void>((resolve) => (ready = resolve));
   const report = new Promise<RaceReport>((resolve, reject) => {

@@ -73,7 +73,7 @@ export interface Customer {
 /** Validates the invitation form: company, the customer admin's e-mail, and optional delegated administration. */
 export function validateInvitationInput(input: unknown): Result<Pick<CustomerInvitation, 'companyName' | 'adminEmail' | 'delegatedAdmin'>> {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k]).trim() : '');
   const issues: FieldIssue[] = [];
   const companyName = str('companyName');
   if (!companyName) issues.push({ field: 'companyName', messageKey: 'enrollment.validation.required' });

@@ -431,7 +431,7 @@ function record(
 ): EnrollmentApplication {
   const next = { ...app, ...changes, history: [...app.history, audit(actor, what, now, detail)], updatedAt: now.toISOString() };
   for (const key of Object.keys(next) as (keyof typeof next)[]) if (next[key] === undefined) delete next[key];
-  return next as EnrollmentApplication;
+  return next;
 }
 
 function supportFrom(raw: Record<string, unknown>, countryCode: string, issues: FieldIssue[]): SupportContact | undefined {

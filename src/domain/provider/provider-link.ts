@@ -56,7 +56,7 @@ export function requestConnection(current: ProviderLink | undefined, parties: Pa
     invitation: undefined,
     endedAt: undefined,
     history: [...(current?.history ?? []), audit(actor, 'requested', now)],
-  } as ProviderLink);
+  });
 }
 
 /** The provider's approver approves or declines a request; only the first decision counts. */
@@ -86,7 +86,7 @@ export function invite(current: ProviderLink | undefined, parties: Parties, invi
     invitation,
     endedAt: undefined,
     history: [...(current?.history ?? []), audit(actor, 'invited', now, invitation.email)],
-  } as ProviderLink);
+  });
 }
 
 /** The reseller's Admin agent opens a provider's invitation (once in the trail, however often they open it). */

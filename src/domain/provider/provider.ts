@@ -57,7 +57,7 @@ export type Provider = z.infer<typeof Provider>;
  */
 export function registerProvider(input: unknown, tenantId: string, registeredBy: { userId: string; name: string }, now: Date): Result<Provider> {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-  const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k]).trim() : '');
   const list = (k: string) => text(k).split(',').map((s) => s.trim()).filter(Boolean);
   const issues: FieldIssue[] = [];
   const tooLong = (field: string, max: number) => issues.push({ field, messageKey: 'enrollment.validation.tooLong', params: { max } });

@@ -256,7 +256,7 @@ describe('Sign-in against Entra ID (multi-tenant, through a local stand-in)', ()
   });
 
   it('refuses the same callback twice', async () => {
-    const { browser, nonce, state, answer } = await begin();
+    const { browser, nonce, state } = await begin();
     const attempt = browser.jar.get('csp_signin')!;
     const code = randomUUID();
     entra.tokens.set(code, await entra.sign(validClaims(nonce)));
