@@ -159,13 +159,15 @@ export class KeyvBackend implements StorageBackend {
     this.journal ??= (async () => {
       if (this.file !== ':memory:') for (const file of [this.file!, `${this.file}-wal`, `${this.file}-shm`]) privateFile(file, file === this.file);
       const first = this.connect();
-      await first.query(this.wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE');
+      // SQLite answers SQLITE_BUSY at once, without waiting, when another process opens the same
+      // new file at the same moment: the switch is tried again for as long as a busy wait lasts.
+      await whileBusy(() => first.query(this.wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE'));
       await first.close();
     })();
     await this.journal;
     const store = this.connect();
     // WAL with synchronous=NORMAL: about three times the state writes per second of the default journal.
-    await store.query(this.wal ? 'PRAGMA synchronous=NORMAL' : 'PRAGMA synchronous=FULL');
+    await whileBusy(() => store.query(this.wal ? 'PRAGMA synchronous=NORMAL' : 'PRAGMA synchronous=FULL'));
     return { keyv: new Keyv<string>({ store, namespace: name, throwOnErrors: true }), store };
   }
 
@@ -187,4 +189,18 @@ function privateFile(file: string, create: boolean): void {
   else if (!existsSync(file)) return;
   const { mode, uid } = statSync(file);
   if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(file, 0o600);
+}
+
+/** Runs `work` again while SQLite says the file is busy, for at most the busy timeout; any other failure is thrown at once. */
+async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    try {
+      return await work();
+    } catch (error) {
+      const busy = /SQLITE_BUSY|database is locked/.test(String((error as Error)?.message ?? error));
+      if (!busy || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -95,6 +95,20 @@ describe('SQLite across processes', () => {
     expect(problems).to.not.deep.equal([]);
   });
 
+  it('opens one new file from two instances at the same moment, 20 times, without SQLITE_BUSY', async () => {
+    for (let i = 0; i < 20; i++) {
+      const file = join(dir, `together-${i}.sqlite`);
+      const [a, b] = [KeyvBackend.sqlite(file), KeyvBackend.sqlite(file)];
+      try {
+        const won = await Promise.all([a.namespace('leases').compareAndSet('k', undefined, 'a'), b.namespace('leases').compareAndSet('k', undefined, 'b'), a.namespace('other').get('z'), b.namespace('other').get('z')]);
+        expect(won.slice(0, 2).filter(Boolean), 'one compare-and-set wins').to.have.length(1);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    }
+  });
+
   it('waits for a lock another connection holds instead of failing with SQLITE_BUSY', async () => {
     const file = join(dir, 'busy.sqlite');
     const storage = KeyvBackend.sqlite(file);
