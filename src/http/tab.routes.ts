@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import type { AuditService } from '../app/audit.service.js';
@@ -10,7 +9,7 @@ import { resolveLocale, translate, translator, type Locale } from '../i18n/catal
 import type { Logger } from '../log.js';
 import type { Persona } from '../app/personas.js';
 import { sendCsv } from './audit.routes.js';
-import { escapeHtml, pageLocale } from './pages.js';
+import { escapeHtml, pageLocale, sendStatic } from './pages.js';
 import { sendError } from './server.js';
 import { TenantNotAllowed, type SsoVerifier } from './sso.js';
 import { sendTokenError } from './token-errors.js';
@@ -247,6 +246,5 @@ ${demo}
 }
 
 function file(res: Response, path: string): void {
-  res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
-  createReadStream(path).pipe(res);
+  sendStatic(res, path, 'application/javascript; charset=utf-8', 'no-cache');
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { translate, type Locale } from '../i18n/catalog.js';
@@ -6,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { DirectLineChannel } from './directline/channel.js';
 import type { EmbedIdentity } from './embed-identity.js';
 import type { WebUser } from '../bot/identity.js';
-import { escapeHtml, pageLocale } from './pages.js';
+import { escapeHtml, pageLocale, sendStatic } from './pages.js';
 import { sendError } from './server.js';
 import { sendTokenError } from './token-errors.js';
 
@@ -37,13 +36,14 @@ export interface WebChatDeps {
  */
 export function webChatRoutes(deps: WebChatDeps) {
   return (server: Server): void => {
-    // The package exports no path to its browser bundle; it sits in the project's node_modules.
-    const bundle = join(deps.projectRoot, 'node_modules', 'botframework-webchat', 'dist', 'webchat.js');
+    // Web Chat's prebuilt browser bundle, copied from the dev dependency by `npm run build`, so a
+    // production install (npm ci --omit=dev) carries neither Web Chat nor React.
+    const bundle = join(deps.projectRoot, 'dist', 'public', 'webchat.js');
 
     server.get('/', async (req: Request, res: Response) => page(req, res, deps));
     server.get('/webchat', async (req: Request, res: Response) => page(req, res, deps));
-    server.get('/webchat/webchat.js', async (_req: Request, res: Response) => sendFile(res, bundle, 'application/javascript; charset=utf-8', 'public, max-age=86400'));
-    server.get('/webchat/app.js', async (_req: Request, res: Response) => sendFile(res, join(deps.publicDir, 'webchat-app.js'), 'application/javascript; charset=utf-8', 'no-cache'));
+    server.get('/webchat/webchat.js', async (_req: Request, res: Response) => sendStatic(res, bundle, 'application/javascript; charset=utf-8', 'public, max-age=86400'));
+    server.get('/webchat/app.js', async (_req: Request, res: Response) => sendStatic(res, join(deps.publicDir, 'webchat-app.js'), 'application/javascript; charset=utf-8', 'no-cache'));
 
     server.post('/api/directline/token', async (req: Request, res: Response) => {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { userToken?: unknown; persona?: unknown; locale?: unknown };
@@ -155,10 +155,6 @@ ${signIn}
   res.end(html);
 }
 
-function sendFile(res: Response, file: string, type: string, cache: string): void {
-  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
-  createReadStream(file).pipe(res);
-}
 
 const ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" width="36" height="36" viewBox="0 0 36 36" aria-hidden="true"><rect width="36" height="36" rx="8" fill="#fff"/><path d="M9 12h18v10H17l-5 4v-4H9z" fill="#5b5fc7"/><circle cx="14" cy="17" r="1.5" fill="#fff"/><circle cx="18" cy="17" r="1.5" fill="#fff"/><circle cx="22" cy="17" r="1.5" fill="#fff"/></svg>';
