@@ -70,16 +70,23 @@ export function pageThrottle(rate: { perSecond: number; burst: number }): Reques
  * Streams a file the assistant ships (a script bundle): 200 once it is open, a 404 with the reason
  * when it is missing (say, a checkout that was never built), never an unhandled stream error.
  */
-export function sendStatic(res: Response, file: string, type: string, cache: string): void {
-  const stream = createReadStream(file);
-  stream.once('open', () => {
-    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
-    stream.pipe(res);
-  });
-  stream.once('error', (error) => {
-    if (res.headersSent) return res.destroy(error);
-    res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify({ code: 'NotFound', message: 'This file is not there: run npm run build.' }));
+export function sendStatic(res: Response, file: string, type: string, cache: string): Promise<void> {
+  // The route awaits this: an async restify handler that returns before answering lets restify answer first.
+  return new Promise((resolve) => {
+    const stream = createReadStream(file);
+    stream.once('open', () => {
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
+      stream.pipe(res);
+      res.once('close', () => resolve());
+    });
+    stream.once('error', (error) => {
+      if (res.headersSent) res.destroy(error);
+      else {
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ code: 'NotFound', message: 'This file is not there: run npm run build.' }));
+      }
+      resolve();
+    });
   });
 }
 

@@ -245,6 +245,6 @@ ${demo}
   res.end(html);
 }
 
-function file(res: Response, path: string): void {
-  sendStatic(res, path, 'application/javascript; charset=utf-8', 'no-cache');
+function file(res: Response, path: string): Promise<void> {
+  return sendStatic(res, path, 'application/javascript; charset=utf-8', 'no-cache');
 }
