@@ -105,6 +105,8 @@ export interface AssistantOverrides {
 export interface Assistant {
   readonly server: Server;
   readonly adapter: CloudAdapter;
+  /** The activity handler, for tests that drive turns in process (botbuilder's TestAdapter). */
+  readonly bot: AssistantBot;
   readonly storage: StorageBackend;
   readonly log: Logger;
   /** The web chat's OpenID Connect sign-in: the signed-in user of a request, and a hook on each sign-in. */
@@ -370,6 +372,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   return {
     server,
     adapter,
+    bot,
     storage,
     log,
     signIn: web.signIn,
