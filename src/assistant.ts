@@ -129,32 +129,114 @@ const systemClock: Clock = { now: () => new Date() };
 /** The composition root: builds every object from the configuration and wires them together. */
 export async function createAssistant(config: Config, overrides: AssistantOverrides = {}): Promise<Assistant> {
   const log = overrides.log ?? createLogger(config.logLevel);
-  await privateDir(config.dataDir, log);
-  const storage = overrides.storage ?? (await openStorage(config.storageUrl));
   const clock = overrides.clock ?? systemClock;
+  const stores = await buildStorage(config, { log, clock, overrides });
+  const messaging = buildMessaging(config, { log, stores, overrides });
+  const services = await buildServices(config, { log, clock, stores, messaging });
+  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
+  // The built-in Direct Line posts to this instance's own port, which is known once it listens.
+  let boundPort = config.port;
+  const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
-  const botStorage = new CasBotStorage(storage.namespace('botstate'));
-  // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
-  // another member's message must neither consume nor end it.
-  const privateConversationState = new PrivateConversationState(botStorage);
-  const userState = new UserState(botStorage);
+  const { server, inFlight } = http;
+  const { scheduler, tasks } = services;
+  const storage = stores.backend;
+  return {
+    server,
+    adapter: messaging.adapter,
+    bot,
+    storage,
+    log,
+    signIn: http.signIn,
+    reminders: {
+      runOnce: () => scheduler.runOnce(),
+      get scheduled() {
+        return scheduler.scheduled;
+      },
+    },
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.removeListener('error', reject);
+          const address = server.address();
+          boundPort = address.port;
+          log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
+          scheduler.start();
+          resolve(address.port);
+        });
+      }),
+    stop: async (graceMs = 4000) => {
+      await scheduler.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      server.server.closeAllConnections();
+      await closed;
+      await withDeadline(tasks.drain(), Math.max(0, deadline - Date.now()));
+      await storage.close();
+    },
+  };
+}
+
+type Stores = Awaited<ReturnType<typeof buildStorage>>;
+type Messaging = ReturnType<typeof buildMessaging>;
+type Services = Awaited<ReturnType<typeof buildServices>>;
+
+/** Opens the storage backend (or takes the test's) and names every store on it: the bot's state, each journey's records, the once-only marks and the leases. */
+async function buildStorage(config: Config, { log, clock, overrides }: { log: Logger; clock: Clock; overrides: AssistantOverrides }) {
+  await privateDir(config.dataDir, log);
+  const backend = overrides.storage ?? (await openStorage(config.storageUrl));
+  const botStorage = new CasBotStorage(backend.namespace('botstate'));
+  const records = <T>(name: string) => new CasRecordStore<T>(backend.namespace(name));
+  return {
+    backend,
+    // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
+    // another member's message must neither consume nor end it.
+    privateConversationState: new PrivateConversationState(botStorage),
+    userState: new UserState(botStorage),
+    // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
+    azureWebUsers: records<WebUser>('web-users'),
+    contacts: records<Contact>('contacts'),
+    organizations: records<Organization>('organizations'),
+    providers: records<Provider>('providers'),
+    applications: records<EnrollmentApplication>('enrollments'),
+    applicants: records<ApplicantIndex>('applicants'),
+    reviewCards: records<ReviewCards>('review-cards'),
+    once: new CasOnceStore(backend.namespace('once'), () => clock.now().getTime()),
+    links: records<ProviderLink>('provider-links'),
+    resellerInvitations: records<ResellerInvitation>('reseller-invitations'),
+    approvalCards: records<ApprovalCards>('approval-cards'),
+    customerInvitations: records<CustomerInvitation>('customer-invitations'),
+    customers: records<Customer>('customers'),
+    sentReminders: records<SentReminder>('reminders'),
+    lease: new CasLease(backend.namespace('leases'), () => clock.now().getTime()),
+    webSessions: records<WebSession>('web-sessions'),
+    signInAttempts: records<SignInAttempt>('signin-attempts'),
+  };
+}
+
+/** The Bot Framework adapter (middleware, turn-error handler) and what reaches users through it: the card renderer, the contact book and the proactive notifier. */
+function buildMessaging(config: Config, { log, stores, overrides }: { log: Logger; stores: Stores; overrides: AssistantOverrides }) {
   const renderer = new CardRenderer(cardsDir);
-
   const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials);
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
   adapter.use(plainTextReplies());
   adapter.onTurnError = createTurnErrorHandler(log, config.defaultLocale);
-
-  // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
-  const azureWebUsers = new CasRecordStore<WebUser>(storage.namespace('web-users'));
-  const contacts = new ContactBook(new CasRecordStore<Contact>(storage.namespace('contacts')));
+  const contacts = new ContactBook(stores.contacts);
   const notifier = new ProactiveNotifier(adapter, config.bot.appId ?? '', contacts, renderer, log);
-  const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
-  const records = <T>(name: string) => new CasRecordStore<T>(storage.namespace(name));
+  return { renderer, adapter, contacts, notifier };
+}
 
-  const organizations = records<Organization>('organizations');
+/** Seeds the reference data and builds the use cases (access, enrollment, providers, customers, colleagues, audits, reminders) with what they mail and sign with (outbox, status mail, signed links) and the SSO token verifier. */
+async function buildServices(config: Config, { log, clock, stores, messaging }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging }) {
+  const { notifier, contacts } = messaging;
+  const { organizations, applications, links, customerInvitations, resellerInvitations } = stores;
+  const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
+
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
@@ -163,17 +245,15 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   // Verification codes are keyed by the current signing key: a code still pending when the key
   // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
   const signingKey = keyring.current.secret;
-  const providerStore = records<Provider>('providers');
-  const access = new AccessService({ organizations, providers: providerStore, reviewerIds, clock });
+  const access = new AccessService({ organizations, providers: stores.providers, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
-  const applications = records<EnrollmentApplication>('enrollments');
   const enrollment = new EnrollmentService({
     access,
     applications,
-    applicants: records<ApplicantIndex>('applicants'),
+    applicants: stores.applicants,
     organizations,
-    reviewCards: records<ReviewCards>('review-cards'),
+    reviewCards: stores.reviewCards,
     partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
     outbox,
     statusMail,
@@ -192,60 +272,48 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     tenantAllowed: async (tenantId) => config.teams.allowedTenants.includes(tenantId) || !!(await organizations.get(tenantId)),
     now: () => clock.now(),
   });
-  const connectionName = config.bot.oauthConnectionName;
-  const once = new CasOnceStore(storage.namespace('once'), () => clock.now().getTime());
-  const teamsSignIn = connectionName ? new TeamsSignIn({ connectionName, check: (token, expected) => sso.verifyTeamsUser(token, expected), log, once }) : undefined;
-  const enrollmentFeature = new EnrollmentFeature(enrollment, (ids) => contacts.channelIds(ids), undefined, teamsSignIn);
 
-  const links = records<ProviderLink>('provider-links');
-  await seedProviders(providerStore, join(seedDir, 'providers.json'), clock.now());
+  await seedProviders(stores.providers, join(seedDir, 'providers.json'), clock.now());
   const invitationContext = { notifier, statusMail, tasks, clock, signedLinks, publicBaseUrl: config.publicBaseUrl, invitationTtlDays: config.invitationTtlDays };
-  const resellerInvitations = records<ResellerInvitation>('reseller-invitations');
   const providers = new ProviderService({
-    providers: providerStore,
+    providers: stores.providers,
     links,
     invitations: resellerInvitations,
-    approvalCards: records<ApprovalCards>('approval-cards'),
+    approvalCards: stores.approvalCards,
     access,
     organizations,
     ...invitationContext,
   });
-  const customerInvitations = records<CustomerInvitation>('customer-invitations');
-  const customerRecords = records<Customer>('customers');
   const customers = new CustomerService({
     invitations: customerInvitations,
-    customers: customerRecords,
+    customers: stores.customers,
     access,
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
     ...invitationContext,
   });
-  const providerFeature = new ProviderFeature(providers, (ids) => contacts.channelIds(ids), (link) => customers.shared(link));
-  const customerFeature = new CustomerFeature(customers);
   const colleagues = new ColleagueService({ organizations, access, outbox, ...invitationContext });
-  const colleagueFeature = new ColleagueFeature(colleagues, config.invitationTtlDays, () => clock.now());
   const audits = new AuditService({
     access,
     organizations,
-    providers: providerStore,
+    providers: stores.providers,
     applications,
     links,
     customerInvitations,
-    customers: customerRecords,
+    customers: stores.customers,
     signedLinks,
     clock,
     publicBaseUrl: config.publicBaseUrl,
   });
-  const auditFeature = new AuditFeature(audits);
   const reminders = new ReminderService({
     links,
-    providers: providerStore,
+    providers: stores.providers,
     applications,
     customerInvitations,
     resellerInvitations,
     organizations,
-    sent: records<SentReminder>('reminders'),
+    sent: stores.sentReminders,
     reviewerIds,
     notifier,
     outbox,
@@ -254,7 +322,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     localeOf: async (userId) => (await contacts.find(userId))?.locale ?? config.defaultLocale,
   });
   const scheduler = new LeasedScheduler({
-    lease: new CasLease(storage.namespace('leases'), () => clock.now().getTime()),
+    lease: stores.lease,
     leaseName: 'reminders',
     holder: `${hostname()}:${process.pid}:${randomUUID()}`,
     intervalMs: config.reminders.intervalMinutes * 60_000,
@@ -264,6 +332,24 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler };
+}
+
+/** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
+async function buildBot(
+  config: Config,
+  { log, clock, stores, messaging, services, overrides }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; services: Services; overrides: AssistantOverrides },
+): Promise<AssistantBot> {
+  const { privateConversationState, userState, once, azureWebUsers } = stores;
+  const { contacts, notifier, renderer } = messaging;
+  const { sso } = services;
+  const connectionName = config.bot.oauthConnectionName;
+  const teamsSignIn = connectionName ? new TeamsSignIn({ connectionName, check: (token, expected) => sso.verifyTeamsUser(token, expected), log, once }) : undefined;
+  const enrollmentFeature = new EnrollmentFeature(services.enrollment, (ids) => contacts.channelIds(ids), undefined, teamsSignIn);
+  const providerFeature = new ProviderFeature(services.providers, (ids) => contacts.channelIds(ids), (link) => services.customers.shared(link));
+  const customerFeature = new CustomerFeature(services.customers);
+  const colleagueFeature = new ColleagueFeature(services.colleagues, config.invitationTtlDays, () => clock.now());
+  const auditFeature = new AuditFeature(services.audits);
   for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
@@ -274,7 +360,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
-  const bot = new AssistantBot({
+  return new AssistantBot({
     features,
     states: [privateConversationState, userState],
     contacts,
@@ -291,7 +377,24 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     ...(teamsSignIn ? { signIn: (turn: Turn) => enrollmentFeature.signIn(turn) } : {}),
     understanding,
   });
+}
 
+/** The web server: the web chat's sign-in, every route (journeys' pages, legal pages, web chat, Teams tab, built-in Direct Line) and the bot's endpoint. */
+async function buildHttp(
+  config: Config,
+  {
+    log,
+    clock,
+    stores,
+    messaging: { adapter },
+    services,
+    bot,
+    overrides,
+    boundPort,
+  }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; services: Services; bot: AssistantBot; overrides: AssistantOverrides; boundPort: () => number },
+) {
+  const { demo, signedLinks, enrollment, providers, customers, colleagues, audits, sso } = services;
+  const { backend: storage, azureWebUsers } = stores;
   const throttle = pageThrottle(config.pageRate);
   const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now());
   if (directLine && config.bot.appId) {
@@ -299,14 +402,13 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
   }
   const web = await setupSignIn(config, {
-    stores: { sessions: records<WebSession>('web-sessions'), attempts: records<SignInAttempt>('signin-attempts') },
+    stores: { sessions: stores.webSessions, attempts: stores.signInAttempts },
     clock,
     log,
     throttle,
     ...(demo ? { personas: demo.personas } : {}),
     ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}),
   });
-  let boundPort = config.port;
   const { server, inFlight } = createHttpServer({
     adapter,
     bot,
@@ -359,7 +461,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
               adapter,
               run: (context) => bot.run(context),
               log,
-              internalBaseUrl: () => `http://127.0.0.1:${boundPort}`,
+              internalBaseUrl: () => `http://127.0.0.1:${boundPort()}`,
               publicBaseUrl: config.publicBaseUrl,
               botId: config.bot.appId ?? 'csp-partner-assistant',
               botName: translate(config.defaultLocale, 'common.appName'),
@@ -368,44 +470,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
         : []),
     ],
   });
-
-  return {
-    server,
-    adapter,
-    bot,
-    storage,
-    log,
-    signIn: web.signIn,
-    reminders: {
-      runOnce: () => scheduler.runOnce(),
-      get scheduled() {
-        return scheduler.scheduled;
-      },
-    },
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.removeListener('error', reject);
-          const address = server.address();
-          boundPort = address.port;
-          log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
-          scheduler.start();
-          resolve(address.port);
-        });
-      }),
-    stop: async (graceMs = 4000) => {
-      await scheduler.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.server.closeIdleConnections();
-      const deadline = Date.now() + graceMs;
-      while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      server.server.closeAllConnections();
-      await closed;
-      await withDeadline(tasks.drain(), Math.max(0, deadline - Date.now()));
-      await storage.close();
-    },
-  };
+  return { server, inFlight, signIn: web.signIn };
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */
