@@ -1,7 +1,8 @@
 import { COLLEAGUE_NOTICES, roleList, type ColleagueService } from '../app/colleague.service.js';
 import { pendingColleagueInvitations } from '../domain/organization/colleague-invitation.js';
 import type { Organization } from '../domain/organization/organization.js';
-import type { ActionData, Feature } from './feature.js';
+import type { Actor } from '../domain/actor.js';
+import { withActor, type ActionData, type Feature } from './feature.js';
 import { text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import type { Turn } from './turn.js';
@@ -35,7 +36,7 @@ export class ColleagueFeature {
       commands: [
         { wordsKey: 'colleague.commands.invite', descriptionKey: 'colleague.commands.inviteDescription', run: (turn) => this.form(turn) },
         { wordsKey: 'colleague.commands.invitations', descriptionKey: 'colleague.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
-        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', takesText: true, run: (turn, rest) => this.join(turn, rest) },
+        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', takesText: true, run: withActor((turn, actor, rest) => this.join(turn, actor, rest)) },
       ],
       actions: {
         [v.form]: (turn) => this.form(turn),
@@ -92,9 +93,7 @@ export class ColleagueFeature {
     await this.showList(turn, result.value.organization, turn.t('colleague.list.revoked', { email: result.value.invitation.email }));
   }
 
-  private async join(turn: Turn, code: string): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async join(turn: Turn, actor: Actor, code: string): Promise<void> {
     if (!code.trim()) return turn.say('colleague.joinUsage');
     const result = await this.service.accept(actor, { code });
     if (!result.ok) return turn.refuse(result.error);

@@ -1,7 +1,8 @@
 import { CUSTOMER_NOTICES, type CustomerService } from '../app/customer.service.js';
 import type { CustomerInvitation } from '../domain/customer/customer.js';
 import { searchText } from '../domain/search.js';
-import type { ActionData, Feature } from './feature.js';
+import type { Actor } from '../domain/actor.js';
+import { withActor, type ActionData, type Feature } from './feature.js';
 import { formatDate, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import type { Turn } from './turn.js';
@@ -44,19 +45,19 @@ export class CustomerFeature {
       name: 'customer',
       menu: [{ titleKey: 'customer.menu.customers', verb: v.list }],
       commands: [
-        { wordsKey: 'customer.commands.customers', descriptionKey: 'customer.commands.customersDescription', takesText: true, run: (turn, rest) => this.list(turn, { search: rest }) },
+        { wordsKey: 'customer.commands.customers', descriptionKey: 'customer.commands.customersDescription', takesText: true, run: withActor((turn, actor, rest) => this.list(turn, actor, { search: rest })) },
         { wordsKey: 'customer.commands.invite', descriptionKey: 'customer.commands.inviteDescription', run: (turn) => this.inviteForm(turn, {}) },
-        { wordsKey: 'customer.commands.invitations', descriptionKey: 'customer.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
+        { wordsKey: 'customer.commands.invitations', descriptionKey: 'customer.commands.invitationsDescription', run: withActor((turn, actor) => this.invitations(turn, actor)) },
       ],
       actions: {
         [v.inviteForm]: (turn, data) => this.inviteForm(turn, data),
-        [v.draft]: (turn, data) => this.draft(turn, data),
-        [v.done]: (turn, data) => this.done(turn, data),
-        [v.invitations]: (turn) => this.invitations(turn),
-        [v.resend]: (turn, data) => this.resend(turn, data),
-        [v.revoke]: (turn, data) => this.revoke(turn, data),
-        [v.list]: (turn, data) => this.list(turn, data),
-        [v.open]: (turn, data) => this.open(turn, data),
+        [v.draft]: withActor((turn, actor, data) => this.draft(turn, actor, data)),
+        [v.done]: withActor((turn, actor, data) => this.done(turn, actor, data)),
+        [v.invitations]: withActor((turn, actor) => this.invitations(turn, actor)),
+        [v.resend]: withActor((turn, actor, data) => this.resend(turn, actor, data)),
+        [v.revoke]: withActor((turn, actor, data) => this.revoke(turn, actor, data)),
+        [v.list]: withActor((turn, actor, data) => this.list(turn, actor, data)),
+        [v.open]: withActor((turn, actor, data) => this.open(turn, actor, data)),
         [v.addProvider]: (turn, data) => this.addProvider(turn, data),
       },
     };
@@ -79,9 +80,7 @@ export class CustomerFeature {
     await turn.show('customer-invite', inviteFormView({ organizationName: inviter.value.organization.name, provider: inviter.value.provider }, data, turn.t, errors));
   }
 
-  private async draft(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async draft(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const input = Object.fromEntries(['companyName', 'adminEmail', 'delegated', 'roles', 'durationDays', 'providerLinkId'].map((k) => [k, text(data[k])]));
     const result = await this.service.draft(actor, input, turn.locale);
     if (!result.ok) {
@@ -92,9 +91,7 @@ export class CustomerFeature {
     await this.showDraft(turn, result.value.invitation, result.value.link, true, []);
   }
 
-  private async done(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async done(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const invitationId = text(data.invitationId);
     // The body keeps its line breaks: only the ends are trimmed by the domain.
     const edited = { subject: text(data.subject), body: typeof data.body === 'string' ? data.body : '' };
@@ -115,9 +112,7 @@ export class CustomerFeature {
     await this.showDraft(turn, { ...current.value.invitation, subject: edited.subject, body: edited.body }, current.value.link, true, customerErrorLines(result.error, turn.t, turn.locale));
   }
 
-  private async invitations(turn: Turn, notice = ''): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async invitations(turn: Turn, actor: Actor, notice = ''): Promise<void> {
     const result = await this.service.pending(actor);
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
@@ -126,9 +121,7 @@ export class CustomerFeature {
     await turn.show('customer-invitations', invitationsView(result.value, turn.t, turn.locale, notice));
   }
 
-  private async resend(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async resend(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const result = await this.service.resend(actor, text(data.invitationId));
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
@@ -138,20 +131,16 @@ export class CustomerFeature {
     await this.showDraft(turn, result.value.invitation, result.value.link, false, []);
   }
 
-  private async revoke(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async revoke(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const result = await this.service.revoke(actor, text(data.invitationId));
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }
-    await this.invitations(turn, turn.t('customer.invitations.revoked', { customer: result.value.companyName }));
+    await this.invitations(turn, actor, turn.t('customer.invitations.revoked', { customer: result.value.companyName }));
   }
 
-  private async list(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async list(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
     const result = await this.service.customers(actor, search, Number(text(data.page)) || 1);
@@ -166,9 +155,7 @@ export class CustomerFeature {
     await turn.show('customer-list', customerListView(search, result.value, turn.t, turn.locale));
   }
 
-  private async open(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async open(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const result = await this.service.customer(actor, text(data.customerId));
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));

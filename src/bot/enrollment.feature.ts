@@ -6,7 +6,7 @@ import type { Organization, Role } from '../domain/organization/organization.js'
 import type { DomainError, Result } from '../domain/result.js';
 import { formatInstant, text, type ErrorLine } from './presenting.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
-import type { ActionData, Feature } from './feature.js';
+import { withActor, type ActionData, type Feature } from './feature.js';
 import type { NotificationView } from './proactive-notifier.js';
 import { MessageFactory, type InvokeResponse } from 'botbuilder';
 import { SIGN_IN_INVOKES, type RoleProof, type TeamsSignIn } from './teams-sign-in.js';
@@ -92,43 +92,42 @@ export class EnrollmentFeature {
   /** The feature as the bot routes to it. */
   feature(): Feature {
     const v = ENROLLMENT_VERBS;
+    const verify = withActor((turn, actor, code: string) => this.verifyCode(turn, actor, code));
     return {
       name: FEATURE,
       menu: [{ titleKey: 'enrollmentUi.menu.enroll', verb: v.start }],
       commands: [
-        { wordsKey: 'enrollmentUi.commands.enroll', descriptionKey: 'enrollmentUi.commands.enrollDescription', run: (turn) => this.start(turn) },
-        { wordsKey: 'enrollmentUi.commands.status', descriptionKey: 'enrollmentUi.commands.statusDescription', run: (turn) => this.status(turn) },
+        { wordsKey: 'enrollmentUi.commands.enroll', descriptionKey: 'enrollmentUi.commands.enrollDescription', run: withActor((turn, actor) => this.start(turn, actor)) },
+        { wordsKey: 'enrollmentUi.commands.status', descriptionKey: 'enrollmentUi.commands.statusDescription', run: withActor((turn, actor) => this.status(turn, actor)) },
         { wordsKey: 'enrollmentUi.commands.cancel', descriptionKey: 'enrollmentUi.commands.cancelDescription', run: (turn) => turn.say('enrollmentUi.cancelled') },
         { wordsKey: 'enrollmentUi.commands.users', descriptionKey: 'enrollmentUi.commands.usersDescription', run: (turn) => this.users(turn) },
         { wordsKey: 'enrollmentUi.commands.reviews', descriptionKey: 'enrollmentUi.commands.reviewsDescription', run: (turn) => this.reviews(turn) },
       ],
       actions: {
-        [v.start]: (turn) => this.start(turn),
+        [v.start]: withActor((turn, actor) => this.start(turn, actor)),
         [v.alreadyEnrolled]: (turn, data) => this.step(turn, (a) => this.service.answerAlreadyEnrolled(a, data.answer === 'yes')),
         [v.supportContact]: (turn, data) => this.supportContact(turn, data),
         [v.checklist]: (turn) => this.step(turn, (a) => this.service.continueFromChecklist(a)),
-        [v.saveForLater]: async (turn) => {
-          if (await turn.requireActor()) await turn.say('enrollmentUi.checklist.saved');
-        },
+        [v.saveForLater]: withActor((turn) => turn.say('enrollmentUi.checklist.saved')),
         [v.tenant]: (turn, data) => this.tenant(turn, data),
-        [v.mpnSignIn]: (turn, data) => this.mpnSignIn(turn, data),
+        [v.mpnSignIn]: withActor((turn, actor, data) => this.mpnSignIn(turn, actor, data)),
         [v.mpnSelect]: (turn, data) => this.step(turn, (a) => this.service.selectMpnProfile(a, text(data.partnerId)), data),
         [v.signInAgain]: (turn) => this.step(turn, (a) => this.service.signInAgain(a)),
         [v.legal]: (turn, data) => this.step(turn, (a) => this.service.setLegalProfile(a, pick(data, LEGAL_FIELDS)), data),
         [v.edit]: (turn, data) => this.edit(turn, data),
-        [v.enrollNow]: (turn) => this.enrollNow(turn),
-        [v.verify]: (turn, data) => this.verifyCode(turn, text(data.code)),
-        [v.resend]: (turn) => this.resend(turn),
-        [v.status]: (turn) => this.status(turn),
+        [v.enrollNow]: withActor((turn, actor) => this.enrollNow(turn, actor)),
+        [v.verify]: (turn, data) => verify(turn, text(data.code)),
+        [v.resend]: withActor((turn, actor) => this.resend(turn, actor)),
+        [v.status]: withActor((turn, actor) => this.status(turn, actor)),
         [v.reopen]: (turn) => this.step(turn, (a) => this.service.reopen(a)),
-        [v.approve]: (turn, data) => this.decide(turn, data, 'approved'),
-        [v.reject]: (turn, data) => this.decide(turn, data, 'rejected'),
+        [v.approve]: withActor((turn, actor, data) => this.decide(turn, actor, data, 'approved')),
+        [v.reject]: withActor((turn, actor, data) => this.decide(turn, actor, data, 'rejected')),
         [v.refreshReview]: (turn, data) => this.refreshReview(turn, data),
         [v.users]: (turn) => this.users(turn),
         [v.reviews]: (turn) => this.reviews(turn),
         [v.setRoles]: (turn, data) => this.setRoles(turn, data),
       },
-      onText: (turn, typed, kind) => (kind === AWAIT_CODE ? this.verifyCode(turn, typed) : turn.say('common.errors.invalidAction')),
+      onText: (turn, typed, kind) => (kind === AWAIT_CODE ? verify(turn, typed) : turn.say('common.errors.invalidAction')),
       // A verification code typed at any moment while the application waits for it, after any other command.
       typedAnswers: [{ pattern: /^\d{6}$/, run: (turn, typed) => this.pendingCode(turn, typed) }],
     };
@@ -162,12 +161,10 @@ export class EnrollmentFeature {
     return statusView(app, t, locale, org);
   }
 
-  private async start(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async start(turn: Turn, actor: Actor): Promise<void> {
     const started = await this.service.start(actor);
     // An organization already enrolled here has nothing to enroll: its status says where it stands.
-    if (!started.ok && started.error.code === 'ENROLLMENT.TENANT_ALREADY_ENROLLED') return this.status(turn);
+    if (!started.ok && started.error.code === 'ENROLLMENT.TENANT_ALREADY_ENROLLED') return this.status(turn, actor);
     if (!started.ok) {
       await turn.refuse(started.error);
       return;
@@ -175,10 +172,9 @@ export class EnrollmentFeature {
     await this.showStep(turn, started.value);
   }
 
-  /** Applies one answer; on a field problem shows the same card again with the reasons and what was typed. */
-  private async step(turn: Turn, change: (actor: Actor) => Promise<Result<EnrollmentApplication>>, typed?: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  /** Applies one answer of a signed-in user; on a field problem shows the same card again with the reasons and what was typed. */
+  // Guarded here rather than at the route: edit and tenant check the section and the token before anyone is asked to sign in.
+  private readonly step = withActor(async (turn: Turn, actor: Actor, change: (actor: Actor) => Promise<Result<EnrollmentApplication>>, typed?: ActionData) => {
     const result = await change(actor);
     if (result.ok) {
       await this.showStep(turn, result.value);
@@ -190,7 +186,7 @@ export class EnrollmentFeature {
       return;
     }
     await this.showStep(turn, app, { error: result.error, typed });
-  }
+  });
 
   private supportContact(turn: Turn, data: ActionData): Promise<void> {
     return this.step(turn, (a) => this.service.setSupportContact(a, { ...pick(data, SUPPORT_FIELDS), partnerId: text(data.partnerId), country: text(data.country) }, turn.locale), data);
@@ -209,9 +205,7 @@ export class EnrollmentFeature {
     await this.step(turn, (a) => this.service.chooseTenant(withRole(a, proof), { country: text(data.country) }), data);
   }
 
-  private async mpnSignIn(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async mpnSignIn(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const result = await this.service.setPartnerCenterSignIn(actor, text(data.userName));
     if (result.ok) {
       await this.showStep(turn, result.value.app);
@@ -228,9 +222,7 @@ export class EnrollmentFeature {
     return this.step(turn, (a) => this.service.edit(a, section));
   }
 
-  private async enrollNow(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async enrollNow(turn: Turn, actor: Actor): Promise<void> {
     const result = await this.service.enrollNow(actor, turn.locale);
     const app = result.ok ? result.value : await this.service.current(actor);
     if (!app) {
@@ -240,9 +232,7 @@ export class EnrollmentFeature {
     await this.showStep(turn, app, result.ok ? {} : { error: result.error });
   }
 
-  private async resend(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async resend(turn: Turn, actor: Actor): Promise<void> {
     const result = await this.service.resendVerification(actor, turn.locale);
     if (!result.ok) {
       await turn.refuse(result.error);
@@ -252,15 +242,14 @@ export class EnrollmentFeature {
   }
 
   private async pendingCode(turn: Turn, code: string): Promise<boolean> {
-    const app = turn.actor ? await this.service.current(turn.actor) : undefined;
-    if (app?.status !== 'submitted') return false;
-    await this.verifyCode(turn, code);
+    const actor = turn.actor;
+    const app = actor ? await this.service.current(actor) : undefined;
+    if (!actor || app?.status !== 'submitted') return false;
+    await this.verifyCode(turn, actor, code);
     return true;
   }
 
-  private async verifyCode(turn: Turn, code: string): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async verifyCode(turn: Turn, actor: Actor, code: string): Promise<void> {
     const result = await this.service.verifyCode(actor, code);
     const session = await turn.session();
     switch (result.outcome) {
@@ -268,7 +257,7 @@ export class EnrollmentFeature {
         delete session.awaiting;
         await turn.say('enrollmentUi.verify.verified');
         // In Teams the status replaces the clicked card, so no code box is left to type into.
-        await this.status(turn);
+        await this.status(turn, actor);
         return;
       case 'wrong':
         await this.showVerify(turn, result.app, turn.t('enrollmentUi.verify.wrong', { remaining: result.remainingAttempts ?? 0 }));
@@ -289,9 +278,7 @@ export class EnrollmentFeature {
     }
   }
 
-  private async status(turn: Turn): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async status(turn: Turn, actor: Actor): Promise<void> {
     const app = await this.service.current(actor);
     if (!app) {
       // A colleague of an enrolled organization: its account exists; say what their role allows.
@@ -307,9 +294,7 @@ export class EnrollmentFeature {
     await turn.show('enrollment-status', statusView(app, turn.t, turn.locale, org));
   }
 
-  private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'rejected'): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async decide(turn: Turn, actor: Actor, data: ActionData, outcome: 'approved' | 'rejected'): Promise<void> {
     const applicationId = text(data.applicationId);
     const result = await this.service.decide(actor, applicationId, outcome, outcome === 'rejected' ? text(data.reason) : undefined);
     const app = await this.service.byId(applicationId);
