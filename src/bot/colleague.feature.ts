@@ -1,11 +1,12 @@
 import { COLLEAGUE_NOTICES, roleList, type ColleagueService } from '../app/colleague.service.js';
-import { COLLEAGUE_ROLES, pendingColleagueInvitations } from '../domain/organization/colleague-invitation.js';
+import { pendingColleagueInvitations } from '../domain/organization/colleague-invitation.js';
 import type { Organization } from '../domain/organization/organization.js';
-import type { DomainError } from '../domain/result.js';
-import type { ActionData, Feature } from './feature.js';
-import { errorLines, formatDate, formatInstant, text, type ErrorLine } from './presenting.js';
+import type { Actor } from '../domain/actor.js';
+import { withActor, type ActionData, type Feature } from './feature.js';
+import { text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import type { Turn } from './turn.js';
+import { colleagueErrorLines, invitationsView, inviteFormView, joinedNoticeView } from './colleague.views.js';
 
 /** Card verbs of inviting colleagues (Account settings > User management). */
 export const COLLEAGUE_VERBS = {
@@ -14,8 +15,6 @@ export const COLLEAGUE_VERBS = {
   invitations: 'colleague.invitations',
   revoke: 'colleague.revoke',
 } as const;
-
-const LABELS: Record<string, string> = { email: 'colleague.form.email', role: 'colleague.form.role' };
 
 /**
  * Inviting colleagues in chat: the invitation form and the pending invitations for Admin agents,
@@ -37,7 +36,7 @@ export class ColleagueFeature {
       commands: [
         { wordsKey: 'colleague.commands.invite', descriptionKey: 'colleague.commands.inviteDescription', run: (turn) => this.form(turn) },
         { wordsKey: 'colleague.commands.invitations', descriptionKey: 'colleague.commands.invitationsDescription', run: (turn) => this.invitations(turn) },
-        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', takesText: true, run: (turn, rest) => this.join(turn, rest) },
+        { wordsKey: 'colleague.commands.join', descriptionKey: 'colleague.commands.joinDescription', takesText: true, run: withActor((turn, actor, rest) => this.join(turn, actor, rest)) },
       ],
       actions: {
         [v.form]: (turn) => this.form(turn),
@@ -54,16 +53,7 @@ export class ColleagueFeature {
       [COLLEAGUE_NOTICES.joined]: async (data, t, locale) => {
         const found = await this.service.find(text(data.tenantId), text(data.invitationId));
         if (!found) throw new Error(`Colleague invitation ${String(data.invitationId)} is gone`);
-        const { organization, invitation } = found;
-        return {
-          card: 'provider-notice',
-          view: {
-            title: t('enrollmentUi.users.title'),
-            body: t('colleague.notice.joined', { name: invitation.acceptedBy?.name ?? invitation.email, organization: organization.name, roles: roleList(invitation, locale) }),
-            buttonTitle: t('enrollmentUi.users.title'),
-            verb: 'enrollment.users',
-          },
-        };
+        return { card: 'provider-notice', view: joinedNoticeView(found.organization, found.invitation, t, locale) };
       },
     };
   }
@@ -71,21 +61,15 @@ export class ColleagueFeature {
   private async form(turn: Turn, errors: ErrorLine[] = [], values = { email: '', role: 'salesAgent' }): Promise<void> {
     const pending = await this.service.pending(turn.actor);
     if (!pending.ok) return turn.refuse(pending.error);
-    const { t } = turn;
     const expires = new Date(this.now().getTime() + this.ttlDays * 86_400_000).toISOString();
-    await turn.show('colleague-invite', {
-      intro: t('colleague.form.intro', { organization: pending.value.organization.name, expires: formatDate(expires, turn.locale) }),
-      errors,
-      values,
-      roles: [...COLLEAGUE_ROLES.map((r) => ({ title: t(`access.roles.${r}`), value: r })), { title: t('colleague.form.none'), value: 'none' }],
-    });
+    await turn.show('colleague-invite', inviteFormView(pending.value.organization.name, expires, turn.t, turn.locale, errors, values));
   }
 
   private async invite(turn: Turn, data: ActionData): Promise<void> {
     const values = { email: text(data.email), role: text(data.role) };
     const result = await this.service.invite(turn.actor, values, turn.locale);
     if (!result.ok) {
-      if (result.error.fields || result.error.field) return this.form(turn, this.errors(result.error, turn), values);
+      if (result.error.fields || result.error.field) return this.form(turn, colleagueErrorLines(result.error, turn.t, turn.locale), values);
       return turn.refuse(result.error);
     }
     const { invitation, organization, link } = result.value;
@@ -104,14 +88,12 @@ export class ColleagueFeature {
       if (result.error.code.startsWith('ACCESS.')) return turn.refuse(result.error);
       const pending = await this.service.pending(turn.actor);
       if (!pending.ok) return turn.refuse(pending.error);
-      return this.showList(turn, pending.value.organization, '', this.errors(result.error, turn));
+      return this.showList(turn, pending.value.organization, '', colleagueErrorLines(result.error, turn.t, turn.locale));
     }
     await this.showList(turn, result.value.organization, turn.t('colleague.list.revoked', { email: result.value.invitation.email }));
   }
 
-  private async join(turn: Turn, code: string): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async join(turn: Turn, actor: Actor, code: string): Promise<void> {
     if (!code.trim()) return turn.say('colleague.joinUsage');
     const result = await this.service.accept(actor, { code });
     if (!result.ok) return turn.refuse(result.error);
@@ -119,24 +101,7 @@ export class ColleagueFeature {
   }
 
   private async showList(turn: Turn, organization: Organization, notice = '', errors: ErrorLine[] = []): Promise<void> {
-    const { t, locale } = turn;
     const pending = pendingColleagueInvitations(organization, this.now());
-    await turn.show('colleague-invitations', {
-      intro: t('colleague.list.intro', { organization: organization.name }),
-      notice,
-      hasNotice: notice !== '',
-      errors,
-      none: pending.length === 0,
-      invitations: pending.map((i) => ({
-        email: i.email,
-        detail: t('colleague.list.row', { roles: roleList(i, locale), inviter: i.invitedBy.name, sent: formatInstant(i.invitedBy.at, locale), expires: formatDate(i.expiresAt, locale) }),
-        revokeTitle: t('colleague.buttons.revoke', { email: i.email }),
-        invitationId: i.id,
-      })),
-    });
-  }
-
-  private errors(error: DomainError, turn: Turn): ErrorLine[] {
-    return errorLines(error, turn.t, turn.locale, (field) => (LABELS[field] ? turn.t(LABELS[field]) : field));
+    await turn.show('colleague-invitations', invitationsView(organization, pending, turn.t, turn.locale, notice, errors));
   }
 }

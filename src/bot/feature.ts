@@ -1,3 +1,4 @@
+import type { Actor } from '../domain/actor.js';
 import type { Turn } from './turn.js';
 
 /** Data a card action carries (from Action.Execute `data` or Action.Submit `value`), untrusted. */
@@ -39,4 +40,18 @@ export interface Feature {
    * whenever it is typed: `run` says whether it was such an answer for this user.
    */
   readonly typedAnswers?: readonly { readonly pattern: RegExp; run(turn: Turn, text: string): Promise<boolean> }[];
+}
+
+/**
+ * Wraps a handler that needs a proven user: without one the user is told to sign in first and the
+ * handler does not run; with one the handler runs with that actor.
+ */
+export function withActor<A extends unknown[]>(
+  handler: (turn: Turn, actor: Actor, ...args: A) => Promise<void>,
+): (turn: Turn, ...args: A) => Promise<void> {
+  return async (turn, ...args) => {
+    const actor = turn.actor;
+    if (!actor) return turn.say('common.errors.notSignedIn');
+    return handler(turn, actor, ...args);
+  };
 }

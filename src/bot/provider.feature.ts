@@ -1,4 +1,5 @@
 import { PROVIDER_NOTICES, type ProviderService } from '../app/provider.service.js';
+import type { Actor } from '../domain/actor.js';
 import { COUNTRIES, countryName } from '../domain/enrollment/countries.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
 import type { Provider } from '../domain/provider/provider.js';
@@ -6,7 +7,7 @@ import { PROVIDER_ROLES, providerPeople, providerRolesOf } from '../domain/provi
 import type { DomainError } from '../domain/result.js';
 import { searchText } from '../domain/search.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
-import type { ActionData, Feature } from './feature.js';
+import { withActor, type ActionData, type Feature } from './feature.js';
 import { errorLines, formatDate, formatInstant, mailtoLink, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
 import { approversView, personName, providerRolesText } from './provider.views.js';
@@ -88,7 +89,7 @@ export class ProviderFeature {
       ],
       actions: {
         [v.find]: (turn, data) => this.directory(turn, data),
-        [v.request]: (turn, data) => this.request(turn, data),
+        [v.request]: withActor((turn, actor, data) => this.request(turn, actor, data)),
         [v.approve]: (turn, data) => this.decide(turn, data, 'approved'),
         [v.decline]: (turn, data) => this.decide(turn, data, 'declined'),
         [v.refreshRequest]: (turn, data) => this.refreshRequest(turn, data),
@@ -101,7 +102,7 @@ export class ProviderFeature {
         [v.end]: (turn, data) => this.confirmEnd(turn, data),
         [v.confirmEnd]: (turn, data) => this.end(turn, data),
         [v.invite]: (turn, data) => this.invite(turn, data),
-        [v.register]: (turn, data) => this.register(turn, data),
+        [v.register]: withActor((turn, actor, data) => this.register(turn, actor, data)),
         [v.approveRegistration]: (turn, data) => this.decideRegistration(turn, data, 'approved'),
         [v.declineRegistration]: (turn, data) => this.decideRegistration(turn, data, 'declined'),
         [v.approvers]: (turn, data) => this.approvers(turn, data),
@@ -189,9 +190,7 @@ export class ProviderFeature {
     });
   }
 
-  private async request(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async request(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const providerTenantId = text(data.providerTenantId);
     const result = await this.service.requestConnection(actor, providerTenantId);
     if (!result.ok) {
@@ -472,9 +471,7 @@ export class ProviderFeature {
     await turn.show('provider-register', { errors, values: Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])) });
   }
 
-  private async register(turn: Turn, data: ActionData): Promise<void> {
-    const actor = await turn.requireActor();
-    if (!actor) return;
+  private async register(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const values = Object.fromEntries(['name', 'partnerId', 'countries', 'services', 'support', 'contactEmail'].map((f) => [f, text(data[f])]));
     const result = await this.service.register(actor, values);
     if (!result.ok) {

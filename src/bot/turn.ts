@@ -63,13 +63,6 @@ export class Turn {
     return this.context.activity.channelId === 'msteams' ? 'msteams' : 'other';
   }
 
-  /** The signed-in user, or undefined after telling the user that this needs a known identity. */
-  async requireActor(): Promise<Actor | undefined> {
-    const actor = this.actor;
-    if (!actor) await this.say('common.errors.notSignedIn');
-    return actor;
-  }
-
   /** The user's remembered state in this conversation (saved at the end of a turn that did not fail). */
   session(): Promise<Session> {
     return this.services.session.get(this.context, {});
