@@ -1,4 +1,5 @@
 import type { Middleware, TurnContext } from 'botbuilder';
+import { withDeadline } from '../deadline.js';
 
 /**
  * How long the Bot Connector calls of one turn (replies, updates) may take together, and one
@@ -21,13 +22,7 @@ export class ConnectorTimeoutError extends Error {
  * inbound request with it.
  */
 export function withConnectorDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectorTimeoutError(what, ms)), ms);
-  });
-  // A late answer or failure of the abandoned call is of no interest to anyone.
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  return withDeadline(work, ms, () => new ConnectorTimeoutError(what, ms));
 }
 
 /**

@@ -57,10 +57,8 @@ export function localizeParams(params: DomainError['params'], t: Translate, loca
   return out;
 }
 
-/** A card input as trimmed text (cards submit strings; anything else counts as empty). */
-export function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
+/** A card input as trimmed text, the domain's own reading of an input. */
+export { text } from '../domain/input.js';
 
 /** The message of a refusal, in the user's language. */
 export function refusal(error: DomainError, t: Translate, locale: Locale): string {

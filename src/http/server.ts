@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
+import { withDeadline } from '../deadline.js';
 import type { Logger } from '../log.js';
 import type { StorageHealth } from '../app/ports.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
@@ -80,7 +81,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
 
   server.get('/readyz', async (_req: Request, res: Response) => {
     try {
-      await withTimeout(deps.storage.ping(), 2000, 'the storage did not answer within 2 s');
+      await withDeadline(deps.storage.ping(), 2000, () => new Error('the storage did not answer within 2 s'));
       res.json({ status: 'ready', storage: deps.storage.kind });
     } catch (error) {
       deps.log.warn({ err: error }, 'readiness check failed');
@@ -259,12 +260,4 @@ export function activityProblem(req: Request, options: { authenticated: boolean 
     };
   }
   return undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -7,11 +7,14 @@ import type { Logger } from '../log.js';
 import { privateDir } from './private-dir.js';
 
 /**
- * Writes each mail as an .eml file, for local use with no mail server; logs where. The mails hold
- * verification codes and links, so the folder is 0700 and each file 0600.
+ * Writes each mail as an .eml file built by nodemailer's stream transport, for local use with no
+ * mail server; logs where. The mails hold verification codes and links, so the folder is 0700 and
+ * each file 0600.
  */
 export class FileOutbox implements Outbox {
   private ready?: Promise<void>;
+  // The same message builder as SmtpOutbox, so the file is the RFC 5322 message a server would get.
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   constructor(
     private readonly dir: string,
@@ -24,19 +27,8 @@ export class FileOutbox implements Outbox {
     await (this.ready ??= privateDir(this.dir, this.log));
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
-    const eml = [
-      `From: ${this.from}`,
-      `To: ${mail.to}`,
-      `Subject: ${encodeHeader(mail.subject)}`,
-      `Date: ${new Date().toUTCString()}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      mail.text,
-      '',
-    ].join('\r\n');
-    await writeFile(file, eml, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+    const { message } = await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+    await writeFile(file, message, { mode: 0o600, flag: 'wx' });
     this.log.info({ file }, 'mail written to the outbox folder');
   }
 }
@@ -55,8 +47,4 @@ export class SmtpOutbox implements Outbox {
   async send(mail: Mail): Promise<void> {
     await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
   }
-}
-
-function encodeHeader(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }

@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { persona, signedInAs } from '../support/demo-sign-in.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { seedReseller } from '../support/organizations.js';
+import { outboxMails } from '../support/mail.js';
 
 const RESELLER = 'dddddddd-0000-4000-8000-000000000001';
 const OTHER = 'dddddddd-0000-4000-8000-000000000002';
@@ -18,13 +17,8 @@ const lastCard = (activities: Activity[]): Card => {
 const linkIn = (text: string) => /(http:\/\/\S+\/colleagues\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)/.exec(text)![1];
 const codeIn = (html: string) => /<code>(?:join|unisciti) ([0-9a-f-]{36})<\/code>/.exec(html)![1];
 
-/** The newest mail of the outbox, to whom and its text (quoted-printable soft breaks joined). */
-function latestMail(dataDir: string): { to: string; subject: string; text: string } {
-  const dir = join(dataDir, 'outbox');
-  const files = readdirSync(dir).sort();
-  const raw = readFileSync(join(dir, files[files.length - 1]), 'utf8').replace(/=\r?\n/g, '');
-  return { to: /^To: (.+)$/m.exec(raw)![1].trim(), subject: /^Subject: (.+)$/m.exec(raw)![1].trim(), text: raw };
-}
+/** The newest mail of the outbox: to whom, its subject and its text. */
+const latestMail = (dataDir: string) => outboxMails(dataDir).at(-1)!;
 
 describe('Inviting colleagues (Account settings > User management)', function () {
   this.timeout(60_000);

@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { seedReseller } from '../support/organizations.js';
+import { outboxMails } from '../support/mail.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const lastCard = (activities: Activity[]): Card => {
@@ -206,10 +205,9 @@ describe('Customer journey', () => {
     const { link, invitationId } = await invite(admin, { companyName: 'Wingtip Toys', adminEmail: 'admin@wingtip.example' });
     await admin.submit('customer.done', { invitationId, subject: 'Hi', body: link });
     expect((await page(link, form({ name: 'Wanda', email: 'admin@wingtip.example', company: 'yes' }))).status).to.equal(200);
-    const dir = join(app.dataDir, 'outbox');
     let mail: string | undefined;
     for (const deadline = Date.now() + 5000; !mail && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      mail = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).find((t) => t.includes('To: max@mailing.example\r\n'));
+      mail = outboxMails(app.dataDir).find((m) => m.to === 'max@mailing.example')?.text;
     }
     expect(mail).to.include('Hello Max Power,').and.include('Wingtip Toys accepted the invitation on').and.include('reseller relationship with Wingtip Toys.');
   });

@@ -5,6 +5,7 @@ import { seedDir } from '../../src/paths.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { outboxMails } from '../support/mail.js';
 
 type Profile = { partnerId: string; organizationName: string; country: string; active: boolean };
 const seed = JSON.parse(readFileSync(join(seedDir, 'partner-profiles.json'), 'utf8')) as { signIns: Record<string, Profile[]> };
@@ -57,26 +58,17 @@ const card = (activities: Activity[]): Card => {
 
 /** Waits for a mail to `to` whose text matches, written after the files in `seen`. */
 async function mailTo(dataDir: string, to: string, match: RegExp, seen: ReadonlySet<string> = new Set()): Promise<string> {
-  const dir = join(dataDir, 'outbox');
   for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    for (const file of readdirSync(dir).filter((f) => !seen.has(f))) {
-      const text = readFileSync(join(dir, file), 'utf8');
-      if (text.includes(`To: ${to}\r\n`) && match.test(text)) return text;
-    }
+    const found = outboxMails(dataDir).find((mail) => !seen.has(mail.file) && mail.to === to && match.test(mail.text));
+    if (found) return found.text;
   }
   throw new Error(`no mail to ${to} matching ${match}`);
 }
 
 /** Reads the newest verification mail in the outbox (status mails pass it by) and returns its code and link. */
 function latestMail(dataDir: string): { code: string; link: string; to: string } {
-  const dir = join(dataDir, 'outbox');
-  const texts = readdirSync(dir).sort().reverse().map((f) => readFileSync(join(dir, f), 'utf8'));
-  const text = texts.find((t) => t.includes('/enrollment/verify/'))!;
-  return {
-    code: /\b(\d{6})\b/.exec(text.split('\r\n\r\n').slice(1).join('\n'))![1],
-    link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1],
-    to: /^To: (.+)$/m.exec(text)![1].trim(),
-  };
+  const { text, to } = outboxMails(dataDir).reverse().find((mail) => mail.text.includes('/enrollment/verify/'))!;
+  return { code: /\b(\d{6})\b/.exec(text)![1], link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1], to };
 }
 
 describe('Enrollment journey', () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MAX_CARD_BYTES } from '../../src/cards/renderer.js';
@@ -7,6 +7,7 @@ import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { cardStrings, tagsOf, visibleText, webChatHtml } from '../support/markdown.js';
+import { outboxMails } from '../support/mail.js';
 
 type Profile = { partnerId: string; country: string; active: boolean };
 const seed = JSON.parse(readFileSync(join(seedDir, 'partner-profiles.json'), 'utf8')) as { signIns: Record<string, Profile[]> };
@@ -87,9 +88,7 @@ describe('User text in conversations', () => {
     expect(inputsOf(form).legalName.value).to.equal(EVIL_NAME);
     await chat.submit('enrollment.legal', { ...Object.fromEntries(Object.entries(inputsOf(form)).map(([k, v]) => [k, v.value ?? ''])), legalName: EVIL_NAME });
     await chat.submit('enrollment.enrollNow');
-    const outbox = join(app.dataDir, 'outbox');
-    const mail = readFileSync(join(outbox, readdirSync(outbox).sort().at(-1)!), 'utf8');
-    const code = /\b(\d{6})\b/.exec(mail.split('\r\n\r\n').slice(1).join('\n'))![1];
+    const code = /\b(\d{6})\b/.exec(outboxMails(app.dataDir).at(-1)!.text)![1];
     await chat.say(code);
 
     const posted = await connector.waitFor((r) => r.method === 'POST' && r.activity.recipient?.id === 'reviewer-hostile' && !!r.activity.attachments);

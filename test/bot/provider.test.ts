@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
@@ -7,6 +5,7 @@ import { FakeConnector } from '../support/fake-connector.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import type { Organization } from '../../src/domain/organization/organization.js';
 import { seedReseller } from '../support/organizations.js';
+import { outboxMails } from '../support/mail.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const NORTHWIND = '22222222-2222-4222-8222-222222222222';
@@ -18,10 +17,9 @@ const lastCard = (activities: Activity[]): Card => {
 
 /** Waits for a mail to `to` whose text matches, in the outbox of `dataDir`. */
 async function mailIn(dataDir: string, to: string, match: RegExp): Promise<string> {
-  const dir = join(dataDir, 'outbox');
   for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    const found = (existsSync(dir) ? readdirSync(dir) : []).map((f) => readFileSync(join(dir, f), 'utf8')).find((t) => t.includes(`To: ${to}\r\n`) && match.test(t));
-    if (found) return found;
+    const found = outboxMails(dataDir).find((mail) => mail.to === to && match.test(mail.text));
+    if (found) return found.text;
   }
   throw new Error(`no mail to ${to} matching ${match}`);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { GLOBAL_ADMIN_ROLE } from '../../src/domain/actor.js';
@@ -9,6 +9,7 @@ import { actionTitles, cardsOf, Chat, textOf, textsOf, type Activity, type Card 
 import { FakeConnector } from '../support/fake-connector.js';
 import { inSeconds, KeyServer, rs256 } from '../support/token-kit.js';
 import { StandInBotCredentials, TokenService } from '../support/token-service.js';
+import { outboxMails } from '../support/mail.js';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const CONNECTION = 'entra-sso';
@@ -157,9 +158,7 @@ describe('Teams SSO proves the global administrator role at enrollment (OAuth co
     shown = lastCard(await chat.submit('enrollment.legal', LEGAL));
     expect(textOf(shown)).to.include('global administrator verified at sign-in');
     await chat.submit('enrollment.enrollNow');
-    const outbox = join(app.dataDir, 'outbox');
-    const mail = readFileSync(join(outbox, readdirSync(outbox).sort().at(-1)!), 'utf8');
-    const code = /\b(\d{6})\b/.exec(mail.split('\r\n\r\n').slice(1).join('\n'))![1];
+    const code = /\b(\d{6})\b/.exec(outboxMails(app.dataDir).at(-1)!.text)![1];
     expect(textsOf(await chat.say(code)).join()).to.include('now under review');
 
     const posted = await connector.waitFor((r) => r.method === 'POST' && r.activity.recipient?.id === reviewerId);

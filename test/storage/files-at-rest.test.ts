@@ -13,6 +13,7 @@ import { privateDir } from '../../src/storage/private-dir.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, textOf, textsOf } from '../support/chat.js';
+import { outboxMails } from '../support/mail.js';
 
 type Profile = { partnerId: string; country: string; active: boolean };
 
@@ -57,9 +58,8 @@ async function enrollUntilVerification(app: RunningAssistant): Promise<Chat> {
 
 /** The code and the link of the one verification mail in the outbox. */
 function mailed(dataDir: string): { code: string; link: string } {
-  const [file] = readdirSync(join(dataDir, 'outbox'));
-  const text = readFileSync(join(dataDir, 'outbox', file), 'utf8');
-  return { code: /\b(\d{6})\b/.exec(text.split('\r\n\r\n').slice(1).join('\n'))![1], link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1] };
+  const { text } = outboxMails(dataDir)[0];
+  return { code: /\b(\d{6})\b/.exec(text)![1], link: /(http:\/\/\S+\/enrollment\/verify\/\S+)/.exec(text)![1] };
 }
 
 /** A logger that keeps its lines, to see what was logged. */

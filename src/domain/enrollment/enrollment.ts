@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { audit, displayName, SYSTEM_ACTOR, type Actor, type AuditEntry } from '../actor.js';
+import { text } from '../input.js';
 import { fail, invalidFields, ok, type FieldIssue, type Result } from '../result.js';
 import { isEmailAddress, isWebmailAddress, normalizePhone } from './contact.js';
 import { countryOf, isValidPostalCode, normalizePostalCode } from './countries.js';
@@ -150,7 +151,7 @@ export function chooseTenant(app: EnrollmentApplication, input: unknown, actor: 
     if (!actor.tenantId) return fail('ENROLLMENT.SIGN_IN_REQUIRED', `${E}.signInRequired`);
     if (actor.globalAdmin === false) return fail('ENROLLMENT.NOT_GLOBAL_ADMIN', `${E}.notGlobalAdmin`);
     const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-    const country = str(raw.country).toUpperCase();
+    const country = text(raw.country).toUpperCase();
     if (!country) return invalidFields([{ field: 'country', messageKey: `${V}.required` }]);
     if (!countryOf(country)) return invalidFields([{ field: 'country', messageKey: `${V}.unknownCountry` }]);
     const tenant: TenantChoice = { mode: 'existing', tenantId: actor.tenantId, country, globalAdmin: actor.globalAdmin ? 'verified' : 'unverified' };
@@ -193,25 +194,25 @@ export function validateLegalProfile(input: unknown, defaultCountry: string): Re
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const issues: FieldIssue[] = [];
   const required = (field: string, max: number) => {
-    const value = str(raw[field]);
+    const value = text(raw[field]);
     if (!value) issues.push({ field, messageKey: `${V}.required` });
     else if (value.length > max) issues.push({ field, messageKey: `${V}.tooLong`, params: { max } });
     return value;
   };
   const optional = (field: string, max: number) => {
-    const value = str(raw[field]);
+    const value = text(raw[field]);
     if (value.length > max) issues.push({ field, messageKey: `${V}.tooLong`, params: { max } });
     return value || undefined;
   };
   const legalName = required('legalName', 200);
-  const countryCode = (str(raw.country) || defaultCountry).toUpperCase();
+  const countryCode = (text(raw.country) || defaultCountry).toUpperCase();
   const country = countryOf(countryCode);
   if (!country) issues.push({ field: 'country', messageKey: `${V}.unknownCountry` });
   const line1 = required('line1', 200);
   const line2 = optional('line2', 200);
   const city = required('city', 100);
   const region = country?.hasRegion ? required('region', 100) : optional('region', 100);
-  const postalCode = normalizePostalCode(str(raw.postalCode), countryCode);
+  const postalCode = normalizePostalCode(text(raw.postalCode), countryCode);
   if (!postalCode) issues.push({ field: 'postalCode', messageKey: `${V}.required` });
   else if (country && !isValidPostalCode(postalCode, countryCode)) {
     issues.push({ field: 'postalCode', messageKey: `${V}.postalCode`, params: { country: countryCode } });
@@ -246,10 +247,10 @@ export function setSupportContact(app: EnrollmentApplication, input: unknown, ac
     if (!actor.tenantId) return fail('ENROLLMENT.SIGN_IN_REQUIRED', `${E}.signInRequired`);
     const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const issues: FieldIssue[] = [];
-    const country = str(raw.country).toUpperCase();
+    const country = text(raw.country).toUpperCase();
     if (!country) issues.push({ field: 'country', messageKey: `${V}.required` });
     else if (!countryOf(country)) issues.push({ field: 'country', messageKey: `${V}.unknownCountry` });
-    const partnerId = str(raw.partnerId);
+    const partnerId = text(raw.partnerId);
     // The PartnerID is checked against Partner Center, as for a new enrollment: active, in the tenant's country/region.
     if (!partnerId) issues.push({ field: 'partnerId', messageKey: `${V}.required` });
     else if (!profile || profile.partnerId !== partnerId) issues.push({ field: 'partnerId', messageKey: `${E}.partnerIdUnknown`, params: { partnerId } });
@@ -438,7 +439,7 @@ function supportFrom(raw: Record<string, unknown>, countryCode: string, issues: 
   const before = issues.length;
   const supportEmail = email(raw.supportEmail, 'supportEmail', issues, false);
   const supportPhone = phone(raw.supportPhone, 'supportPhone', countryCode, issues);
-  const website = str(raw.supportWebsite);
+  const website = text(raw.supportWebsite);
   if (website && !/^https?:\/\/[^\s/$.?#][^\s]*\.[^\s]{2,}$/i.test(website)) issues.push({ field: 'supportWebsite', messageKey: `${V}.website` });
   if (website.length > 2048) issues.push({ field: 'supportWebsite', messageKey: `${V}.tooLong`, params: { max: 2048 } });
   if (issues.length > before) return undefined;
@@ -446,7 +447,7 @@ function supportFrom(raw: Record<string, unknown>, countryCode: string, issues: 
 }
 
 function email(value: unknown, field: string, issues: FieldIssue[], refuseWebmail: boolean): string {
-  const v = str(value).toLowerCase();
+  const v = text(value).toLowerCase();
   if (!v) issues.push({ field, messageKey: `${V}.required` });
   else if (!isEmailAddress(v)) issues.push({ field, messageKey: `${V}.email` });
   else if (refuseWebmail && isWebmailAddress(v)) issues.push({ field, messageKey: `${V}.webmail`, params: { domain: v.split('@')[1] } });
@@ -454,7 +455,7 @@ function email(value: unknown, field: string, issues: FieldIssue[], refuseWebmai
 }
 
 function phone(value: unknown, field: string, countryCode: string, issues: FieldIssue[]): string {
-  const v = str(value);
+  const v = text(value);
   if (!v) {
     issues.push({ field, messageKey: `${V}.required` });
     return '';
@@ -462,10 +463,6 @@ function phone(value: unknown, field: string, countryCode: string, issues: Field
   const normalized = normalizePhone(v, countryCode);
   if (!normalized) issues.push({ field, messageKey: `${V}.phone` });
   return normalized ?? v;
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
 function sameHash(a: string, b: string): boolean {
