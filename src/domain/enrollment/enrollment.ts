@@ -36,37 +36,40 @@ export type TenantChoice = {
   readonly globalAdmin: 'verified' | 'unverified';
 };
 
+/** How long the legal business profile's texts may be: one place for the stored schema and the form's checks. */
+export const LEGAL_LIMITS = { legalName: 200, line: 200, city: 100, region: 100, postalCode: 20, name: 100, email: 254, website: 2048 } as const;
+
 /** A postal address. */
 export const Address = z.object({
   country: z.string().length(2),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  region: z.string().max(100).optional(),
-  postalCode: z.string().min(1).max(20),
+  line1: z.string().min(1).max(LEGAL_LIMITS.line),
+  line2: z.string().max(LEGAL_LIMITS.line).optional(),
+  city: z.string().min(1).max(LEGAL_LIMITS.city),
+  region: z.string().max(LEGAL_LIMITS.region).optional(),
+  postalCode: z.string().min(1).max(LEGAL_LIMITS.postalCode),
 });
 export type Address = z.infer<typeof Address>;
 
 /** The person contacted about the application. */
 export const PrimaryContact = z.object({
-  firstName: z.string().min(1).max(100),
-  lastName: z.string().min(1).max(100),
-  email: z.string().max(254),
+  firstName: z.string().min(1).max(LEGAL_LIMITS.name),
+  lastName: z.string().min(1).max(LEGAL_LIMITS.name),
+  email: z.string().max(LEGAL_LIMITS.email),
   phone: z.string().regex(/^\+[1-9]\d{7,14}$/),
 });
 export type PrimaryContact = z.infer<typeof PrimaryContact>;
 
 /** How customers reach the reseller's support. */
 export const SupportContact = z.object({
-  email: z.string().max(254),
+  email: z.string().max(LEGAL_LIMITS.email),
   phone: z.string().regex(/^\+[1-9]\d{7,14}$/),
-  website: z.string().max(2048).optional(),
+  website: z.string().max(LEGAL_LIMITS.website).optional(),
 });
 export type SupportContact = z.infer<typeof SupportContact>;
 
 /** The legal business profile, primary contact and support details. */
 export const LegalProfile = z.object({
-  legalName: z.string().min(1).max(200),
+  legalName: z.string().min(1).max(LEGAL_LIMITS.legalName),
   address: Address,
   primaryContact: PrimaryContact,
   support: SupportContact,
@@ -204,21 +207,21 @@ export function validateLegalProfile(input: unknown, defaultCountry: string): Re
     if (value.length > max) issues.push({ field, messageKey: `${V}.tooLong`, params: { max } });
     return value || undefined;
   };
-  const legalName = required('legalName', 200);
+  const legalName = required('legalName', LEGAL_LIMITS.legalName);
   const countryCode = (text(raw.country) || defaultCountry).toUpperCase();
   const country = countryOf(countryCode);
   if (!country) issues.push({ field: 'country', messageKey: `${V}.unknownCountry` });
-  const line1 = required('line1', 200);
-  const line2 = optional('line2', 200);
-  const city = required('city', 100);
-  const region = country?.hasRegion ? required('region', 100) : optional('region', 100);
+  const line1 = required('line1', LEGAL_LIMITS.line);
+  const line2 = optional('line2', LEGAL_LIMITS.line);
+  const city = required('city', LEGAL_LIMITS.city);
+  const region = country?.hasRegion ? required('region', LEGAL_LIMITS.region) : optional('region', LEGAL_LIMITS.region);
   const postalCode = normalizePostalCode(text(raw.postalCode), countryCode);
   if (!postalCode) issues.push({ field: 'postalCode', messageKey: `${V}.required` });
   else if (country && !isValidPostalCode(postalCode, countryCode)) {
     issues.push({ field: 'postalCode', messageKey: `${V}.postalCode`, params: { country: countryCode } });
   }
-  const firstName = required('contactFirstName', 100);
-  const lastName = required('contactLastName', 100);
+  const firstName = required('contactFirstName', LEGAL_LIMITS.name);
+  const lastName = required('contactLastName', LEGAL_LIMITS.name);
   const contactEmail = email(raw.contactEmail, 'contactEmail', issues, true);
   const contactPhone = phone(raw.contactPhone, 'contactPhone', countryCode, issues);
   const support = supportFrom(raw, countryCode, issues);
@@ -441,7 +444,7 @@ function supportFrom(raw: Record<string, unknown>, countryCode: string, issues: 
   const supportPhone = phone(raw.supportPhone, 'supportPhone', countryCode, issues);
   const website = text(raw.supportWebsite);
   if (website && !/^https?:\/\/[^\s/$.?#][^\s]*\.[^\s]{2,}$/i.test(website)) issues.push({ field: 'supportWebsite', messageKey: `${V}.website` });
-  if (website.length > 2048) issues.push({ field: 'supportWebsite', messageKey: `${V}.tooLong`, params: { max: 2048 } });
+  if (website.length > LEGAL_LIMITS.website) issues.push({ field: 'supportWebsite', messageKey: `${V}.tooLong`, params: { max: LEGAL_LIMITS.website } });
   if (issues.length > before) return undefined;
   return { email: supportEmail, phone: supportPhone, ...(website ? { website } : {}) };
 }
