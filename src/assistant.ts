@@ -55,7 +55,8 @@ import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
 import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
-import { loadKeyring } from './storage/signing-key.js';
+import { loadKeyring, loadSharedKeyring } from './storage/signing-key.js';
+import { openSharedState } from './storage/shared-state.js';
 import { JoseSignedLinks } from './security/signed-links.js';
 import { botAuthGuard, BotTokenVerifier } from './http/bot-auth.js';
 import { createLogger, type Logger } from './log.js';
@@ -175,6 +176,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
       server.server.closeAllConnections();
       await closed;
       await withDeadline(tasks.drain(), Math.max(0, deadline - Date.now()));
+      await stores.shared.close();
       await storage.close();
     },
   };
@@ -188,10 +190,16 @@ type Services = Awaited<ReturnType<typeof buildServices>>;
 async function buildStorage(config: Config, { log, clock, overrides }: { log: Logger; clock: Clock; overrides: AssistantOverrides }) {
   await privateDir(config.dataDir, log);
   const backend = overrides.storage ?? (await openStorage(config.storageUrl));
+  // With Redis, what instances must agree on beyond records: Direct Line conversations, pub/sub, rate limits.
+  const shared = await openSharedState(config.storageUrl, backend).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
   const botStorage = new CasBotStorage(backend.namespace('botstate'));
   const records = <T>(name: string) => new CasRecordStore<T>(backend.namespace(name));
   return {
     backend,
+    shared,
     // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
     // another member's message must neither consume nor end it.
     privateConversationState: new PrivateConversationState(botStorage),
@@ -240,7 +248,10 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
-  const keyring = loadKeyring({ current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys }, config.dataDir);
+  const configuredKeys = { current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys };
+  // Instances sharing Redis share the keyring too, so a link or Direct Line token made on one is valid on all.
+  const keyring =
+    stores.backend.kind === 'redis' ? await loadSharedKeyring(configuredKeys, stores.backend.namespace('signing-keys'), config.dataDir) : loadKeyring(configuredKeys, config.dataDir);
   const signedLinks = new JoseSignedLinks(keyring);
   // Verification codes are keyed by the current signing key: a code still pending when the key
   // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
@@ -395,8 +406,8 @@ async function buildHttp(
 ) {
   const { demo, signedLinks, enrollment, providers, customers, colleagues, audits, sso } = services;
   const { backend: storage, azureWebUsers } = stores;
-  const throttle = pageThrottle(config.pageRate);
-  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now());
+  const throttle = pageThrottle(stores.shared.rateLimits('pages', config.pageRate));
+  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now(), stores.shared.conversations, stores.shared.broadcast, log);
   if (directLine && config.bot.appId) {
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');

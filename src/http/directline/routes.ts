@@ -102,18 +102,20 @@ export function directLineRoutes(deps: DirectLineDeps) {
       const identity = await identify(req, res);
       if (!identity) return;
       const { token, expires_in } = await channel.refresh(identity);
-      const created = channel.start(identity);
+      const created = await channel.start(identity);
       res.status(created ? 201 : 200);
       res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token) });
       if (created) {
-        void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity);
+        deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity).catch((error: unknown) =>
+          deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line welcome failed'),
+        );
       }
     });
 
     server.get('/v3/directline/conversations/:id', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const { token, expires_in } = await channel.refresh(identity);
       res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token, String(req.query?.watermark ?? '')) });
     });
@@ -121,14 +123,15 @@ export function directLineRoutes(deps: DirectLineDeps) {
     server.get('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
-      res.json(channel.activities(identity.conversationId, Number(req.query?.watermark ?? 0) || 0));
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      const watermark = Number(req.query?.watermark ?? 0);
+      res.json(await channel.activities(identity.conversationId, Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0));
     });
 
     server.post('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const body = req.body as DlActivity | undefined;
       if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string' || body.type.trim() === '') {
         return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
@@ -138,22 +141,24 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (problem) return sendError(res, 400, 'BadArgument', problem);
       dropNulls(body);
       // A client retrying a post (Web Chat does on a 502 or a timeout) gets the first delivery's id; the bot sees it once.
-      const retried = earlierPost(identity, body);
-      if (retried) return res.json({ id: retried.id });
+      const clientId = clientActivityId(body);
+      const retried = clientId ? await channel.clientActivity(identity.conversationId, clientId) : undefined;
+      if (retried) return res.json({ id: retried });
       const stored = await deliver(body, identity);
+      if (clientId) await channel.rememberClientActivity(identity.conversationId, clientId, String(stored.id));
       res.json({ id: stored.id });
     });
 
     // The Bot Connector side: the bot's replies, proactive messages and card updates.
-    const connector = (handler: (req: Request, res: Response) => void) => async (req: Request, res: Response) => {
+    const connector = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
       if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) return sendError(res, 403, 'Forbidden', 'The connector endpoints only answer the assistant itself.');
-      handler(req, res);
+      await handler(req, res);
     };
-    const fromBot = (req: Request, res: Response, keepId: boolean) => {
+    const fromBot = async (req: Request, res: Response, keepId: boolean) => {
       const conversationId = String(req.params.conversationId);
-      if (!channel.has(conversationId)) return sendError(res, 404, 'ConversationNotFound', 'Unknown conversation.');
+      if (!(await channel.has(conversationId))) return sendError(res, 404, 'ConversationNotFound', 'Unknown conversation.');
       const activity = { ...(req.body as DlActivity), ...(keepId ? { id: String(req.params.activityId) } : {}) };
-      res.json({ id: channel.append(conversationId, activity, keepId).id });
+      res.json({ id: (await channel.append(conversationId, activity, keepId)).id });
     };
     server.post('/directline-connector/v3/conversations/:conversationId/activities', connector((req, res) => fromBot(req, res, false)));
     server.post('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, false)));
@@ -173,26 +178,21 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (target === 'badRequest') return refuseUpgrade(socket, 400, 'Bad Request');
       const identity = await channel.identify(target.token);
       if (!identity || identity === 'expired' || identity.conversationId !== target.conversationId) return refuseUpgrade(socket, 403, 'Forbidden');
-      if (!channel.has(identity.conversationId)) return refuseUpgrade(socket, 404, 'Not Found');
+      if (!(await channel.has(identity.conversationId))) return refuseUpgrade(socket, 404, 'Not Found');
       sockets.handleUpgrade(req, socket, head, (ws) => {
         // Clients only listen on the stream; what they send (too large, bad frames) ends their socket, never the process.
         ws.on('error', (error: Error) => deps.log.debug({ err: error, conversationId: identity.conversationId }, 'Direct Line stream closed on a client error'));
-        channel.subscribe(identity.conversationId, ws, target.watermark);
+        channel.subscribe(identity.conversationId, ws, target.watermark).catch((error: unknown) => {
+          // The store or the broadcast failed: the client reconnects with its watermark and misses nothing.
+          deps.log.warn({ err: error, conversationId: identity.conversationId }, 'Direct Line stream could not subscribe');
+          ws.close(1011, 'try again');
+        });
       });
     };
     server.server.on('close', () => {
       channel.closeAll();
       sockets.close();
     });
-
-    /** The user's earlier activity with the same client activity id (Web Chat's `channelData.clientActivityID`), if any. */
-    function earlierPost(identity: DlIdentity, activity: DlActivity): DlActivity | undefined {
-      const clientId = clientActivityId(activity);
-      if (!clientId) return undefined;
-      return channel
-        .activities(identity.conversationId, 0)
-        .activities.find((a) => (a.from as { id?: unknown } | undefined)?.id === identity.userId && clientActivityId(a) === clientId);
-    }
 
     /**
      * Records the user's activity (its sender bound by the token) and hands it to the bot with the
@@ -202,7 +202,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
      */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
       const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, channelData, ...rest } = activity;
-      const stored = channel.append(identity.conversationId, {
+      const stored = await channel.append(identity.conversationId, {
         ...rest,
         ...clientChannelData(channelData),
         from: { id: identity.userId, name: identity.userName, role: 'user' },
