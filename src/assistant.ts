@@ -170,6 +170,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     stop: async (graceMs = 4000) => {
       await scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Web chat streams are upgraded connections the server does not close itself; their clients reconnect to another instance.
+      http.directLine?.closeAll();
       server.server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
       while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
@@ -481,7 +483,7 @@ async function buildHttp(
         : []),
     ],
   });
-  return { server, inFlight, signIn: web.signIn };
+  return { server, inFlight, signIn: web.signIn, directLine };
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */

@@ -134,8 +134,7 @@ export async function connectRedisSharedState(url: string): Promise<SharedState>
     broadcast: new RedisBroadcast(client, subscriber),
     rateLimits,
     close: async () => {
-      subscriber.destroy();
-      client.destroy();
+      for (const connection of [subscriber, client]) if (connection.isOpen) connection.destroy();
     },
   };
 }
