@@ -26,8 +26,8 @@ const form = (fields: Record<string, string>) => ({
 async function openStream(url: string) {
   const socket = new WebSocket(url);
   const seen: Activity[] = [];
-  socket.on('message', (data) => {
-    const text = String(data);
+  socket.on('message', (data: Buffer) => {
+    const text = data.toString('utf8');
     if (text) seen.push(...(JSON.parse(text) as { activities: Activity[] }).activities);
   });
   await new Promise<void>((resolve, reject) => {
