@@ -29,12 +29,16 @@ export async function openSharedState(url: string, backend: StorageBackend, now:
     const { connectRedisSharedState } = await import('./redis-shared-state.js');
     return connectRedisSharedState(url);
   }
+  // One count per name in this process, however many times a limit is asked for.
+  const limiters = new Map<string, RateLimiterMemory>();
   return {
     conversations: new CasConversationLog(backend.namespace('directline'), now),
     broadcast: new LocalBroadcast(),
-    rateLimits: (_name, rate) => {
-      const limiter = new RateLimiterMemory({ points: rate.burst, duration: windowSeconds(rate) });
-      return { consume: (key) => consume(limiter, key) };
+    rateLimits: (name, rate) => {
+      let limiter = limiters.get(name);
+      if (!limiter) limiters.set(name, (limiter = new RateLimiterMemory({ points: rate.burst, duration: windowSeconds(rate) })));
+      const counted = limiter;
+      return { consume: (key) => consume(counted, key) };
     },
     close: async () => undefined,
   };
