@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { CookieClient } from '../support/browser-client.js';
 import { persona, signedInAs } from '../support/demo-sign-in.js';
+import { CLIENT_ID, ENTRA, EntraStandIn, routedTo, TENANT, USER, validClaims } from '../support/entra-stand-in.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { seedReseller } from '../support/organizations.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
@@ -246,5 +249,55 @@ describe('Page rate limits shared by two instances on one Redis', function () {
     }
     // The health probes are not limited.
     expect((await fetch(`${b.baseUrl}/healthz`)).status).to.equal(200);
+  });
+});
+
+describe('An Entra ID sign-in started on one instance finishes on the other', function () {
+  this.timeout(60_000);
+  const entra = new EntraStandIn();
+  let redis: RedisServer;
+  let a: RunningAssistant;
+  let b: RunningAssistant;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    await entra.start();
+    // Behind one address, as a load balancer puts them: the redirect URI is the same for both.
+    const env = {
+      STORAGE_URL: redis.url,
+      PUBLIC_BASE_URL: 'http://127.0.0.1:8443',
+      OIDC_ISSUER: `${ENTRA}/organizations/v2.0`,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: 'client-secret-value',
+    };
+    [a, b] = await Promise.all([startAssistant(env, { oidcFetch: routedTo(() => entra.base) }), startAssistant(env, { oidcFetch: routedTo(() => entra.base) })]);
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await entra.stop();
+    await redis?.stop();
+  });
+
+  it('keeps the attempt (state, nonce, PKCE verifier) and the session in the store: begun on A, answered on B, signed in on both', async () => {
+    const browser = new CookieClient(a.baseUrl);
+    const started = await browser.request('/auth/signin?returnTo=%2Fwebchat');
+    expect(started.status).to.equal(302);
+    const authorize = new URL(started.headers.get('location')!);
+    const code = randomUUID();
+    entra.tokens.set(code, await entra.sign(validClaims(authorize.searchParams.get('nonce')!)));
+    const cookie = () => [...browser.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const query = new URLSearchParams({ code, state: authorize.searchParams.get('state')!, session_state: randomUUID() });
+    const back = await fetch(`${b.baseUrl}/auth/callback?${query}`, { redirect: 'manual', headers: { cookie: cookie() } });
+    expect(back.status, 'B finishes the sign-in A began').to.equal(302);
+    expect(back.headers.get('location')).to.equal('/webchat');
+    expect(entra.tokenRequests.at(-1)!.get('code_verifier'), 'with the PKCE verifier A generated').to.match(/^[A-Za-z0-9_-]{43,128}$/);
+    const session = /csp_session=([^;]+)/.exec(back.headers.getSetCookie().join('\n'))![1];
+    for (const instance of [a, b]) {
+      const res = await fetch(`${instance.baseUrl}/auth/session`, { headers: { cookie: `csp_session=${session}` } });
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.include({ userId: USER, tenantId: TENANT, globalAdmin: true });
+    }
   });
 });
