@@ -55,7 +55,7 @@ import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
 import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
-import { loadKeyring, loadSharedKeyring } from './storage/signing-key.js';
+import { loadKeyring, loadSharedKeyring, SharedSignedLinks } from './storage/signing-key.js';
 import { openSharedState } from './storage/shared-state.js';
 import { JoseSignedLinks } from './security/signed-links.js';
 import { botAuthGuard, BotTokenVerifier } from './http/bot-auth.js';
@@ -251,10 +251,12 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   if (demo) await seedDemoOrganization(demo, organizations, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
   const configuredKeys = { current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys };
-  // Instances sharing Redis share the keyring too, so a link or Direct Line token made on one is valid on all.
-  const keyring =
-    stores.backend.kind === 'redis' ? await loadSharedKeyring(configuredKeys, stores.backend.namespace('signing-keys'), config.dataDir) : loadKeyring(configuredKeys, config.dataDir);
-  const signedLinks = new JoseSignedLinks(keyring);
+  // Instances sharing Redis share the keyring too, so a link or Direct Line token made on one is valid on
+  // all, and one that rotated and restarted makes the others reload it when they meet its new key.
+  const sharedKeys = stores.backend.kind === 'redis' ? stores.backend.namespace('signing-keys') : undefined;
+  const keyring = sharedKeys ? await loadSharedKeyring(configuredKeys, sharedKeys, config.dataDir) : loadKeyring(configuredKeys, config.dataDir);
+  const signedLinks =
+    sharedKeys && !config.invitationSigningKey ? new SharedSignedLinks(keyring, () => loadSharedKeyring(configuredKeys, sharedKeys, config.dataDir)) : new JoseSignedLinks(keyring);
   // Verification codes are keyed by the current signing key: a code still pending when the key
   // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
   const signingKey = keyring.current.secret;

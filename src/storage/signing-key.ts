@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyId, signingKey, type Keyring } from '../security/signed-links.js';
+import type { InvitationClaims, LinkCheck, SignedLinks } from '../app/signed-links.port.js';
+import { JoseSignedLinks, keyId, signingKey, type Keyring } from '../security/signed-links.js';
 import type { CasStore } from './cas-store.js';
 
 /** The keyring file in the data folder: the current key first, then retired ones with when they were retired. */
@@ -173,4 +174,58 @@ function readLegacy(dataDir: string): string | undefined {
 
 function generate(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The least time between two reloads of the shared keyring prompted by links it does not know. */
+const RELOAD_EVERY_MS = 10_000;
+
+/**
+ * Signed links on the shared keyring that follow a rotation made while this instance runs: a link
+ * that no key here verifies (signed by an instance that restarted after `rotate-signing-key`)
+ * prompts a reload of the keyring, at most every 10 seconds, and is checked again; from then on
+ * this instance signs with the new current key too.
+ */
+export class SharedSignedLinks implements SignedLinks {
+  private links: JoseSignedLinks;
+  private kids: string;
+  private lastReload = 0;
+  private reloading?: Promise<void>;
+
+  constructor(
+    keyring: Keyring,
+    private readonly reload: () => Promise<Keyring>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.links = new JoseSignedLinks(keyring);
+    this.kids = kidsOf(keyring);
+    this.lastReload = now();
+  }
+
+  sign(claims: InvitationClaims): Promise<string> {
+    return this.links.sign(claims);
+  }
+
+  signings(claims: InvitationClaims): Promise<string[]> {
+    return this.links.signings(claims);
+  }
+
+  async verify(token: string, kind: string, now: Date): Promise<LinkCheck> {
+    const checked = await this.links.verify(token, kind, now);
+    if (checked.ok || checked.reason === 'expired' || this.now() - this.lastReload < RELOAD_EVERY_MS) return checked;
+    this.reloading ??= this.refresh().finally(() => (this.reloading = undefined));
+    return (await this.reloading.then(() => true).catch(() => false)) ? this.links.verify(token, kind, now) : checked;
+  }
+
+  private async refresh(): Promise<void> {
+    this.lastReload = this.now();
+    const keyring = await this.reload();
+    const kids = kidsOf(keyring);
+    if (kids === this.kids) return;
+    this.links = new JoseSignedLinks(keyring);
+    this.kids = kids;
+  }
+}
+
+function kidsOf(keyring: Keyring): string {
+  return [keyring.current, ...keyring.previous].map((k) => k.kid).join(',');
 }

@@ -7,7 +7,7 @@ import type { StorageBackend } from '../../src/storage/cas-store.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { RedisBackend } from '../../src/storage/redis-backend.js';
 import { CasConversationLog, CONVERSATION_TTL_MS, openSharedState, type SharedState } from '../../src/storage/shared-state.js';
-import { loadKeyring, loadSharedKeyring, rotateSharedKeyring } from '../../src/storage/signing-key.js';
+import { loadKeyring, loadSharedKeyring, rotateSharedKeyring, SharedSignedLinks } from '../../src/storage/signing-key.js';
 import { JoseSignedLinks } from '../../src/security/signed-links.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -108,6 +108,25 @@ for (const kind of kinds) {
       const after = await loadSharedKeyring({}, keyrings()[0], dataDir());
       expect(after.current.kid).to.equal(rotated.current.kid);
       expect((await new JoseSignedLinks(after).verify(old, 'customer-invitation', new Date())).ok).to.equal(true);
+    });
+
+    it('follows a rotation made while running: a link signed with the new key makes the keyring reload, at most every 10 s', async () => {
+      round++;
+      const [storeA, storeB] = keyrings();
+      let clock = Date.now();
+      const running = new SharedSignedLinks(await loadSharedKeyring({}, storeA, dataDir()), () => loadSharedKeyring({}, storeA, dataDir()), () => clock);
+      await rotateSharedKeyring(storeB);
+      // Instance B restarted after the rotation and signs with the new key.
+      const restarted = new JoseSignedLinks(await loadSharedKeyring({}, storeB, dataDir()));
+      const claims = { id: 'inv-3', kind: 'customer-invitation', subject: 's', exp: Math.floor(Date.now() / 1000) + 3600 };
+      const token = await restarted.sign(claims);
+      expect((await running.verify(token, 'customer-invitation', new Date())).ok, 'within 10 s of the last load').to.equal(false);
+      clock += 10_001;
+      expect((await running.verify(token, 'customer-invitation', new Date())).ok, 'reloaded').to.equal(true);
+      expect(await running.sign(claims), 'and signs with the new key').to.equal(token);
+      const forged = `${token.slice(0, -4)}AAAA`;
+      clock += 10_001;
+      expect(await running.verify(forged, 'customer-invitation', new Date())).to.deep.equal({ ok: false, reason: 'invalid' });
     });
 
     it('lets INVITATION_SIGNING_KEY override the shared keyring, writing nothing', async () => {
