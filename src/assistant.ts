@@ -63,7 +63,7 @@ import { createLogger, type Logger } from './log.js';
 import { translate } from './i18n/catalog.js';
 import { cardsDir, projectRoot, publicDir, seedDir } from './paths.js';
 import { DirectLineChannel } from './http/directline/channel.js';
-import { directLineRoutes } from './http/directline/routes.js';
+import { directLineRoutes, ownConnector } from './http/directline/routes.js';
 import { webChatRoutes } from './http/webchat.routes.js';
 import { tabRoutes } from './http/tab.routes.js';
 import { SsoVerifier } from './http/sso.js';
@@ -132,11 +132,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const stores = await buildStorage(config, { log, clock, overrides });
-  const messaging = buildMessaging(config, { log, stores, overrides });
-  const services = await buildServices(config, { log, clock, stores, messaging });
-  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   // The built-in Direct Line posts to this instance's own port, which is known once it listens.
   let boundPort = config.port;
+  const messaging = buildMessaging(config, { log, stores, overrides, ownBaseUrl: () => `http://127.0.0.1:${boundPort}` });
+  const services = await buildServices(config, { log, clock, stores, messaging });
+  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
@@ -228,9 +228,11 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
 }
 
 /** The Bot Framework adapter (middleware, turn-error handler) and what reaches users through it: the card renderer, the contact book and the proactive notifier. */
-function buildMessaging(config: Config, { log, stores, overrides }: { log: Logger; stores: Stores; overrides: AssistantOverrides }) {
+function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: { log: Logger; stores: Stores; overrides: AssistantOverrides; ownBaseUrl: () => string }) {
   const renderer = new CardRenderer(cardsDir);
-  const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials);
+  const auth = config.directLineSecret
+    ? new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials)
+    : new BuiltInDirectLineAuthentication(botAuthOptions(config), overrides.botCredentials, ownBaseUrl);
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
@@ -486,6 +488,26 @@ async function buildHttp(
     ],
   });
   return { server, inFlight, signIn: web.signIn, directLine };
+}
+
+/**
+ * The bot's credentials and connectors, with built-in Direct Line conversations sent to this
+ * instance's own connector whichever instance's loopback address their reference names (a
+ * proactive card to a web chat user last served by an instance that has stopped since).
+ */
+class BuiltInDirectLineAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    options: ConfigurationBotFrameworkAuthenticationOptions,
+    credentials: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1],
+    private readonly ownBaseUrl: () => string,
+  ) {
+    super(options, credentials);
+  }
+
+  override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']> {
+    const factory = super.createConnectorFactory(...args);
+    return { create: (serviceUrl: string, audience?: string) => factory.create(ownConnector(serviceUrl, this.ownBaseUrl()), audience) };
+  }
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */

@@ -12,6 +12,7 @@ import { FakeConnector } from '../support/fake-connector.js';
 import { seedReseller } from '../support/organizations.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const cardTitle = (a: Activity) => a.attachments?.[0]?.content?.body?.[0]?.text as string | undefined;
 const lastCard = (activities: Activity[]): Card => {
   const cards = cardsOf(activities);
@@ -190,6 +191,11 @@ describe('Two instances on one Redis behave as one', function () {
     expect((await postTo(a, user, { type: 'message', text: 'help' })).status).to.equal(200);
     await streamA.waitFor((x) => cardTitle(x) === 'What I can do', 'the reply on A');
     const watermark = streamA.seen.length;
+    // A provider's approver has the web chat open on A too: A is where their contact says they are reached.
+    const approver = await webChatUser(a, 'provider-approver-contoso');
+    const approverStarted = await fetch(`${a.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: approver.auth });
+    const approverOnA = await openStream(((await approverStarted.json()) as { streamUrl: string }).streamUrl);
+    await approverOnA.waitFor((x) => cardTitle(x) === 'Welcome to the CSP Partner Assistant', 'the approver’s welcome');
 
     aStopped = true;
     await a.stop();
@@ -209,6 +215,17 @@ describe('Two instances on one Redis behave as one', function () {
     } finally {
       streamA.close();
       streamB.close();
+    }
+
+    // A proactive card reaches the approver whose contact names the stopped instance: B delivers it to the stream they reopened on B.
+    const approverAgain = await fetch(`${b.baseUrl}/v3/directline/conversations/${approver.conversationId}?watermark=${approverOnA.seen.length}`, { headers: approver.auth });
+    const approverOnB = await openStream(((await approverAgain.json()) as { streamUrl: string }).streamUrl);
+    try {
+      await admin.onB.submit('provider.request', { providerTenantId: CONTOSO });
+      await approverOnB.waitFor((x) => cardTitle(x) === 'Request to connect', 'the request card sent from B');
+    } finally {
+      approverOnA.close();
+      approverOnB.close();
     }
 
     // The Teams journey finishes on B: the invitation sent from A is accepted there and listed.

@@ -24,6 +24,26 @@ export interface DirectLineDeps {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
+/** Where the bot's replies to the built-in Direct Line go, under an instance's loopback address. */
+export const CONNECTOR_PATH = '/directline-connector/';
+
+/**
+ * The connector address to use for a built-in Direct Line conversation: whichever instance's
+ * loopback connector a conversation's reference names (the instance that served its last turn,
+ * possibly stopped since), this instance's own serves it just as well, since the conversation is in
+ * the shared store. Any other address is returned as it is.
+ */
+export function ownConnector(serviceUrl: string, ownBaseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return serviceUrl;
+  }
+  const loopback = url.protocol === 'http:' && (LOOPBACK.test(url.hostname) || url.hostname === '[::1]');
+  return loopback && url.pathname === CONNECTOR_PATH && !url.search && !url.username ? `${ownBaseUrl}${CONNECTOR_PATH}` : serviceUrl;
+}
+
 /** What a stream URL asks for, or why it cannot be served. */
 function streamTarget(raw: string | undefined): { conversationId: string; token?: string; watermark: number } | 'notFound' | 'badRequest' {
   let url: URL;
@@ -211,7 +231,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
       const toBot = {
         ...stored,
         channelId: 'directline',
-        serviceUrl: `${deps.internalBaseUrl()}/directline-connector/`,
+        serviceUrl: `${deps.internalBaseUrl()}${CONNECTOR_PATH}`,
         conversation: { id: identity.conversationId },
       } as unknown as Activity;
       // The client has its answer (the id) at once; the bot's replies arrive on the stream.
