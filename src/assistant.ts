@@ -57,6 +57,7 @@ import type { Customer, CustomerInvitation } from './domain/customer/customer.js
 import { seedProviders } from './storage/reference-providers.js';
 import { loadKeyring, loadSharedKeyring, SharedSignedLinks } from './storage/signing-key.js';
 import { openSharedState } from './storage/shared-state.js';
+import { CasExpiringValues } from './storage/expiring-values.js';
 import { JoseSignedLinks } from './security/signed-links.js';
 import { botAuthGuard, BotTokenVerifier } from './http/bot-auth.js';
 import { createLogger, type Logger } from './log.js';
@@ -424,6 +425,8 @@ async function buildHttp(
     log,
     throttle,
     ...(demo ? { personas: demo.personas } : {}),
+    // Instances sharing Redis share the demo provider too, so a demo sign-in may begin and end on different ones.
+    ...(storage.kind === 'redis' ? { providerState: new CasExpiringValues(storage.namespace('oidc-provider')) } : {}),
     ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}),
   });
   const { server, inFlight } = createHttpServer({

@@ -53,3 +53,22 @@ export interface RateLimit {
 
 /** Builds rate limits by name; each has `burst` requests per window of burst / perSecond seconds. */
 export type RateLimits = (name: string, rate: { readonly perSecond: number; readonly burst: number }) => RateLimit;
+
+/** A value kept until an expiry (epoch ms), or for good. */
+export interface ExpiringValue {
+  readonly value: string;
+  readonly expiresAt?: number;
+}
+
+/**
+ * Values that expire, shared by every instance on the same store: the embedded demo OpenID
+ * provider's sessions, interactions and codes, and its keys.
+ */
+export interface ExpiringValues {
+  get(key: string): Promise<ExpiringValue | undefined>;
+  /** Writes the value whatever was there; `expiresAt` undefined keeps it for good. */
+  set(key: string, value: string, expiresAt?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Writes the value unless one is there (and not expired); resolves with the value kept, this one or the earlier one. */
+  setIfAbsent(key: string, value: string): Promise<string>;
+}

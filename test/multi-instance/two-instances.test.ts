@@ -11,6 +11,7 @@ import { CLIENT_ID, ENTRA, EntraStandIn, routedTo, TENANT, USER, validClaims } f
 import { FakeConnector } from '../support/fake-connector.js';
 import { seedReseller } from '../support/organizations.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.js';
 
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const cardTitle = (a: Activity) => a.attachments?.[0]?.content?.body?.[0]?.text as string | undefined;
@@ -316,5 +317,44 @@ describe('An Entra ID sign-in started on one instance finishes on the other', fu
       expect(res.status).to.equal(200);
       expect(await res.json()).to.include({ userId: USER, tenantId: TENANT, globalAdmin: true });
     }
+  });
+});
+
+describe('A demo sign-in through a load balancer that alternates between two instances', function () {
+  this.timeout(60_000);
+  let redis: RedisServer;
+  let proxy: RoundRobinProxy;
+  let a: RunningAssistant;
+  let b: RunningAssistant;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    proxy = await startRoundRobinProxy();
+    // Both behind the proxy's one address: the embedded provider's discovery, login page, codes and tokens are served by either.
+    const env = { STORAGE_URL: redis.url, PUBLIC_BASE_URL: proxy.url, PAGE_RATE_BURST: '1000', PAGE_RATE_PER_SECOND: '1000' };
+    [a, b] = await Promise.all([startAssistant(env), startAssistant(env)]);
+    proxy.targets = [a.baseUrl, b.baseUrl];
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await proxy?.stop();
+    await redis?.stop();
+  });
+
+  it('signs in with the embedded provider whichever instance answers each step, and the session works on both', async () => {
+    const browser = await signedInAs(proxy.url, 'persona-reseller-admin');
+    expect(proxy.served[0], 'A served part of the round trip').to.be.greaterThan(1);
+    expect(proxy.served[1], 'B served part of the round trip').to.be.greaterThan(1);
+    for (const instance of [a, b]) {
+      const res = await fetch(`${instance.baseUrl}/auth/session`, { headers: { cookie: `csp_session=${browser.jar.get('csp_session')}` } });
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.include({ userId: persona('persona-reseller-admin').oid });
+    }
+    // A second sign-in as another persona ends the provider's first session, on whichever instance.
+    const other = await signedInAs(proxy.url, 'provider-approver-contoso');
+    const res = await other.request('/auth/session');
+    expect(await res.json()).to.include({ userId: persona('provider-approver-contoso').oid });
   });
 });
