@@ -64,11 +64,11 @@ function streamTarget(raw: string | undefined): { conversationId: string; token?
   return { conversationId, token: url.searchParams.get('t') ?? undefined, watermark: Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0 };
 }
 
-/** The id a client gave its activity to recognize it again, when it gave one. */
+/** The id a client gave its activity to recognize it again, when it gave one (of at most 100 characters, as kept in its channelData). */
 function clientActivityId(activity: DlActivity): string | undefined {
   const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
   const id = channelData && typeof channelData === 'object' ? channelData.clientActivityID : undefined;
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  return typeof id === 'string' && id !== '' && id.length <= 100 ? id : undefined;
 }
 
 /** Answers an upgrade request with a plain HTTP refusal and closes the socket. */
