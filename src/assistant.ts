@@ -55,14 +55,16 @@ import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
 import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
-import { loadKeyring } from './storage/signing-key.js';
+import { loadKeyring, loadSharedKeyring, SharedSignedLinks } from './storage/signing-key.js';
+import { openSharedState } from './storage/shared-state.js';
+import { CasExpiringValues } from './storage/expiring-values.js';
 import { JoseSignedLinks } from './security/signed-links.js';
 import { botAuthGuard, BotTokenVerifier } from './http/bot-auth.js';
 import { createLogger, type Logger } from './log.js';
 import { translate } from './i18n/catalog.js';
 import { cardsDir, projectRoot, publicDir, seedDir } from './paths.js';
 import { DirectLineChannel } from './http/directline/channel.js';
-import { directLineRoutes } from './http/directline/routes.js';
+import { directLineRoutes, ownConnector } from './http/directline/routes.js';
 import { webChatRoutes } from './http/webchat.routes.js';
 import { tabRoutes } from './http/tab.routes.js';
 import { SsoVerifier } from './http/sso.js';
@@ -131,11 +133,11 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const stores = await buildStorage(config, { log, clock, overrides });
-  const messaging = buildMessaging(config, { log, stores, overrides });
-  const services = await buildServices(config, { log, clock, stores, messaging });
-  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   // The built-in Direct Line posts to this instance's own port, which is known once it listens.
   let boundPort = config.port;
+  const messaging = buildMessaging(config, { log, stores, overrides, ownBaseUrl: () => `http://127.0.0.1:${boundPort}` });
+  const services = await buildServices(config, { log, clock, stores, messaging });
+  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
@@ -169,12 +171,15 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     stop: async (graceMs = 4000) => {
       await scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Web chat streams are upgraded connections the server does not close itself; their clients reconnect to another instance.
+      http.directLine?.closeAll();
       server.server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
       while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.server.closeAllConnections();
       await closed;
       await withDeadline(tasks.drain(), Math.max(0, deadline - Date.now()));
+      await stores.shared.close();
       await storage.close();
     },
   };
@@ -188,10 +193,16 @@ type Services = Awaited<ReturnType<typeof buildServices>>;
 async function buildStorage(config: Config, { log, clock, overrides }: { log: Logger; clock: Clock; overrides: AssistantOverrides }) {
   await privateDir(config.dataDir, log);
   const backend = overrides.storage ?? (await openStorage(config.storageUrl));
+  // With Redis, what instances must agree on beyond records: Direct Line conversations, pub/sub, rate limits.
+  const shared = await openSharedState(config.storageUrl, backend).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
   const botStorage = new CasBotStorage(backend.namespace('botstate'));
   const records = <T>(name: string) => new CasRecordStore<T>(backend.namespace(name));
   return {
     backend,
+    shared,
     // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
     // another member's message must neither consume nor end it.
     privateConversationState: new PrivateConversationState(botStorage),
@@ -218,9 +229,11 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
 }
 
 /** The Bot Framework adapter (middleware, turn-error handler) and what reaches users through it: the card renderer, the contact book and the proactive notifier. */
-function buildMessaging(config: Config, { log, stores, overrides }: { log: Logger; stores: Stores; overrides: AssistantOverrides }) {
+function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: { log: Logger; stores: Stores; overrides: AssistantOverrides; ownBaseUrl: () => string }) {
   const renderer = new CardRenderer(cardsDir);
-  const auth = new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials);
+  const auth = config.directLineSecret
+    ? new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials)
+    : new BuiltInDirectLineAuthentication(botAuthOptions(config), overrides.botCredentials, ownBaseUrl);
   const adapter = new CloudAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
@@ -240,8 +253,13 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   const demo = config.demoSignIn ? readPersonas(join(seedDir, 'personas.json')) : undefined;
   if (demo) await seedDemoOrganization(demo, organizations, clock.now());
   const reviewerIds = [...config.reviewerIds, ...(demo?.personas.filter((p) => p.role === 'reviewer').map((p) => p.oid) ?? [])];
-  const keyring = loadKeyring({ current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys }, config.dataDir);
-  const signedLinks = new JoseSignedLinks(keyring);
+  const configuredKeys = { current: config.invitationSigningKey, previous: config.invitationPreviousSigningKeys };
+  // Instances sharing Redis share the keyring too, so a link or Direct Line token made on one is valid on
+  // all, and one that rotated and restarted makes the others reload it when they meet its new key.
+  const sharedKeys = stores.backend.kind === 'redis' ? stores.backend.namespace('signing-keys') : undefined;
+  const keyring = sharedKeys ? await loadSharedKeyring(configuredKeys, sharedKeys, config.dataDir) : loadKeyring(configuredKeys, config.dataDir);
+  const signedLinks =
+    sharedKeys && !config.invitationSigningKey ? new SharedSignedLinks(keyring, () => loadSharedKeyring(configuredKeys, sharedKeys, config.dataDir)) : new JoseSignedLinks(keyring);
   // Verification codes are keyed by the current signing key: a code still pending when the key
   // rotates counts as wrong, and the contact asks for a new one (codes live 24 hours).
   const signingKey = keyring.current.secret;
@@ -395,8 +413,8 @@ async function buildHttp(
 ) {
   const { demo, signedLinks, enrollment, providers, customers, colleagues, audits, sso } = services;
   const { backend: storage, azureWebUsers } = stores;
-  const throttle = pageThrottle(config.pageRate);
-  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now());
+  const throttle = pageThrottle(stores.shared.rateLimits('pages', config.pageRate));
+  const directLine = config.directLineSecret ? undefined : new DirectLineChannel(signedLinks, () => clock.now(), stores.shared.conversations, stores.shared.broadcast, log);
   if (directLine && config.bot.appId) {
     // The built-in channel hands activities to the bot unauthenticated, which an app id forbids.
     log.warn('MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the built-in Direct Line cannot reach an authenticated bot; enable the Azure Direct Line channel and set DIRECT_LINE_SECRET for the web chat');
@@ -407,6 +425,8 @@ async function buildHttp(
     log,
     throttle,
     ...(demo ? { personas: demo.personas } : {}),
+    // Instances sharing Redis share the demo provider too, so a demo sign-in may begin and end on different ones.
+    ...(storage.kind === 'redis' ? { providerState: new CasExpiringValues(storage.namespace('oidc-provider')) } : {}),
     ...(overrides.oidcFetch ? { fetch: overrides.oidcFetch } : {}),
   });
   const { server, inFlight } = createHttpServer({
@@ -470,7 +490,27 @@ async function buildHttp(
         : []),
     ],
   });
-  return { server, inFlight, signIn: web.signIn };
+  return { server, inFlight, signIn: web.signIn, directLine };
+}
+
+/**
+ * The bot's credentials and connectors, with built-in Direct Line conversations sent to this
+ * instance's own connector whichever instance's loopback address their reference names (a
+ * proactive card to a web chat user last served by an instance that has stopped since).
+ */
+class BuiltInDirectLineAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    options: ConfigurationBotFrameworkAuthenticationOptions,
+    credentials: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1],
+    private readonly ownBaseUrl: () => string,
+  ) {
+    super(options, credentials);
+  }
+
+  override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']> {
+    const factory = super.createConnectorFactory(...args);
+    return { create: (serviceUrl: string, audience?: string) => factory.create(ownConnector(serviceUrl, this.ownBaseUrl()), audience) };
+  }
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */

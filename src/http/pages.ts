@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
-import restify, { type Request, type RequestHandler, type Response } from 'restify';
+import type { Request, RequestHandler, Response } from 'restify';
+import type { RateLimit } from '../app/shared-state.port.js';
 import { translate, type Locale } from '../i18n/catalog.js';
+import { sendError } from './server.js';
 
 /** Headers every page sends: no scripts, no framing, no referrer (links carry tokens). */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -61,9 +63,23 @@ ${body}
   res.end(html);
 }
 
-/** One rate limit per client address for every page reached by a link (verification, invitations). */
-export function pageThrottle(rate: { perSecond: number; burst: number }): RequestHandler {
-  return restify.plugins.throttle({ rate: rate.perSecond, burst: rate.burst, ip: true });
+/**
+ * One rate limit per client address for every page reached by a link (verification, invitations,
+ * sign-in), shared by every instance on the same store: past it, 429 with Retry-After and the reason.
+ */
+export function pageThrottle(limit: RateLimit): RequestHandler {
+  return (req: Request, res: Response, next: (error?: false | Error) => void) => {
+    limit.consume(req.socket.remoteAddress ?? '?').then(
+      (decision) => {
+        if (decision.allowed) return next();
+        const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        res.header('Retry-After', String(seconds));
+        sendError(res, 429, 'TooManyRequests', `Too many requests from this address: try again in ${seconds} s.`);
+        next(false);
+      },
+      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
 }
 
 /**

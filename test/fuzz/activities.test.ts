@@ -5,7 +5,7 @@ import { CUSTOMER_VERBS } from '../../src/bot/customer.feature.js';
 import { ENROLLMENT_VERBS } from '../../src/bot/enrollment.feature.js';
 import { MENU_VERBS } from '../../src/bot/main-menu.feature.js';
 import { PROVIDER_VERBS } from '../../src/bot/provider.feature.js';
-import { DirectLineChannel } from '../../src/http/directline/channel.js';
+import { localDirectLine } from '../support/directline.js';
 import { translate } from '../../src/i18n/catalog.js';
 import type { RunningAssistant } from '../support/assistant.js';
 import { Chat } from '../support/chat.js';
@@ -171,7 +171,7 @@ describe('Fuzz: activities, card verbs, invokes and the Direct Line stream', fun
   });
 
   it('Direct Line: any posted activity gets its id or a 4xx, and the bot never crashes on it', async () => {
-    const channel = new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date());
+    const channel = localDirectLine(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }));
     const { token, conversationId } = await channel.issue({ userId: 'fuzz-dl', name: 'Fuzz', proof: 'portal' });
     const auth = { authorization: `Bearer ${token}` };
     expect((await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: auth })).status).to.equal(201);

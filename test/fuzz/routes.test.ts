@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DirectLineChannel } from '../../src/http/directline/channel.js';
+import { localDirectLine } from '../support/directline.js';
 import { projectRoot } from '../../src/paths.js';
 import type { RunningAssistant } from '../support/assistant.js';
 import { snapshot } from '../support/records.js';
@@ -39,7 +39,7 @@ describe('Fuzz: every HTTP route', function () {
 
   before(async () => {
     app = await startFuzzTarget();
-    const channel = new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date());
+    const channel = localDirectLine(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }));
     ({ token: validToken, conversationId } = await channel.issue({ userId: 'fuzz-user', name: 'Fuzz', proof: 'portal' }));
     const started = await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: { authorization: `Bearer ${validToken}` } });
     expect(started.status).to.equal(201);

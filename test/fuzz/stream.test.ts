@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { DirectLineChannel } from '../../src/http/directline/channel.js';
+import { localDirectLine } from '../support/directline.js';
 import type { RunningAssistant } from '../support/assistant.js';
 import { FUZZ_RUNS, FUZZ_SIGNING_KEY, HANG_MS, query, raw, segment, startFuzzTarget } from './fuzz-support.js';
 import { JoseSignedLinks, signingKey } from '../../src/security/signed-links.js';
@@ -38,7 +38,7 @@ describe('Fuzz: the WebSocket upgrade and stream', function () {
   before(async () => {
     app = await startFuzzTarget();
     port = Number(new URL(app.baseUrl).port);
-    ({ token, conversationId } = await (new DirectLineChannel(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] }), () => new Date()).issue({ userId: 'fuzz-stream', name: 'Stream', proof: 'portal' })));
+    ({ token, conversationId } = await (localDirectLine(new JoseSignedLinks({ current: signingKey(FUZZ_SIGNING_KEY), previous: [] })).issue({ userId: 'fuzz-stream', name: 'Stream', proof: 'portal' })));
     expect((await raw(app.baseUrl, { method: 'POST', path: '/v3/directline/conversations', headers: { authorization: `Bearer ${token}` } })).status).to.equal(201);
   });
   after(async () => {

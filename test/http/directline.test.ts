@@ -1,6 +1,7 @@
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { checkCards } from '../support/chat.js';
@@ -171,6 +172,49 @@ describe('Built-in Direct Line with the official botframework-directlinejs clien
       });
       expect(res.status).to.equal(404);
     });
+  });
+});
+
+describe('Built-in Direct Line conversations in the store (SQLite)', () => {
+  it('survive a restart: the same token reads the log and goes on talking, with watermarks that go on', async function () {
+    this.timeout(60_000);
+    const first = await startAssistant({}, {}, { keepData: true });
+    const dataDir = first.dataDir;
+    let second: RunningAssistant | undefined;
+    let firstStopped = false;
+    try {
+      const { json } = await tokenFor(first, { persona: 'persona-reseller-admin' });
+      const auth = { authorization: `Bearer ${json.token}` };
+      const activities = async (app: RunningAssistant, watermark = 0) =>
+        (await (await fetch(`${app.baseUrl}/v3/directline/conversations/${json.conversationId}/activities?watermark=${watermark}`, { headers: auth })).json()) as { activities: Activity[]; watermark: string };
+      const until = async (app: RunningAssistant, predicate: (all: Activity[]) => boolean) => {
+        for (let i = 0; i < 200; i++) {
+          const { activities: all } = await activities(app);
+          if (predicate(all)) return all;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('the bot did not answer');
+      };
+      expect((await fetch(`${first.baseUrl}/v3/directline/conversations`, { method: 'POST', headers: auth })).status).to.equal(201);
+      const post = (app: RunningAssistant) =>
+        fetch(`${app.baseUrl}/v3/directline/conversations/${json.conversationId}/activities`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'help' }) });
+      expect((await post(first)).status).to.equal(200);
+      const before = await until(first, (all) => all.some((a) => cardTitle(a) === 'What I can do'));
+      firstStopped = true;
+      await first.stop();
+
+      second = await startAssistant({}, {}, { dataDir });
+      const kept = await activities(second);
+      expect(kept.activities.map((a) => a.id)).to.deep.equal(before.map((a) => a.id));
+      expect((await post(second)).status, 'the token signed before the restart').to.equal(200);
+      const after = await until(second, (all) => all.filter((a) => cardTitle(a) === 'What I can do').length === 2);
+      expect(new Set(after.map((a) => a.id)).size).to.equal(after.length);
+      expect((await activities(second, Number(kept.watermark))).activities.map((a) => a.text ?? cardTitle(a))).to.include('help');
+    } finally {
+      if (!firstStopped) await first.stop();
+      if (second) await second.stop();
+      else rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { isLoopbackServiceUrl } from '../../src/bot/service-url.js';
 import { CardRenderer } from '../../src/cards/renderer.js';
 import { ok } from '../../src/domain/result.js';
 import { DirectLineChannel } from '../../src/http/directline/channel.js';
+import { localDirectLine } from '../support/directline.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { cardsDir } from '../../src/paths.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
@@ -51,7 +52,7 @@ describe('The edges of the HTTP surface', () => {
   before(async () => {
     app = await startAssistant({ INVITATION_SIGNING_KEY: SIGNING_KEY });
     port = Number(new URL(app.baseUrl).port);
-    channel = new DirectLineChannel(new JoseSignedLinks({ current: signingKey(SIGNING_KEY), previous: [] }), () => new Date());
+    channel = localDirectLine(new JoseSignedLinks({ current: signingKey(SIGNING_KEY), previous: [] }));
   });
   after(async () => app.stop());
   afterEach(async () => expect((await fetch(`${app.baseUrl}/healthz`)).status).to.equal(200));

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { SignedLinks } from '../../app/signed-links.port.js';
 import type { WebUser } from '../../bot/identity.js';
+import type { Broadcast, ConversationLog, LoggedActivity } from '../../app/shared-state.port.js';
+import type { Logger } from '../../log.js';
 
 /** An activity as Direct Line carries it. */
 export type DlActivity = Record<string, unknown> & { id?: string; type?: string };
@@ -19,32 +21,33 @@ export interface DlIdentity {
   readonly proof: WebUser['proof'];
 }
 
-interface Conversation {
-  readonly id: string;
-  readonly userId: string;
-  readonly userName: string;
-  readonly activities: DlActivity[];
-  /** Watermark of activities[0]: older ones were dropped to bound memory. */
-  firstWatermark: number;
-  readonly sockets: Set<WebSocket>;
-}
-
 /** How long a Direct Line token works, like Azure's (30 minutes). */
 export const DL_TOKEN_SECONDS = 1800;
-const KEEP_ACTIVITIES = 1000;
 const KIND = 'directline';
 
+/** What the stream of a conversation pushes: new activities and the watermark after them. */
+interface StreamMessage {
+  readonly activities: DlActivity[];
+  readonly watermark: string;
+}
+
 /**
- * The assistant's own Direct Line 3.0 channel for local use: conversations, watermarked
- * activity logs and WebSocket subscribers, kept in memory (a restart starts new conversations).
- * The user id comes from the token, never from the client's activity.
+ * The assistant's own Direct Line 3.0 channel: conversations and their watermarked activities in
+ * the store (every instance on it sees them; they expire a day after the last activity), and
+ * WebSocket streams held here, fed through the broadcast so that an activity recorded by any
+ * instance reaches the stream wherever it is held. The user id comes from the token, never from
+ * the client's activity.
  */
 export class DirectLineChannel {
-  private readonly conversations = new Map<string, Conversation>();
+  /** The streams this instance holds, and how to stop listening for each. */
+  private readonly streams = new Map<WebSocket, () => Promise<void>>();
 
   constructor(
     private readonly links: SignedLinks,
     private readonly now: () => Date,
+    private readonly log: ConversationLog,
+    private readonly broadcast: Broadcast,
+    private readonly logger?: Logger,
   ) {}
 
   /** A token for a new conversation of a server-identified user. */
@@ -88,72 +91,93 @@ export class DirectLineChannel {
   }
 
   /** Starts the token's conversation (once); true when it was created now. */
-  start(identity: DlIdentity): boolean {
-    if (this.conversations.has(identity.conversationId)) return false;
-    this.conversations.set(identity.conversationId, {
-      id: identity.conversationId,
-      userId: identity.userId,
-      userName: identity.userName,
-      activities: [],
-      firstWatermark: 0,
-      sockets: new Set(),
-    });
-    return true;
+  start(identity: DlIdentity): Promise<boolean> {
+    return this.log.start(identity.conversationId, { userId: identity.userId, userName: identity.userName });
   }
 
-  /** Whether a conversation exists. */
-  has(conversationId: string): boolean {
-    return this.conversations.has(conversationId);
+  /** Whether a conversation exists (and has not expired). */
+  async has(conversationId: string): Promise<boolean> {
+    return (await this.log.find(conversationId)) !== undefined;
   }
 
-  /** Records an activity (the user's or the bot's), gives it an id and a timestamp, and pushes it to the stream. */
-  append(conversationId: string, activity: DlActivity, keepId = false): DlActivity {
-    const conversation = this.conversations.get(conversationId);
-    if (!conversation) throw new Error(`Unknown Direct Line conversation ${conversationId}`);
-    const watermark = conversation.firstWatermark + conversation.activities.length;
-    // The Bot Connector address is the server's business, not the browser's.
-    const { serviceUrl: _serviceUrl, ...visible } = activity;
-    const stored: DlActivity = {
+  /**
+   * Records an activity (the user's or the bot's), gives it an id and a timestamp, and pushes it
+   * to the conversation's streams on every instance.
+   */
+  async append(conversationId: string, activity: DlActivity, keepId = false): Promise<DlActivity> {
+    // The Bot Connector address is the server's business, not the browser's; the id is the channel's.
+    const { serviceUrl: _serviceUrl, id, ...visible } = activity;
+    const recorded: DlActivity = {
       ...visible,
       // An update keeps the id of the activity it replaces; Web Chat shows the newer one in its place.
-      id: keepId && activity.id ? activity.id : `${conversationId}|${String(watermark).padStart(7, '0')}`,
+      ...(keepId && id ? { id } : {}),
       timestamp: new Date().toISOString(),
       conversation: { id: conversationId },
     };
-    conversation.activities.push(stored);
-    if (conversation.activities.length > KEEP_ACTIVITIES) {
-      conversation.activities.shift();
-      conversation.firstWatermark++;
-    }
-    const message = JSON.stringify({ activities: [stored], watermark: String(watermark + 1) });
-    for (const socket of conversation.sockets) if (socket.readyState === socket.OPEN) socket.send(message);
+    const watermark = await this.log.append(conversationId, JSON.stringify(recorded));
+    const stored = withId(conversationId, recorded, watermark);
+    const message: StreamMessage = { activities: [stored], watermark: String(watermark) };
+    // Recorded either way: a stream that missed the push gets it when the client reconnects with its watermark.
+    await this.broadcast.publish(topic(conversationId), JSON.stringify(message)).catch((error: unknown) => this.logger?.warn({ err: error, conversationId }, 'Direct Line push failed'));
     return stored;
   }
 
   /** Activities after a watermark, and the new watermark. */
-  activities(conversationId: string, watermark: number): { activities: DlActivity[]; watermark: string } {
-    const conversation = this.conversations.get(conversationId);
-    if (!conversation) return { activities: [], watermark: '0' };
-    const from = Math.max(0, watermark - conversation.firstWatermark);
-    return { activities: conversation.activities.slice(from), watermark: String(conversation.firstWatermark + conversation.activities.length) };
+  async activities(conversationId: string, watermark: number): Promise<{ activities: DlActivity[]; watermark: string }> {
+    const logged = await this.log.after(conversationId, watermark);
+    return { activities: logged.map((entry) => materialize(conversationId, entry)), watermark: String(logged.at(-1)?.watermark ?? watermark) };
   }
 
-  /** Subscribes a WebSocket, first sending what it missed since its watermark. */
-  subscribe(conversationId: string, socket: WebSocket, watermark: number): void {
-    const conversation = this.conversations.get(conversationId);
-    if (!conversation) {
+  /** The activity id given to a client's own activity id before (a retried post), if any. */
+  clientActivity(conversationId: string, clientActivityId: string): Promise<string | undefined> {
+    return this.log.clientActivity(conversationId, clientActivityId);
+  }
+
+  /** Records the activity id given to a client's own activity id. */
+  rememberClientActivity(conversationId: string, clientActivityId: string, activityId: string): Promise<void> {
+    return this.log.rememberClientActivity(conversationId, clientActivityId, activityId);
+  }
+
+  /**
+   * Subscribes a WebSocket: listens first, then sends what it missed since its watermark, then
+   * what arrives after that (pushes that the catch-up already carried are not sent twice).
+   */
+  async subscribe(conversationId: string, socket: WebSocket, watermark: number): Promise<void> {
+    if (!(await this.has(conversationId))) {
       socket.close(4004, 'unknown conversation');
       return;
     }
-    const missed = this.activities(conversationId, watermark);
-    if (missed.activities.length) socket.send(JSON.stringify(missed));
-    conversation.sockets.add(socket);
-    socket.on('close', () => conversation.sockets.delete(socket));
+    // The watermark the catch-up reached; until then, pushes wait in `early`.
+    const stream: { caughtUp?: number } = {};
+    const early: StreamMessage[] = [];
+    const send = (message: StreamMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    const stop = await this.broadcast.listen(topic(conversationId), (raw) => {
+      const message = parseMessage(raw);
+      if (!message) return;
+      if (stream.caughtUp === undefined) early.push(message);
+      else if (Number(message.watermark) > stream.caughtUp) send(message);
+    });
+    this.streams.set(socket, stop);
+    socket.on('close', () => {
+      this.streams.delete(socket);
+      stop().catch((error: unknown) => this.logger?.debug({ err: error, conversationId }, 'Direct Line stream unsubscribe failed'));
+    });
+    if (socket.readyState !== socket.OPEN) {
+      this.streams.delete(socket);
+      await stop();
+      return;
+    }
+    const missed = await this.activities(conversationId, watermark);
+    if (missed.activities.length) send(missed);
+    const caughtUp = (stream.caughtUp = Number(missed.watermark));
+    for (const message of early) if (Number(message.watermark) > caughtUp) send(message);
   }
 
-  /** Closes every stream (at shutdown). */
+  /** Closes every stream this instance holds (at shutdown). */
   closeAll(): void {
-    for (const conversation of this.conversations.values()) for (const socket of conversation.sockets) socket.close(1001, 'server stopping');
+    for (const socket of [...this.streams.keys()]) socket.close(1001, 'server stopping');
   }
 
   private sign(identity: DlIdentity): Promise<string> {
@@ -164,4 +188,27 @@ export class DirectLineChannel {
       exp: Math.floor(this.now().getTime() / 1000) + DL_TOKEN_SECONDS,
     });
   }
+}
+
+/** A pushed message as this channel publishes it; anything else on the topic is ignored. */
+function parseMessage(raw: string): StreamMessage | undefined {
+  try {
+    const message = JSON.parse(raw) as StreamMessage;
+    return Array.isArray(message?.activities) && typeof message.watermark === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function topic(conversationId: string): string {
+  return `dl:${conversationId}`;
+}
+
+/** A logged activity as clients see it: its id derives from its watermark unless it kept its own. */
+function materialize(conversationId: string, entry: LoggedActivity): DlActivity {
+  return withId(conversationId, JSON.parse(entry.json) as DlActivity, entry.watermark);
+}
+
+function withId(conversationId: string, activity: DlActivity, watermark: number): DlActivity {
+  return activity.id ? activity : { id: `${conversationId}|${String(watermark - 1).padStart(7, '0')}`, ...activity };
 }

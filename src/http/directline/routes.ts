@@ -24,6 +24,26 @@ export interface DirectLineDeps {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
+/** Where the bot's replies to the built-in Direct Line go, under an instance's loopback address. */
+export const CONNECTOR_PATH = '/directline-connector/';
+
+/**
+ * The connector address to use for a built-in Direct Line conversation: whichever instance's
+ * loopback connector a conversation's reference names (the instance that served its last turn,
+ * possibly stopped since), this instance's own serves it just as well, since the conversation is in
+ * the shared store. Any other address is returned as it is.
+ */
+export function ownConnector(serviceUrl: string, ownBaseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return serviceUrl;
+  }
+  const loopback = url.protocol === 'http:' && (LOOPBACK.test(url.hostname) || url.hostname === '[::1]');
+  return loopback && url.pathname === CONNECTOR_PATH && !url.search && !url.username ? `${ownBaseUrl}${CONNECTOR_PATH}` : serviceUrl;
+}
+
 /** What a stream URL asks for, or why it cannot be served. */
 function streamTarget(raw: string | undefined): { conversationId: string; token?: string; watermark: number } | 'notFound' | 'badRequest' {
   let url: URL;
@@ -44,11 +64,11 @@ function streamTarget(raw: string | undefined): { conversationId: string; token?
   return { conversationId, token: url.searchParams.get('t') ?? undefined, watermark: Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0 };
 }
 
-/** The id a client gave its activity to recognize it again, when it gave one. */
+/** The id a client gave its activity to recognize it again, when it gave one (of at most 100 characters, as kept in its channelData). */
 function clientActivityId(activity: DlActivity): string | undefined {
   const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
   const id = channelData && typeof channelData === 'object' ? channelData.clientActivityID : undefined;
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  return typeof id === 'string' && id !== '' && id.length <= 100 ? id : undefined;
 }
 
 /** Answers an upgrade request with a plain HTTP refusal and closes the socket. */
@@ -102,18 +122,20 @@ export function directLineRoutes(deps: DirectLineDeps) {
       const identity = await identify(req, res);
       if (!identity) return;
       const { token, expires_in } = await channel.refresh(identity);
-      const created = channel.start(identity);
+      const created = await channel.start(identity);
       res.status(created ? 201 : 200);
       res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token) });
       if (created) {
-        void deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity);
+        deliver({ type: 'conversationUpdate', membersAdded: [{ id: identity.userId, name: identity.userName }], ...(identity.locale ? { locale: identity.locale } : {}) }, identity).catch((error: unknown) =>
+          deps.log.error({ err: error, conversationId: identity.conversationId }, 'Direct Line welcome failed'),
+        );
       }
     });
 
     server.get('/v3/directline/conversations/:id', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const { token, expires_in } = await channel.refresh(identity);
       res.json({ conversationId: identity.conversationId, token, expires_in, streamUrl: streamUrl(identity, token, String(req.query?.watermark ?? '')) });
     });
@@ -121,14 +143,15 @@ export function directLineRoutes(deps: DirectLineDeps) {
     server.get('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
-      res.json(channel.activities(identity.conversationId, Number(req.query?.watermark ?? 0) || 0));
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      const watermark = Number(req.query?.watermark ?? 0);
+      res.json(await channel.activities(identity.conversationId, Number.isSafeInteger(watermark) && watermark > 0 ? watermark : 0));
     });
 
     server.post('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
       const identity = await identify(req, res, String(req.params.id));
       if (!identity) return;
-      if (!channel.has(identity.conversationId)) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
+      if (!(await channel.has(identity.conversationId))) return sendError(res, 404, 'BadArgument', 'Unknown conversation.');
       const body = req.body as DlActivity | undefined;
       if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string' || body.type.trim() === '') {
         return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
@@ -138,22 +161,24 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (problem) return sendError(res, 400, 'BadArgument', problem);
       dropNulls(body);
       // A client retrying a post (Web Chat does on a 502 or a timeout) gets the first delivery's id; the bot sees it once.
-      const retried = earlierPost(identity, body);
-      if (retried) return res.json({ id: retried.id });
+      const clientId = clientActivityId(body);
+      const retried = clientId ? await channel.clientActivity(identity.conversationId, clientId) : undefined;
+      if (retried) return res.json({ id: retried });
       const stored = await deliver(body, identity);
+      if (clientId) await channel.rememberClientActivity(identity.conversationId, clientId, String(stored.id));
       res.json({ id: stored.id });
     });
 
     // The Bot Connector side: the bot's replies, proactive messages and card updates.
-    const connector = (handler: (req: Request, res: Response) => void) => async (req: Request, res: Response) => {
+    const connector = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
       if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) return sendError(res, 403, 'Forbidden', 'The connector endpoints only answer the assistant itself.');
-      handler(req, res);
+      await handler(req, res);
     };
-    const fromBot = (req: Request, res: Response, keepId: boolean) => {
+    const fromBot = async (req: Request, res: Response, keepId: boolean) => {
       const conversationId = String(req.params.conversationId);
-      if (!channel.has(conversationId)) return sendError(res, 404, 'ConversationNotFound', 'Unknown conversation.');
+      if (!(await channel.has(conversationId))) return sendError(res, 404, 'ConversationNotFound', 'Unknown conversation.');
       const activity = { ...(req.body as DlActivity), ...(keepId ? { id: String(req.params.activityId) } : {}) };
-      res.json({ id: channel.append(conversationId, activity, keepId).id });
+      res.json({ id: (await channel.append(conversationId, activity, keepId)).id });
     };
     server.post('/directline-connector/v3/conversations/:conversationId/activities', connector((req, res) => fromBot(req, res, false)));
     server.post('/directline-connector/v3/conversations/:conversationId/activities/:activityId', connector((req, res) => fromBot(req, res, false)));
@@ -173,26 +198,21 @@ export function directLineRoutes(deps: DirectLineDeps) {
       if (target === 'badRequest') return refuseUpgrade(socket, 400, 'Bad Request');
       const identity = await channel.identify(target.token);
       if (!identity || identity === 'expired' || identity.conversationId !== target.conversationId) return refuseUpgrade(socket, 403, 'Forbidden');
-      if (!channel.has(identity.conversationId)) return refuseUpgrade(socket, 404, 'Not Found');
+      if (!(await channel.has(identity.conversationId))) return refuseUpgrade(socket, 404, 'Not Found');
       sockets.handleUpgrade(req, socket, head, (ws) => {
         // Clients only listen on the stream; what they send (too large, bad frames) ends their socket, never the process.
         ws.on('error', (error: Error) => deps.log.debug({ err: error, conversationId: identity.conversationId }, 'Direct Line stream closed on a client error'));
-        channel.subscribe(identity.conversationId, ws, target.watermark);
+        channel.subscribe(identity.conversationId, ws, target.watermark).catch((error: unknown) => {
+          // The store or the broadcast failed: the client reconnects with its watermark and misses nothing.
+          deps.log.warn({ err: error, conversationId: identity.conversationId }, 'Direct Line stream could not subscribe');
+          ws.close(1011, 'try again');
+        });
       });
     };
     server.server.on('close', () => {
       channel.closeAll();
       sockets.close();
     });
-
-    /** The user's earlier activity with the same client activity id (Web Chat's `channelData.clientActivityID`), if any. */
-    function earlierPost(identity: DlIdentity, activity: DlActivity): DlActivity | undefined {
-      const clientId = clientActivityId(activity);
-      if (!clientId) return undefined;
-      return channel
-        .activities(identity.conversationId, 0)
-        .activities.find((a) => (a.from as { id?: unknown } | undefined)?.id === identity.userId && clientActivityId(a) === clientId);
-    }
 
     /**
      * Records the user's activity (its sender bound by the token) and hands it to the bot with the
@@ -202,7 +222,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
      */
     async function deliver(activity: DlActivity, identity: DlIdentity): Promise<DlActivity> {
       const { id: _clientId, from: _from, conversation: _c, recipient: _r, serviceUrl: _s, channelId: _ch, channelData, ...rest } = activity;
-      const stored = channel.append(identity.conversationId, {
+      const stored = await channel.append(identity.conversationId, {
         ...rest,
         ...clientChannelData(channelData),
         from: { id: identity.userId, name: identity.userName, role: 'user' },
@@ -211,7 +231,7 @@ export function directLineRoutes(deps: DirectLineDeps) {
       const toBot = {
         ...stored,
         channelId: 'directline',
-        serviceUrl: `${deps.internalBaseUrl()}/directline-connector/`,
+        serviceUrl: `${deps.internalBaseUrl()}${CONNECTOR_PATH}`,
         conversation: { id: identity.conversationId },
       } as unknown as Activity;
       // The client has its answer (the id) at once; the bot's replies arrive on the stream.

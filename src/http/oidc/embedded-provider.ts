@@ -8,13 +8,15 @@ import type { Logger } from '../../log.js';
 import type { Persona } from '../../app/personas.js';
 import { escapeHtml, pageLocale, sendPage } from '../pages.js';
 import { GLOBAL_ADMIN_ROLE } from './sign-in.js';
+import type { ExpiringValues } from '../../app/shared-state.port.js';
+import { SharedProviderAdapter } from './shared-adapter.js';
 
 /** The embedded OpenID provider of demo mode: where it is and the assistant's own client registration. */
 export interface EmbeddedProvider {
   /** `${publicBaseUrl}/oidc`. */
   readonly issuer: string;
   readonly clientId: string;
-  /** Generated at each start. */
+  /** Generated at each start, or once for every instance sharing the store. */
   readonly clientSecret: string;
   /** Mounts the provider under `/oidc` (before restify's body parser) and its demo login page. */
   routes(server: Server): void;
@@ -26,6 +28,18 @@ export interface EmbeddedProviderOptions {
   readonly personas: readonly Persona[];
   readonly defaultLocale: Locale;
   readonly log: Logger;
+  /**
+   * Where several instances keep the provider's keys, client secret, sessions, interactions and
+   * codes, so a sign-in begun on one finishes on another; without it they live in this process.
+   */
+  readonly shared?: ExpiringValues;
+}
+
+/** What every instance of the provider must agree on. */
+interface ProviderSecrets {
+  readonly jwk: Record<string, unknown>;
+  readonly clientSecret: string;
+  readonly cookieKey: string;
 }
 
 const MOUNT = '/oidc';
@@ -39,17 +53,23 @@ const SCOPES = 'openid profile email';
  */
 export async function createEmbeddedProvider(options: EmbeddedProviderOptions): Promise<EmbeddedProvider> {
   const issuer = `${options.publicBaseUrl}${MOUNT}`;
-  const clientSecret = randomBytes(32).toString('base64url');
   const log = options.log.child({ component: 'oidc-provider' });
   const { Provider, createMemoryAdapter } = await loadQuietly(log);
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+  const generated: ProviderSecrets = {
+    jwk: { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' },
+    clientSecret: randomBytes(32).toString('base64url'),
+    cookieKey: randomBytes(32).toString('base64url'),
+  };
+  // The first instance to start writes its secrets; the others take them.
+  const { jwk: signingKey, clientSecret, cookieKey } = options.shared ? (JSON.parse(await options.shared.setIfAbsent('secrets', JSON.stringify(generated))) as ProviderSecrets) : generated;
+  const shared = options.shared;
   const byOid = new Map(options.personas.map((p) => [p.oid, p]));
 
   const provider: Provider = new Provider(issuer, {
-    // The state of a demo provider lives in memory on purpose: keys and the client secret are new at each start anyway.
-    adapter: createMemoryAdapter(15),
+    // Alone, the state of a demo provider lives in memory on purpose: keys and the client secret are new at each start anyway.
+    adapter: shared ? (model: string) => new SharedProviderAdapter(model, shared) : createMemoryAdapter(15),
     clients: [
       {
         client_id: CLIENT_ID,
@@ -61,7 +81,7 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
       },
     ],
     jwks: { keys: [signingKey] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    cookies: { keys: [cookieKey] },
     claims: { openid: ['sub', 'oid', 'tid', 'wids'], profile: ['name', 'preferred_username'], email: ['email'] },
     // Entra ID puts these claims in the ID token of the code flow; so does this provider.
     conformIdTokenClaims: false,

@@ -1,6 +1,7 @@
 import type { CustomFetch } from 'openid-client';
 import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { Clock, RecordStore } from '../../app/ports.js';
+import type { ExpiringValues } from '../../app/shared-state.port.js';
 import type { Config } from '../../config.js';
 import { translate } from '../../i18n/catalog.js';
 import type { Logger } from '../../log.js';
@@ -22,6 +23,8 @@ export interface SignInSetupDeps {
   readonly fetch?: CustomFetch;
   /** Rate limit on starting a sign-in. */
   readonly throttle?: RequestHandler;
+  /** Where instances sharing a store keep the embedded provider's state and keys (demo mode). */
+  readonly providerState?: ExpiringValues;
 }
 
 /** The web sign-in and the routes that serve it (the embedded provider's too, in demo mode). */
@@ -42,7 +45,13 @@ export async function setupSignIn(config: Config, deps: SignInSetupDeps): Promis
     return { signIn, routes: signInRoutes(signIn) };
   }
   if (config.demoMode && deps.personas) {
-    const provider = await createEmbeddedProvider({ publicBaseUrl: config.publicBaseUrl, personas: deps.personas, defaultLocale: config.defaultLocale, log: deps.log });
+    const provider = await createEmbeddedProvider({
+      publicBaseUrl: config.publicBaseUrl,
+      personas: deps.personas,
+      defaultLocale: config.defaultLocale,
+      log: deps.log,
+      ...(deps.providerState ? { shared: deps.providerState } : {}),
+    });
     // prompt=login: the embedded provider shows the persona list each time, so one can switch person.
     const signIn = new OidcSignIn({ ...common, issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, authParams: { prompt: 'login' } });
     return {

@@ -1,0 +1,77 @@
+import type { ExpiringValue, ExpiringValues } from '../app/shared-state.port.js';
+import type { CasStore } from './cas-store.js';
+
+/** Time between sweeps of expired values: a sweep reads the whole namespace, so not often. */
+const SWEEP_EVERY_MS = 3600_000;
+
+/**
+ * Expiring values on any compare-and-set store: the expiry is kept beside the value, an expired
+ * value counts as absent, and a periodic sweep removes expired ones.
+ */
+export class CasExpiringValues implements ExpiringValues {
+  private lastSweep: number;
+  private sweeping?: Promise<void>;
+
+  constructor(
+    private readonly store: CasStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastSweep = now();
+  }
+
+  async get(key: string): Promise<ExpiringValue | undefined> {
+    return this.live(await this.store.get(key));
+  }
+
+  async set(key: string, value: string, expiresAt?: number): Promise<void> {
+    if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
+    await this.write(key, JSON.stringify(expiresAt === undefined ? { value } : { value, expiresAt }));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.write(key, undefined);
+  }
+
+  async setIfAbsent(key: string, value: string): Promise<string> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const raw = await this.store.get(key);
+      const kept = this.live(raw);
+      if (kept) return kept.value;
+      if (await this.store.compareAndSet(key, raw, JSON.stringify({ value }))) return value;
+    }
+    throw new Error(`${key} kept changing under 8 attempts to create it`);
+  }
+
+  /** Removes expired values; resolves when done. */
+  async sweep(): Promise<void> {
+    for await (const [key, raw] of this.store.entries()) if (!this.live(raw)) await this.store.compareAndSet(key, raw, undefined);
+  }
+
+  private sweepSoon(): void {
+    this.lastSweep = this.now();
+    // One sweep at a time; a failed sweep leaves expired values for the next one, which is harmless.
+    this.sweeping ??= this.sweep()
+      .catch(() => undefined)
+      .finally(() => (this.sweeping = undefined));
+  }
+
+  private async write(key: string, next: string | undefined): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const raw = await this.store.get(key);
+      if (raw === next || (await this.store.compareAndSet(key, raw, next))) return;
+    }
+    throw new Error(`${key} kept changing under 8 attempts to write it`);
+  }
+
+  private live(raw: string | undefined): ExpiringValue | undefined {
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as Partial<ExpiringValue>;
+      if (typeof parsed?.value !== 'string') return undefined;
+      if (parsed.expiresAt === undefined) return { value: parsed.value };
+      return typeof parsed.expiresAt === 'number' && parsed.expiresAt > this.now() ? { value: parsed.value, expiresAt: parsed.expiresAt } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
