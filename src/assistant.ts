@@ -248,13 +248,14 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   const access = new AccessService({ organizations, providers: stores.providers, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
+  const partnerCenter = new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json'), { links, customers: stores.customers });
   const enrollment = new EnrollmentService({
     access,
     applications,
     applicants: stores.applicants,
     organizations,
     reviewCards: stores.reviewCards,
-    partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
+    partnerCenter,
     outbox,
     statusMail,
     notifier,

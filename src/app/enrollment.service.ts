@@ -23,14 +23,14 @@ import {
 } from '../domain/enrollment/enrollment.js';
 import { createResellerFromEnrollment, setRoles, type Organization, type Role } from '../domain/organization/organization.js';
 import type { AccessService } from './access.service.js';
-import { fail, ok, type Result } from '../domain/result.js';
+import { fail, invalidFields, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { BackgroundTasks } from './background.js';
 import type { Delivery, Notifier } from './notifier.port.js';
 import { primaryContactOf } from '../domain/organization/organization.js';
 import type { StatusMail } from './status-mail.js';
 import type { Outbox } from './outbox.port.js';
-import type { PartnerCenter } from './partner-center.port.js';
+import type { PartnerCenter, PartnerIdCheck } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
 
 /** Which application a user is working on. */
@@ -135,7 +135,13 @@ export class EnrollmentService {
       return fail('ENROLLMENT.TENANT_ALREADY_ENROLLED', 'enrollmentUi.errors.tenantEnrolled');
     }
     const partnerId = (input as { partnerId?: unknown })?.partnerId;
-    const profile = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.profile(partnerId.trim()) : undefined;
+    const checked = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.checkPartnerId(partnerId.trim()) : undefined;
+    // Partner Center out of reach: nothing is saved, the card keeps what was typed.
+    if (checked?.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.unavailable');
+    if (checked?.kind === 'ok' && !checked.value.location) {
+      return invalidFields([{ field: 'partnerId', messageKey: 'partnerCenter.notLocation', params: { partnerId: checked.value.partnerId } }]);
+    }
+    const profile = checked?.kind === 'ok' ? partnerProfile(checked.value) : undefined;
     const saved = await this.change(actor, (app, now) => {
       const set = setSupportContact(app, input, actor, now, profile);
       return set.ok && locale ? ok({ ...set.value, contactLocale: locale }) : set;
@@ -421,4 +427,9 @@ function newCode(): string {
 /** An unguessable link secret. */
 function newToken(): string {
   return randomBytes(24).toString('base64url');
+}
+
+/** A checked PartnerID as the enrollment records it. */
+function partnerProfile(check: PartnerIdCheck): PartnerProfile {
+  return { partnerId: check.partnerId, organizationName: check.organizationName, country: check.country, active: check.active };
 }

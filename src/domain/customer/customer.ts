@@ -56,6 +56,8 @@ export interface Customer {
   readonly id: string;
   readonly companyName: string;
   readonly domain: string;
+  /** The customer's Entra tenant id, once Partner Center has reported it (with the API adapter). */
+  readonly tenantId?: string;
   readonly resellerId: string;
   readonly relationships: readonly {
     readonly partnerId: string;
