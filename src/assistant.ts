@@ -44,6 +44,11 @@ import { verificationKey, type EnrollmentApplication } from './domain/enrollment
 import type { Organization } from './domain/organization/organization.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
+import { PartnerCenterApi } from './storage/partner-center-api.js';
+import { PartnerCenterTokens } from './storage/partner-center-tokens.js';
+import { partnerCenterRoutes, type PartnerCenterSignIn } from './http/partner-center.routes.js';
+import type { PartnerCenter } from './app/partner-center.port.js';
+import type { INetworkModule } from '@azure/msal-node';
 import { join } from 'node:path';
 import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
 import { ProviderFeature } from './bot/provider.feature.js';
@@ -99,6 +104,8 @@ export interface AssistantOverrides {
   readonly oidcFetch?: CustomFetch;
   /** Replaces how the bot gets its own Bot Framework credentials (tests reach stand-ins of the connector and token service without Entra ID). */
   readonly botCredentials?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
+  /** Replaces msal's HTTP client for Partner Center's tokens (tests reach a stand-in of Entra ID). */
+  readonly partnerCenterNetwork?: INetworkModule;
 }
 
 /** A built assistant: its server and the pieces tests look at. */
@@ -132,7 +139,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const clock = overrides.clock ?? systemClock;
   const stores = await buildStorage(config, { log, clock, overrides });
   const messaging = buildMessaging(config, { log, stores, overrides });
-  const services = await buildServices(config, { log, clock, stores, messaging });
+  const services = await buildServices(config, { log, clock, stores, messaging, overrides });
   const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   // The built-in Direct Line posts to this instance's own port, which is known once it listens.
   let boundPort = config.port;
@@ -232,7 +239,10 @@ function buildMessaging(config: Config, { log, stores, overrides }: { log: Logge
 }
 
 /** Seeds the reference data and builds the use cases (access, enrollment, providers, customers, colleagues, audits, reminders) with what they mail and sign with (outbox, status mail, signed links) and the SSO token verifier. */
-async function buildServices(config: Config, { log, clock, stores, messaging }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging }) {
+async function buildServices(
+  config: Config,
+  { log, clock, stores, messaging, overrides }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; overrides: AssistantOverrides },
+) {
   const { notifier, contacts } = messaging;
   const { organizations, applications, links, customerInvitations, resellerInvitations } = stores;
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
@@ -248,7 +258,7 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   const access = new AccessService({ organizations, providers: stores.providers, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
-  const partnerCenter = new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json'), { links, customers: stores.customers });
+  const { partnerCenter, partnerCenterSignIn } = buildPartnerCenter(config, stores, overrides);
   const enrollment = new EnrollmentService({
     access,
     applications,
@@ -333,7 +343,7 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler };
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
@@ -417,7 +427,11 @@ async function buildHttp(
     log,
     ...(config.bot.appId ? { botAuth: botAuthGuard(new BotTokenVerifier({ appId: config.bot.appId, channelIssuer: config.bot.tokenIssuer, channelMetadataUrl: config.bot.openIdMetadataUrl, emulatorMetadataUrl: config.bot.emulatorOpenIdMetadataUrl }), log) } : {}),
     appId: config.bot.appId,
+    partnerCenter: services.partnerCenter,
     routes: [
+      ...(services.partnerCenterSignIn
+        ? [partnerCenterRoutes({ signIn: services.partnerCenterSignIn, signedLinks, publicBaseUrl: config.publicBaseUrl, defaultLocale: config.defaultLocale, throttle, log, now: () => clock.now() })]
+        : []),
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
@@ -472,6 +486,24 @@ async function buildHttp(
     ],
   });
   return { server, inFlight, signIn: web.signIn };
+}
+
+/** The embedded Partner Center (reference data and the assistant's ledger), or the API adapter with its msal tokens and the provider admin's sign-in. */
+function buildPartnerCenter(config: Config, stores: Stores, overrides: AssistantOverrides): { partnerCenter: PartnerCenter; partnerCenterSignIn?: PartnerCenterSignIn } {
+  const pc = config.partnerCenter;
+  if (pc.kind === 'reference') return { partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json'), { links: stores.links, customers: stores.customers }) };
+  const tokens = new PartnerCenterTokens({
+    clientId: pc.appId,
+    clientSecret: pc.appSecret,
+    tenantId: pc.tenantId,
+    authority: pc.authority,
+    cache: stores.backend.namespace('partner-center-tokens'),
+    ...(overrides.partnerCenterNetwork ? { networkClient: overrides.partnerCenterNetwork } : {}),
+  });
+  return {
+    partnerCenter: new PartnerCenterApi({ partnerTenantId: pc.tenantId, partnerCenterUrl: pc.apiUrl, graphUrl: pc.graphUrl, tokens, timeoutMs: pc.timeoutMs }),
+    partnerCenterSignIn: tokens,
+  };
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */

@@ -4,6 +4,13 @@ const en = {
   notAllowed: 'Partner Center refused this request for your organization ({reason}).',
   notLocation: 'PartnerID {partnerId} is a global PartnerID. Use the location PartnerID of the country/region of your CSP tenant (Partner Center, Account settings > Organization profile > Identifiers).',
   linkUnavailable: 'Partner Center can’t be reached right now, so the invitation could not be created with its link. Your draft is kept: try again in a few minutes.',
+  signIn: {
+    title: 'Partner Center sign-in',
+    done: 'Thank you: the assistant now calls Partner Center in the name of {user}. You can close this page.',
+    otherTenant: 'This account does not belong to the partner organization the assistant is registered for. Sign in with an admin of that organization’s Partner Center account.',
+    invalid: 'This sign-in link is not valid or has expired. Start again from the assistant’s Partner Center sign-in.',
+    failed: 'Microsoft Entra ID did not complete the sign-in. Start again in a few minutes.',
+  },
   reconcile: {
     title: 'Reconciliation with Partner Center',
     intro: 'Compared on {at}: the Indirect resellers and customers of {provider} in the assistant and in Partner Center.',
@@ -33,6 +40,13 @@ const it: typeof en = {
   notAllowed: 'Il Centro per i partner ha rifiutato questa richiesta per la tua organizzazione ({reason}).',
   notLocation: 'Il PartnerID {partnerId} è un PartnerID globale. Usa il PartnerID della sede nel paese/area geografica del tuo tenant CSP (Centro per i partner, Impostazioni account > Profilo organizzazione > Identificatori).',
   linkUnavailable: 'Al momento il Centro per i partner non è raggiungibile, quindi non è stato possibile creare l’invito con il suo link. La bozza è conservata: riprova tra qualche minuto.',
+  signIn: {
+    title: 'Accesso al Centro per i partner',
+    done: 'Grazie: ora l’assistente chiama il Centro per i partner a nome di {user}. Puoi chiudere questa pagina.',
+    otherTenant: 'Questo account non appartiene all’organizzazione partner per cui è registrato l’assistente. Accedi con un amministratore dell’account del Centro per i partner di quell’organizzazione.',
+    invalid: 'Questo link di accesso non è valido o è scaduto. Ricomincia dall’accesso al Centro per i partner dell’assistente.',
+    failed: 'Microsoft Entra ID non ha completato l’accesso. Riprova tra qualche minuto.',
+  },
   reconcile: {
     title: 'Riconciliazione con il Centro per i partner',
     intro: 'Confronto del {at}: i rivenditori indiretti e i clienti di {provider} nell’assistente e nel Centro per i partner.',
