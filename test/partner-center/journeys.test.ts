@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { startAssistant, type RunningAssistant } from '../support/assistant.js';
+import { Chat, textOf, type Card } from '../support/chat.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { PartnerCenterStandIn } from '../support/partner-center-stand-in.js';
+import { FIXTURE, standInData } from './harness.js';
+
+const PROVIDER = FIXTURE.provider.tenantId;
+const APP = { PARTNER_CENTER: 'api', PARTNER_CENTER_APP_ID: '5e3f0a42-0000-4000-8000-00000000c11e', PARTNER_CENTER_APP_SECRET: 'stand-in-secret', PARTNER_CENTER_TENANT_ID: PROVIDER };
+
+/** The provider admin signs in through the assistant's routes, with Entra ID played by the stand-in. */
+export async function adminSignsIn(app: RunningAssistant, standIn: PartnerCenterStandIn, tid = PROVIDER): Promise<Response> {
+  const start = await fetch(`${app.baseUrl}/partner-center/sign-in`, { redirect: 'manual' });
+  expect(start.status).to.equal(302);
+  const to = new URL(start.headers.get('location')!);
+  expect(to.origin + to.pathname).to.equal(`https://login.microsoftonline.com/${PROVIDER}/oauth2/v2.0/authorize`);
+  const code = standIn.issueCode({ oid: 'admin-oid-1', tid, name: 'anna.weber@contoso-distribution.example' });
+  return fetch(`${app.baseUrl}/partner-center/signed-in?code=${encodeURIComponent(code)}&state=${encodeURIComponent(to.searchParams.get('state')!)}`);
+}
+
+describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
+  this.timeout(60_000);
+  let standIn: PartnerCenterStandIn;
+  let app: RunningAssistant;
+  let connector: FakeConnector;
+
+  before(async () => {
+    connector = new FakeConnector();
+    await connector.start();
+    standIn = await new PartnerCenterStandIn(PROVIDER, standInData(FIXTURE, PROVIDER)).start();
+    app = await startAssistant(
+      { ...APP, PARTNER_CENTER_API_URL: `${standIn.url}/pc`, GRAPH_API_URL: `${standIn.url}/graph`, PARTNER_CENTER_TIMEOUT_MS: '1000', REVIEWER_IDS: 'reviewer-anna' },
+      { partnerCenterNetwork: standIn.networkClient() },
+    );
+  });
+  after(async () => {
+    await app?.stop();
+    await standIn?.stop();
+    await connector?.stop();
+  });
+
+  const teamsUser = (name: string, locale = 'en-US') =>
+    new Chat(app.baseUrl, { id: `29:${name}`, aadObjectId: `aad-${name}`, name, locale, tenantId: randomUUID(), channelId: 'msteams', serviceUrl: connector.serviceUrl });
+  const card = (activities: unknown[]): Card => (activities as { attachments?: { content: Card }[] }[]).flatMap((a) => a.attachments ?? []).map((a) => a.content).at(-1)!;
+  const support = { supportEmail: 'help@already.example', supportPhone: '+39 02 1234 5678' };
+
+  it('keeps only a sign-in of the partner tenant itself, through the assistant’s routes', async () => {
+    const foreign = await adminSignsIn(app, standIn, 'bbbbbbbb-0000-4000-8000-000000000009');
+    expect(foreign.status).to.equal(403);
+    const bad = await fetch(`${app.baseUrl}/partner-center/signed-in?code=x&state=forged`);
+    expect(bad.status).to.equal(400);
+    const signed = await adminSignsIn(app, standIn);
+    expect(signed.status).to.equal(200);
+    expect(await signed.text()).to.include('anna.weber@contoso-distribution.example');
+  });
+
+  it('checks the PartnerID of an already enrolled organization against the API', async () => {
+    const chat = teamsUser('api-already');
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
+    const before = standIn.calls('/pc/v1/profiles/mpn').length;
+    const unknown = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: '1234567', country: 'IT' }));
+    expect(textOf(unknown)).to.include('knows no organization with PartnerID 1234567');
+    const sent = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: '4851234', country: 'IT' }));
+    expect(textOf(sent)).to.include('Status: Under review').and.include('Fabrikam Italia');
+    expect(standIn.calls('/pc/v1/profiles/mpn').slice(before).map((c) => c.query.get('mpnId'))).to.deep.equal(['1234567', '4851234']);
+  });
+
+  it('refuses a global PartnerID, naming the location PartnerID it needs', async () => {
+    standIn.data.mpn['4800001'] = { partnerName: 'Fabrikam (global)', countryCode: 'IT', status: 'Active', locationType: 'Global' };
+    const chat = teamsUser('api-global');
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
+    const refused = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: '4800001', country: 'IT' }));
+    expect(textOf(refused)).to.include('is a global PartnerID');
+  });
+
+  it('says Partner Center can’t be reached, in the user’s language, and keeps what was typed', async () => {
+    for (const [locale, words] of [
+      ['en-US', 'Partner Center can’t be reached'],
+      ['it-IT', 'il Centro per i partner non è raggiungibile'],
+    ]) {
+      const chat = teamsUser(`api-down-${locale}`, locale);
+      await chat.say(locale.startsWith('it') ? 'iscrizione' : 'enroll');
+      await chat.submit('enrollment.alreadyEnrolled', { answer: 'yes' });
+      standIn.fail('/pc/v1/profiles/mpn', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+      const shown = card(await chat.submit('enrollment.supportContact', { ...support, partnerId: '4851234', country: 'IT' }));
+      expect(textOf(shown)).to.include(words);
+      expect(JSON.stringify(shown)).to.include('help@already.example').and.include('4851234');
+      const status = card(await chat.say('status'));
+      expect(textOf(status)).to.not.include('Under review');
+    }
+  });
+
+  it('/readyz stays ready and reports Partner Center degraded when it does not answer', async () => {
+    const healthy = (await (await fetch(`${app.baseUrl}/readyz`)).json()) as { dependencies: { partnerCenter: { status: string } } };
+    expect(healthy.dependencies.partnerCenter.status).to.equal('ok');
+    await standIn.stop();
+    // The probe's answer is kept 30 s: a fresh assistant over the same (now silent) address.
+    const down = await startAssistant(
+      { ...APP, PARTNER_CENTER_API_URL: `${standIn.url}/pc`, GRAPH_API_URL: `${standIn.url}/graph`, PARTNER_CENTER_TIMEOUT_MS: '500' },
+      { partnerCenterNetwork: standIn.networkClient() },
+    );
+    try {
+      const res = await fetch(`${down.baseUrl}/readyz`);
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { status: string; dependencies: { storage: string; partnerCenter: { status: string; reason: string } } };
+      expect(body.status).to.equal('ready');
+      expect(body.dependencies.storage).to.equal('ok');
+      expect(body.dependencies.partnerCenter.status).to.equal('degraded');
+      expect(body.dependencies.partnerCenter.reason).to.be.a('string').and.not.equal('');
+    } finally {
+      await down.stop();
+    }
+  });
+});
+
+describe('Partner Center configuration', () => {
+  it('runs on the embedded Partner Center by default', () => {
+    expect(loadConfig({}).partnerCenter).to.deep.equal({ kind: 'reference' });
+  });
+
+  it('reads the API settings, with Microsoft’s addresses by default', () => {
+    const config = loadConfig({ ...APP, PARTNER_CENTER_TENANT_ID: PROVIDER.toUpperCase() });
+    expect(config.partnerCenter).to.deep.include({
+      kind: 'api',
+      tenantId: PROVIDER,
+      apiUrl: 'https://api.partnercenter.microsoft.com',
+      graphUrl: 'https://graph.microsoft.com',
+      authority: 'https://login.microsoftonline.com',
+      timeoutMs: 10000,
+      pollMinutes: 15,
+    });
+  });
+
+  it('refuses to start with one line when PARTNER_CENTER=api lacks its app', () => {
+    try {
+      loadConfig({ PARTNER_CENTER: 'api', PARTNER_CENTER_APP_ID: APP.PARTNER_CENTER_APP_ID });
+      expect.fail('started without a secret and tenant');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as ConfigError).problems).to.deep.equal([
+        'Configuration error: PARTNER_CENTER=api needs PARTNER_CENTER_APP_SECRET, PARTNER_CENTER_TENANT_ID (the Entra app registered in the partner tenant for Partner Center)',
+      ]);
+    }
+  });
+
+  it('refuses a plain-http authority', () => {
+    expect(() => loadConfig({ ...APP, PARTNER_CENTER_AUTHORITY: 'http://login.example' })).to.throw(ConfigError, /PARTNER_CENTER_AUTHORITY must use https/);
+  });
+});
