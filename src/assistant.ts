@@ -82,6 +82,7 @@ import { privateDir } from './storage/private-dir.js';
 import { CasOnceStore } from './storage/once-store.js';
 import { CasLease } from './storage/cas-lease.js';
 import { LeasedScheduler } from './app/reminder-scheduler.js';
+import { PartnerCenterAcceptancePoll } from './app/partner-center-poll.js';
 import { ReminderService, type SentReminder } from './app/reminder.service.js';
 import { ReminderNotices } from './bot/reminder.views.js';
 import { randomUUID } from 'node:crypto';
@@ -125,6 +126,8 @@ export interface Assistant {
     /** Whether a timer is armed for the next pass (false once stopped). */
     readonly scheduled: boolean;
   };
+  /** With PARTNER_CENTER=api: the poll of Partner Center's customer lists for acceptances (tests run one at once). */
+  readonly partnerCenterPoll?: { runOnce(): Promise<boolean> };
   /** Starts listening (and the reminders' timer); resolves with the port actually bound. */
   listen(): Promise<number>;
   /** Stops the reminders (waiting for a pass under way), stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
@@ -146,7 +149,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
-  const { scheduler, tasks } = services;
+  const { scheduler, tasks, partnerCenterPoll } = services;
   const storage = stores.backend;
   return {
     server,
@@ -155,6 +158,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     storage,
     log,
     signIn: http.signIn,
+    ...(partnerCenterPoll ? { partnerCenterPoll: { runOnce: () => partnerCenterPoll.runOnce() } } : {}),
     reminders: {
       runOnce: () => scheduler.runOnce(),
       get scheduled() {
@@ -170,11 +174,13 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
           boundPort = address.port;
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
           scheduler.start();
+          partnerCenterPoll?.start();
           resolve(address.port);
         });
       }),
     stop: async (graceMs = 4000) => {
       await scheduler.stop();
+      await partnerCenterPoll?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
@@ -302,6 +308,7 @@ async function buildServices(
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
+    partnerCenter,
     ...invitationContext,
   });
   const colleagues = new ColleagueService({ organizations, access, outbox, ...invitationContext });
@@ -343,7 +350,23 @@ async function buildServices(
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn };
+  // With the API, acceptances are learnt from Partner Center's customer lists, in one instance at a time.
+  const acceptancePoll = new PartnerCenterAcceptancePoll({ invitations: customerInvitations, partnerCenter, customers });
+  const partnerCenterPoll =
+    config.partnerCenter.kind === 'api'
+      ? new LeasedScheduler({
+          lease: stores.lease,
+          leaseName: 'partner-center-acceptances',
+          holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+          intervalMs: config.partnerCenter.pollMinutes * 60_000,
+          pass: async (proceed) => {
+            const report = await acceptancePoll.runPass(proceed);
+            if (report.accepted.length || report.unavailable) log.info(report, 'Partner Center acceptances pass');
+          },
+          onError: (error) => log.error({ err: error }, 'Partner Center acceptances pass failed'),
+        })
+      : undefined;
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */

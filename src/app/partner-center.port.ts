@@ -96,7 +96,8 @@ export interface PartnerCenter {
    */
   indirectProviders(resellerTenantId: string): Promise<PartnerCenterResult<PartnerRelationship[]>>;
   /**
-   * The customers a provider shares with one of its indirect resellers (`GET /v1/customers` filtered on IndirectReseller), every page.
+   * The customers a provider shares with one of its indirect resellers (`GET /v1/customers` filtered on IndirectReseller), every page;
+   * with the same tenant twice, the partner's own customers (`GET /v1/customers`, no filter).
    * notAllowed: the provider is not this instance's partner tenant.
    */
   customersOfReseller(providerTenantId: string, resellerTenantId: string): Promise<PartnerCenterResult<PartnerCenterCustomer[]>>;

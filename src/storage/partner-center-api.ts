@@ -130,7 +130,9 @@ export class PartnerCenterApi implements PartnerCenter {
   async customersOfReseller(providerTenantId: string, resellerTenantId: string): Promise<PartnerCenterResult<PartnerCenterCustomer[]>> {
     if (!this.own(providerTenantId)) return notOurs();
     const filter = JSON.stringify({ Field: 'IndirectReseller', Value: resellerTenantId, Operator: 'starts_with' });
-    const items = await this.pages({ api: 'partnerCenter', method: 'GET', url: `${this.o.partnerCenterUrl}/v1/customers?size=${this.o.pageSize}&filter=${encodeURIComponent(filter)}`, auth: 'appOnly' });
+    const own = providerTenantId.toLowerCase() === resellerTenantId.toLowerCase();
+    const query = `size=${this.o.pageSize}${own ? '' : `&filter=${encodeURIComponent(filter)}`}`;
+    const items = await this.pages({ api: 'partnerCenter', method: 'GET', url: `${this.o.partnerCenterUrl}/v1/customers?${query}`, auth: 'appOnly' });
     if (items.kind !== 'ok') return items;
     return {
       kind: 'ok',

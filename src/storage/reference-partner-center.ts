@@ -88,7 +88,8 @@ export class ReferencePartnerCenter implements PartnerCenter {
   async customersOfReseller(providerTenantId: string, resellerTenantId: string): Promise<PartnerCenterResult<PartnerCenterCustomer[]>> {
     const found: PartnerCenterCustomer[] = [];
     for await (const { value: c } of this.customers()) {
-      if (c.resellerId === resellerTenantId && c.relationships.some((r) => r.kind === 'provider' && r.partnerId === providerTenantId)) {
+      const own = providerTenantId === resellerTenantId;
+      if (c.resellerId === resellerTenantId && (own || c.relationships.some((r) => r.kind === 'provider' && r.partnerId === providerTenantId))) {
         const tenantId = c.tenantId ?? c.id;
         found.push({ id: tenantId, tenantId, domain: c.domain, companyName: c.companyName, relationshipToPartner: 'reseller' });
       }

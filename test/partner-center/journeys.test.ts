@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
-import { Chat, textOf, type Card } from '../support/chat.js';
+import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
+import { seedReseller } from '../support/organizations.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { PartnerCenterStandIn } from '../support/partner-center-stand-in.js';
 import { FIXTURE, standInData } from './harness.js';
@@ -92,6 +93,63 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
       const status = card(await chat.say('status'));
       expect(textOf(status)).to.not.include('Under review');
     }
+  });
+
+  const lastCard = (activities: Activity[]): Card => {
+    const cards = cardsOf(activities);
+    if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
+    return cards[cards.length - 1];
+  };
+
+  /** A reseller of the fixture (Partner Center lists its customers) connected to the provider the instance speaks for. */
+  async function connectedReseller(name: string): Promise<{ admin: Chat; linkId: string; tenantId: string }> {
+    const tenantId = FIXTURE.resellers[0].tenantId;
+    const admin = new Chat(app.baseUrl, { id: `29:${name}`, name, aadObjectId: `aad-${name}`, tenantId, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    await seedReseller(app, { tenantId, name: FIXTURE.resellers[0].name, admin: { userId: `aad-${name}`, name } });
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    await approver.say('help');
+    await admin.submit('provider.request', { providerTenantId: PROVIDER });
+    const request = lastCard(await approver.say('requests'));
+    const linkId = request.actions.find((a: Card) => a.title === 'Approve').data.linkId;
+    await approver.submit('provider.approve', { linkId });
+    await admin.submit('provider.authorize', { linkId, consent: 'true' });
+    return { admin, linkId, tenantId };
+  }
+
+  it('puts Partner Center’s links in Invite new customers, and learns of the acceptance only from Partner Center’s lists', async () => {
+    const { admin, linkId, tenantId } = await connectedReseller('pc-inviter');
+    // Partner Center out of reach: the form comes back with what was typed.
+    standIn.fail('/pc/v1/customers/relationshiprequests', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    const refused = lastCard(await admin.submit('customer.draft', { companyName: 'Tailwind Traders', adminEmail: 'it@tailwind.example', providerLinkId: linkId }));
+    expect(textOf(refused)).to.include('Partner Center can’t be reached');
+    expect(JSON.stringify(refused)).to.include('Tailwind Traders').and.include('it@tailwind.example');
+
+    const draft = lastCard(
+      await admin.submit('customer.draft', { companyName: 'Tailwind Traders', adminEmail: 'it@tailwind.example', providerLinkId: linkId, delegated: 'true', roles: 'Directory Readers', durationDays: '90' }),
+    );
+    const body = inputsOf(draft).body.value as string;
+    expect(body).to.include(standIn.data.relationshipRequestUrl);
+    expect(body).to.match(/https:\/\/admin\.microsoft\.com\/AdminPortal\/Home#\/partners\/invitation\/granularAdminRelationships\/[\w-]+/);
+    expect(body).to.not.include('/invitations/');
+    expect([...standIn.gdap.values()].map((g) => g.status)).to.include('approvalPending');
+    const invitationId = draft.actions.find((a: Card) => a.title === 'Done').data.invitationId;
+    const lost = lastCard(await admin.submit('customer.done', { invitationId, subject: 'Hi', body: 'no link' }));
+    expect(textOf(lost)).to.include('personalized link is missing');
+    expect(textsOf(await admin.submit('customer.done', { invitationId, subject: 'Hi', body })).join()).to.include('recorded as sent');
+
+    // Not in Partner Center yet: nothing is claimed.
+    expect(await app.assistant.partnerCenterPoll!.runOnce()).to.equal(true);
+    expect(textOf(lastCard(await admin.say('customers')))).to.not.include('Tailwind Traders');
+
+    // The customer's global admin accepted in the admin center: Partner Center lists it.
+    const customerTenant = 'cccccccc-0000-4000-8000-0000000000aa';
+    standIn.data.customers.push({ id: customerTenant, companyProfile: { tenantId: customerTenant, domain: 'tailwind.example', companyName: 'Tailwind Traders' }, relationshipToPartner: 'reseller', indirectReseller: tenantId });
+    expect(await app.assistant.partnerCenterPoll!.runOnce()).to.equal(true);
+    const record = lastCard(await admin.submit('customer.open', { customerId: `${tenantId}|tailwind.example` }));
+    expect(textOf(record)).to.include(customerTenant);
+    expect(JSON.stringify(record)).to.include(`https://partner.microsoft.com/dashboard/commerce2/customers/${customerTenant}/account`).and.include(`CTID=${customerTenant}`);
+    const history = textOf(lastCard(await admin.say('invitations')));
+    expect(history).to.not.include('Tailwind Traders');
   });
 
   it('/readyz stays ready and reports Partner Center degraded when it does not answer', async () => {

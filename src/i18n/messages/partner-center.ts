@@ -4,6 +4,8 @@ const en = {
   notAllowed: 'Partner Center refused this request for your organization ({reason}).',
   notLocation: 'PartnerID {partnerId} is a global PartnerID. Use the location PartnerID of the country/region of your CSP tenant (Partner Center, Account settings > Organization profile > Identifiers).',
   linkUnavailable: 'Partner Center can’t be reached right now, so the invitation could not be created with its link. Your draft is kept: try again in a few minutes.',
+  gdapLine: 'We also ask for granular delegated admin privileges (GDAP) with these Entra roles for {days, plural, one {# day} other {# days}}: {roles}. Your global administrator approves them in the Microsoft 365 admin center: {link}\n\n',
+  record: { tenantId: 'Microsoft ID (tenant ID)' },
   signIn: {
     title: 'Partner Center sign-in',
     done: 'Thank you: the assistant now calls Partner Center in the name of {user}. You can close this page.',
@@ -40,6 +42,8 @@ const it: typeof en = {
   notAllowed: 'Il Centro per i partner ha rifiutato questa richiesta per la tua organizzazione ({reason}).',
   notLocation: 'Il PartnerID {partnerId} è un PartnerID globale. Usa il PartnerID della sede nel paese/area geografica del tuo tenant CSP (Centro per i partner, Impostazioni account > Profilo organizzazione > Identificatori).',
   linkUnavailable: 'Al momento il Centro per i partner non è raggiungibile, quindi non è stato possibile creare l’invito con il suo link. La bozza è conservata: riprova tra qualche minuto.',
+  gdapLine: 'Chiediamo anche privilegi di amministratore delegato granulari (GDAP) con questi ruoli Entra per {days, plural, one {# giorno} other {# giorni}}: {roles}. Il tuo amministratore globale li approva nell’interfaccia di amministrazione di Microsoft 365: {link}\n\n',
+  record: { tenantId: 'ID Microsoft (ID tenant)' },
   signIn: {
     title: 'Accesso al Centro per i partner',
     done: 'Grazie: ora l’assistente chiama il Centro per i partner a nome di {user}. Puoi chiudere questa pagina.',
