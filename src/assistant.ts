@@ -83,6 +83,9 @@ import { CasOnceStore } from './storage/once-store.js';
 import { CasLease } from './storage/cas-lease.js';
 import { LeasedScheduler } from './app/reminder-scheduler.js';
 import { PartnerCenterAcceptancePoll } from './app/partner-center-poll.js';
+import { ReconciliationService } from './app/reconciliation.service.js';
+import { ReconciliationFeature } from './bot/reconciliation.feature.js';
+import { reconciliationRoutes } from './http/reconciliation.routes.js';
 import { ReminderService, type SentReminder } from './app/reminder.service.js';
 import { ReminderNotices } from './bot/reminder.views.js';
 import { randomUUID } from 'node:crypto';
@@ -350,6 +353,7 @@ async function buildServices(
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
+  const reconciliation = new ReconciliationService({ access, links, customers: stores.customers, partnerCenter, signedLinks, clock, publicBaseUrl: config.publicBaseUrl });
   // With the API, acceptances are learnt from Partner Center's customer lists, in one instance at a time.
   const acceptancePoll = new PartnerCenterAcceptancePoll({ invitations: customerInvitations, partnerCenter, customers });
   const partnerCenterPoll =
@@ -366,7 +370,7 @@ async function buildServices(
           onError: (error) => log.error({ err: error }, 'Partner Center acceptances pass failed'),
         })
       : undefined;
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll };
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
@@ -384,6 +388,7 @@ async function buildBot(
   const customerFeature = new CustomerFeature(services.customers);
   const colleagueFeature = new ColleagueFeature(services.colleagues, config.invitationTtlDays, () => clock.now());
   const auditFeature = new AuditFeature(services.audits);
+  const reconciliationFeature = new ReconciliationFeature(services.reconciliation);
   for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
@@ -391,7 +396,7 @@ async function buildBot(
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
   const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), menu.feature(), understanding.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), reconciliationFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   return new AssistantBot({
@@ -459,6 +464,7 @@ async function buildHttp(
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
       auditRoutes(audits, config.defaultLocale, throttle),
+      reconciliationRoutes(services.reconciliation, config.defaultLocale, throttle),
       legalRoutes({ dataDir: config.dataDir, seedDir, defaultLocale: config.defaultLocale, log }),
       colleagueRoutes({
         service: colleagues,

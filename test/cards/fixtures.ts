@@ -433,6 +433,26 @@ export const fixtures: Record<string, object[]> = {
       verb: 'customer.invitations',
     },
   ],
+  reconciliation: [
+    { intro: 'Compared on 5 Dec 2026.', hasNotice: false, notice: '', none: true, hasRows: false, counts: '', rows: [], hasMore: false, more: '', canImport: false, confirming: false, confirmText: '', keys: '', hasCsv: true, csvUrl: 'https://assistant.example/exports/reconciliation/a.b.c?lang=en' },
+    {
+      intro: 'Compared on 5 Dec 2026.',
+      hasNotice: true,
+      notice: 'Imported 1 row.',
+      none: false,
+      hasRows: true,
+      counts: 'In Partner Center only: 1 · In the assistant only: 1 · State differs: 0',
+      rows: [{ text: 'In Partner Center only · Customer: Litware (litware.example)' }, { text: 'In the assistant only · Indirect reseller: Fabrikam' }],
+      hasMore: true,
+      more: 'And 3 more rows in the CSV.',
+      canImport: false,
+      confirming: true,
+      confirmText: 'Import 1 row?',
+      keys: 'customer:r|c',
+      hasCsv: true,
+      csvUrl: 'https://assistant.example/exports/reconciliation/a.b.c?lang=en',
+    },
+  ],
   'audit-export': [
     {
       title: 'Audit trail of Demo Reseller S.r.l.',

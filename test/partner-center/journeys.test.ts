@@ -152,6 +152,39 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
     expect(history).to.not.include('Tailwind Traders');
   });
 
+  it('reconciles for provider admins: counts and rows, Import after confirmation, and a CSV download', async () => {
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    expect(textsOf(await approver.say('reconcile')).join()).to.include('Provider admin');
+    const anna = new Chat(app.baseUrl, { id: '29:anna', name: 'Anna Weber', aadObjectId: 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    const shown = lastCard(await anna.say('reconcile'));
+    const text = textOf(shown);
+    // The fixture's reseller 0 is connected in the assistant; Partner Center also lists resellers 1 and 2 and three customers the assistant lacks.
+    expect(text).to.include('In Partner Center only: 5').and.include('In the assistant only: 0').and.include('State differs: 0');
+    expect(text).to.include('Northwind Traders GmbH').and.include('Proseware').and.not.include('Tailwind');
+
+    const csvUrl = shown.actions.find((a: Card) => a.type === 'Action.OpenUrl').url as string;
+    const csv = await fetch(`${app.baseUrl}${new URL(csvUrl).pathname}${new URL(csvUrl).search}`);
+    expect(csv.status).to.equal(200);
+    expect(csv.headers.get('content-type')).to.include('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).to.include('Difference').and.include('State in Partner Center');
+    expect(lines).to.have.length(6);
+    expect((await fetch(`${app.baseUrl}/exports/reconciliation/not-a-token`)).status).to.equal(404);
+
+    const confirm = lastCard(await anna.submit('reconcile.importConfirm', {}));
+    expect(textOf(confirm)).to.include('Import 5 rows');
+    const keys = confirm.actions.find((a: Card) => a.verb === 'reconcile.import' || a.data?.verb === 'reconcile.import')?.data.keys as string;
+    // A forged key changes nothing: only rows Partner Center lists now are imported.
+    const after = lastCard(await anna.submit('reconcile.import', { keys: `${keys},reseller:ffffffff-0000-4000-8000-000000000000` }));
+    expect(textOf(after)).to.include('Imported 5 rows').and.include('no differences');
+    // The same confirmation again (a double click): nothing left to import.
+    expect(textsOf(await anna.submit('reconcile.import', { keys })).join()).to.include('nothing left to import');
+
+    // A relationship ended in Partner Center only: a state mismatch.
+    standIn.data.relationships = standIn.data.relationships.map((r) => (r.id === FIXTURE.resellers[2].tenantId ? { ...r, state: 'Inactive' } : r));
+    expect(textOf(lastCard(await anna.say('reconcile')))).to.include('State differs: 1').and.include('Wingtip');
+  });
+
   it('/readyz stays ready and reports Partner Center degraded when it does not answer', async () => {
     const healthy = (await (await fetch(`${app.baseUrl}/readyz`)).json()) as { dependencies: { partnerCenter: { status: string } } };
     expect(healthy.dependencies.partnerCenter.status).to.equal('ok');

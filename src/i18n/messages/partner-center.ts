@@ -34,7 +34,10 @@ const en = {
     unavailable: 'Partner Center can’t be reached right now, so the lists could not be compared. Try again in a few minutes.',
     reference: 'The assistant runs with its embedded Partner Center, which is its own ledger: there is nothing to compare.',
     csvExpired: 'This download link has expired. Run reconcile again for a new one.',
+    more: 'And {count, plural, one {# more row} other {# more rows}} in the CSV.',
+    headers: { kind: 'Difference', what: 'Type', name: 'Name', tenantId: 'Tenant ID', domain: 'Domain', reseller: 'Reseller tenant ID', assistantState: 'State in the assistant', partnerCenterState: 'State in Partner Center' },
   },
+  commands: { reconcile: 'reconcile|reconciliation|reconcile partner center', reconcileDescription: 'Provider admins: compare your Indirect resellers and their customers with Partner Center.' },
 };
 
 const it: typeof en = {
@@ -72,7 +75,10 @@ const it: typeof en = {
     unavailable: 'Al momento il Centro per i partner non è raggiungibile, quindi non è stato possibile confrontare gli elenchi. Riprova tra qualche minuto.',
     reference: 'L’assistente usa il Centro per i partner incorporato, che è il suo stesso registro: non c’è nulla da confrontare.',
     csvExpired: 'Questo link di download è scaduto. Esegui di nuovo reconcile per averne uno nuovo.',
+    more: 'E {count, plural, one {# altra riga} other {altre # righe}} nel CSV.',
+    headers: { kind: 'Differenza', what: 'Tipo', name: 'Nome', tenantId: 'ID tenant', domain: 'Dominio', reseller: 'ID tenant del rivenditore', assistantState: 'Stato nell’assistente', partnerCenterState: 'Stato nel Centro per i partner' },
   },
+  commands: { reconcile: 'riconcilia|riconciliazione|reconcile', reconcileDescription: 'Amministratori del provider: confronta i tuoi rivenditori indiretti e i loro clienti con il Centro per i partner.' },
 };
 
 /** Partner Center: unreachable, refused, and the reconciliation card. */
