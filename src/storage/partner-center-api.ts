@@ -16,6 +16,8 @@ import { TokenUnavailable, type Resource } from './partner-center-tokens.js';
 export interface TokenSource {
   appOnly(resource: Resource, fresh?: boolean): Promise<string>;
   appUser(resource: Resource, fresh?: boolean): Promise<string>;
+  /** Why App+User calls cannot be made now (no admin signed in), or undefined when they can. */
+  appUserProblem?(): Promise<string | undefined>;
 }
 
 /** How the API adapter reaches Partner Center and Microsoft Graph, and how patient it is. */
@@ -190,8 +192,10 @@ export class PartnerCenterApi implements PartnerCenter {
     if (this.probe && now - this.probe.at < HEALTH_TTL_MS) return this.probe.health;
     // A cheap app-only read, one try, short time limit: readiness must not wait on retries.
     const answer = await this.send({ api: 'partnerCenter', method: 'GET', url: `${this.o.partnerCenterUrl}/v1/customers?size=1`, auth: 'appOnly' }, { attempts: 1, timeoutMs: Math.min(this.o.timeoutMs, 2000) });
-    const health: PartnerCenterHealth =
-      answer.kind === 'unavailable' ? { adapter: 'api', status: 'degraded', reason: answer.reason } : { adapter: 'api', status: 'ok' };
+    // Partner Center answers, but without a provider admin's sign-in most calls (App+User) cannot be made.
+    const userProblem = answer.kind === 'unavailable' ? undefined : await this.o.tokens.appUserProblem?.();
+    const reason = answer.kind === 'unavailable' ? answer.reason : userProblem;
+    const health: PartnerCenterHealth = reason ? { adapter: 'api', status: 'degraded', reason } : { adapter: 'api', status: 'ok' };
     this.probe = { at: now, health };
     return health;
   }

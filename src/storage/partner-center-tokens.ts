@@ -86,6 +86,11 @@ export class PartnerCenterTokens {
     }
   }
 
+  /** Why App+User calls cannot be made now, or undefined when a provider admin's sign-in is kept. */
+  async appUserProblem(): Promise<string | undefined> {
+    return (await this.admin()) ? undefined : 'no provider admin has signed in to Partner Center for the assistant yet (open /partner-center/sign-in)';
+  }
+
   /** The provider admin whose sign-in App+User calls use: the latest account of the partner's tenant in the cache. */
   async admin(): Promise<AccountInfo | undefined> {
     const accounts = await this.msal.getTokenCache().getAllAccounts();

@@ -48,6 +48,13 @@ describe('PartnerCenterApi against the local stand-in', function () {
       expect(result.kind === 'unavailable' && result.reason).to.match(/no provider admin has signed in/);
     });
 
+    it('reports itself degraded while no provider admin has signed in, though Partner Center answers', async () => {
+      const { pc } = await open({}, false);
+      const health = await pc.health();
+      expect(health).to.include({ adapter: 'api', status: 'degraded' });
+      expect(health.reason).to.match(/no provider admin has signed in/);
+    });
+
     it("refuses to keep the sign-in of an account from another tenant", async () => {
       const { tokens, standIn } = await open({}, false);
       const other = await tokens.completeSignIn(standIn.issueCode({ oid: 'x', tid: 'bbbbbbbb-0000-4000-8000-000000000009', name: 'mallory@elsewhere.example' }), 'http://localhost:3978/partner-center/signed-in');
