@@ -179,11 +179,24 @@ export class EnrollmentService {
     return app.partnerCenterSignIn ? this.deps.partnerCenter.profilesForSignIn(app.partnerCenterSignIn) : [];
   }
 
+  /** Whether the PartnerID is typed and checked with Partner Center (the API lists no profiles for a sign-in). */
+  get partnerIdTypedIn(): boolean {
+    return this.deps.partnerCenter.kind === 'api';
+  }
+
   /** Selects a profile by PartnerID; the profile comes from Partner Center, never from the card. */
   async selectMpnProfile(actor: Actor, partnerId: string): Promise<Result<EnrollmentApplication>> {
     const app = await this.current(actor);
     if (!app) return fail('ENROLLMENT.NONE', 'enrollmentUi.errors.none');
-    const profile = (await this.profiles(app)).find((p) => p.partnerId === partnerId.trim());
+    let profile = (await this.profiles(app)).find((p) => p.partnerId === partnerId.trim());
+    if (!profile && this.partnerIdTypedIn && /^\d{1,12}$/.test(partnerId.trim())) {
+      const checked = await this.deps.partnerCenter.checkPartnerId(partnerId.trim());
+      if (checked.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.unavailable');
+      if (checked.kind === 'ok' && !checked.value.location) {
+        return invalidFields([{ field: 'partnerId', messageKey: 'partnerCenter.notLocation', params: { partnerId: checked.value.partnerId } }]);
+      }
+      if (checked.kind === 'ok') profile = partnerProfile(checked.value);
+    }
     if (!profile) return fail('ENROLLMENT.MPN_UNKNOWN', 'enrollmentUi.errors.mpnUnknown', undefined, 'partnerId');
     return this.change(actor, (current, now) => selectMpnProfile(current, profile, actor, now));
   }

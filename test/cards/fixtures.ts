@@ -110,6 +110,7 @@ export const fixtures: Record<string, object[]> = {
       rule: 'The profile must be active and in Italy.',
       hasProfiles: true,
       noProfiles: false,
+      typeIn: false,
       noneText: '',
       profiles: [
         { title: 'Contoso — MPN ID 4851234, Italy', value: '4851234' },
@@ -117,7 +118,8 @@ export const fixtures: Record<string, object[]> = {
       ],
       selected: '4851234',
     },
-    { errors: [], rule: 'Rule', hasProfiles: false, noProfiles: true, noneText: 'No profile for x.', profiles: [], selected: '' },
+    { errors: [], rule: 'Rule', hasProfiles: false, noProfiles: true, typeIn: false, noneText: 'No profile for x.', profiles: [], selected: '' },
+    { errors: [{ text: 'PartnerID 4800001 is a global PartnerID.' }], rule: 'Rule', hasProfiles: false, noProfiles: false, typeIn: true, noneText: '', profiles: [], selected: '4800001' },
   ],
   'enrollment-legal': [
     {

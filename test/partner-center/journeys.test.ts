@@ -69,6 +69,23 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
     expect(standIn.calls('/pc/v1/profiles/mpn').slice(before).map((c) => c.query.get('mpnId'))).to.deep.equal(['1234567', '4851234']);
   });
 
+  it('lets a new applicant type the PartnerID, checked with the API, since nothing lists a sign-in’s profiles', async () => {
+    const chat = teamsUser('api-new');
+    await chat.say('enroll');
+    await chat.submit('enrollment.alreadyEnrolled', { answer: 'no' });
+    await chat.submit('enrollment.checklist');
+    await chat.submit('enrollment.tenant', { mode: 'existing', country: 'IT' });
+    const select = card(await chat.submit('enrollment.mpnSignIn', { userName: 'mpn@fabrikam-italia.example' }));
+    expect(JSON.stringify(select)).to.include('Location PartnerID');
+    const unknown = card(await chat.submit('enrollment.mpnSelect', { partnerId: '1234567' }));
+    expect(JSON.stringify(unknown)).to.include('Location PartnerID');
+    const wrongCountry = card(await chat.submit('enrollment.mpnSelect', { partnerId: '6033101' }));
+    expect(textOf(wrongCountry)).to.include('same country/region');
+    const legal = card(await chat.submit('enrollment.mpnSelect', { partnerId: '4851234' }));
+    expect(JSON.stringify(legal)).to.not.include('Location PartnerID');
+    expect(standIn.calls('/pc/v1/profiles/mpn').map((c) => c.query.get('mpnId'))).to.include.members(['1234567', '6033101', '4851234']);
+  });
+
   it('refuses a global PartnerID, naming the location PartnerID it needs', async () => {
     standIn.data.mpn['4800001'] = { partnerName: 'Fabrikam (global)', countryCode: 'IT', status: 'Active', locationType: 'Global' };
     const chat = teamsUser('api-global');

@@ -6,6 +6,11 @@ const en = {
   linkUnavailable: 'Partner Center can’t be reached right now, so the invitation could not be created with its link. Your draft is kept: try again in a few minutes.',
   gdapLine: 'We also ask for granular delegated admin privileges (GDAP) with these Entra roles for {days, plural, one {# day} other {# days}}: {roles}. Your global administrator approves them in the Microsoft 365 admin center: {link}\n\n',
   record: { tenantId: 'Microsoft ID (tenant ID)' },
+  typeIn: {
+    label: 'Location PartnerID',
+    error: 'Type the PartnerID: digits only, at most 12.',
+    note: 'Partner Center checks it: it must be an active location PartnerID in the same country/region as your tenant (Partner Center, Account settings > Organization profile > Identifiers).',
+  },
   signIn: {
     title: 'Partner Center sign-in',
     done: 'Thank you: the assistant now calls Partner Center in the name of {user}. You can close this page.',
@@ -47,6 +52,11 @@ const it: typeof en = {
   linkUnavailable: 'Al momento il Centro per i partner non è raggiungibile, quindi non è stato possibile creare l’invito con il suo link. La bozza è conservata: riprova tra qualche minuto.',
   gdapLine: 'Chiediamo anche privilegi di amministratore delegato granulari (GDAP) con questi ruoli Entra per {days, plural, one {# giorno} other {# giorni}}: {roles}. Il tuo amministratore globale li approva nell’interfaccia di amministrazione di Microsoft 365: {link}\n\n',
   record: { tenantId: 'ID Microsoft (ID tenant)' },
+  typeIn: {
+    label: 'PartnerID della sede',
+    error: 'Digita il PartnerID: solo cifre, al massimo 12.',
+    note: 'Il Centro per i partner lo verifica: deve essere un PartnerID della sede attivo nello stesso paese/area geografica del tuo tenant (Centro per i partner, Impostazioni account > Profilo organizzazione > Identificatori).',
+  },
   signIn: {
     title: 'Accesso al Centro per i partner',
     done: 'Grazie: ora l’assistente chiama il Centro per i partner a nome di {user}. Puoi chiudere questa pagina.',
