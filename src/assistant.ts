@@ -83,7 +83,7 @@ import { CasOnceStore } from './storage/once-store.js';
 import { CasLease } from './storage/cas-lease.js';
 import { LeasedScheduler } from './app/reminder-scheduler.js';
 import { PartnerCenterAcceptancePoll } from './app/partner-center-poll.js';
-import { ReconciliationService } from './app/reconciliation.service.js';
+import { ReconciliationService, type ReconciliationNotice } from './app/reconciliation.service.js';
 import { ReconciliationFeature } from './bot/reconciliation.feature.js';
 import { reconciliationRoutes } from './http/reconciliation.routes.js';
 import { ReminderService, type SentReminder } from './app/reminder.service.js';
@@ -131,6 +131,8 @@ export interface Assistant {
   };
   /** With PARTNER_CENTER=api: the poll of Partner Center's customer lists for acceptances (tests run one at once). */
   readonly partnerCenterPoll?: { runOnce(): Promise<boolean> };
+  /** With PARTNER_CENTER=api: the scheduled reconciliation (tests run one at once). */
+  readonly partnerCenterReconciliation?: { runOnce(): Promise<boolean> };
   /** Starts listening (and the reminders' timer); resolves with the port actually bound. */
   listen(): Promise<number>;
   /** Stops the reminders (waiting for a pass under way), stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
@@ -152,7 +154,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
-  const { scheduler, tasks, partnerCenterPoll } = services;
+  const { scheduler, tasks, partnerCenterPoll, reconciliationSchedule } = services;
   const storage = stores.backend;
   return {
     server,
@@ -162,6 +164,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     log,
     signIn: http.signIn,
     ...(partnerCenterPoll ? { partnerCenterPoll: { runOnce: () => partnerCenterPoll.runOnce() } } : {}),
+    ...(reconciliationSchedule ? { partnerCenterReconciliation: { runOnce: () => reconciliationSchedule.runOnce() } } : {}),
     reminders: {
       runOnce: () => scheduler.runOnce(),
       get scheduled() {
@@ -178,12 +181,14 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
           scheduler.start();
           partnerCenterPoll?.start();
+          reconciliationSchedule?.start();
           resolve(address.port);
         });
       }),
     stop: async (graceMs = 4000) => {
       await scheduler.stop();
       await partnerCenterPoll?.stop();
+      await reconciliationSchedule?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
@@ -229,6 +234,7 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     sentReminders: records<SentReminder>('reminders'),
     lease: new CasLease(backend.namespace('leases'), () => clock.now().getTime()),
     webSessions: records<WebSession>('web-sessions'),
+    reconciliationNotices: records<ReconciliationNotice>('reconciliation-notices'),
     signInAttempts: records<SignInAttempt>('signin-attempts'),
   };
 }
@@ -353,7 +359,18 @@ async function buildServices(
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
-  const reconciliation = new ReconciliationService({ access, links, customers: stores.customers, partnerCenter, signedLinks, clock, publicBaseUrl: config.publicBaseUrl });
+  const reconciliation = new ReconciliationService({
+    access,
+    links,
+    customers: stores.customers,
+    partnerCenter,
+    signedLinks,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+    providers: stores.providers,
+    notifier,
+    notices: stores.reconciliationNotices,
+  });
   // With the API, acceptances are learnt from Partner Center's customer lists, in one instance at a time.
   const acceptancePoll = new PartnerCenterAcceptancePoll({ invitations: customerInvitations, partnerCenter, customers });
   const partnerCenterPoll =
@@ -370,7 +387,23 @@ async function buildServices(
           onError: (error) => log.error({ err: error }, 'Partner Center acceptances pass failed'),
         })
       : undefined;
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation };
+  const pcConfig = config.partnerCenter;
+  const reconciliationSchedule =
+    pcConfig.kind === 'api'
+      ? new LeasedScheduler({
+          lease: stores.lease,
+          leaseName: 'partner-center-reconciliation',
+          holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+          intervalMs: pcConfig.reconcileHours * 3_600_000,
+          pass: async (proceed) => {
+            if (!(await proceed())) return;
+            const report = await reconciliation.scheduledPass(pcConfig.tenantId);
+            if (report) log.info(report, 'Partner Center reconciliation pass');
+          },
+          onError: (error) => log.error({ err: error }, 'Partner Center reconciliation pass failed'),
+        })
+      : undefined;
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation, reconciliationSchedule };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
@@ -389,7 +422,7 @@ async function buildBot(
   const colleagueFeature = new ColleagueFeature(services.colleagues, config.invitationTtlDays, () => clock.now());
   const auditFeature = new AuditFeature(services.audits);
   const reconciliationFeature = new ReconciliationFeature(services.reconciliation);
-  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, new ReminderNotices()]) {
+  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, reconciliationFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
 

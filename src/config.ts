@@ -97,6 +97,7 @@ export const Env = z.object({
   PARTNER_CENTER_AUTHORITY: HttpUrl.default('https://login.microsoftonline.com'),
   PARTNER_CENTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   PARTNER_CENTER_POLL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  PARTNER_CENTER_RECONCILE_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 });
 
 /** The assistant's configuration, parsed once at start. */
@@ -172,6 +173,8 @@ export interface Config {
         readonly timeoutMs: number;
         /** Minutes between polls of Partner Center's customer lists for acceptances. */
         readonly pollMinutes: number;
+        /** Hours between scheduled reconciliations. */
+        readonly reconcileHours: number;
       };
   readonly understanding:
     | { readonly kind: 'embedded' }
@@ -286,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             authority: e.PARTNER_CENTER_AUTHORITY,
             timeoutMs: e.PARTNER_CENTER_TIMEOUT_MS,
             pollMinutes: e.PARTNER_CENTER_POLL_MINUTES,
+            reconcileHours: e.PARTNER_CENTER_RECONCILE_HOURS,
           }
         : { kind: 'reference' },
     understanding:

@@ -10,6 +10,7 @@ import type { AccessService } from './access.service.js';
 import type { PartnerCenter, PartnerCenterResult } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
 import type { SignedLinks } from './signed-links.port.js';
+import type { Notifier } from './notifier.port.js';
 
 /** What a reconciliation reads and writes. */
 export interface ReconciliationDeps {
@@ -20,7 +21,20 @@ export interface ReconciliationDeps {
   readonly signedLinks: SignedLinks;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
+  /** For the scheduled run: the directory's providers, who to tell, and what they were last told. */
+  readonly providers?: RecordStore<Provider>;
+  readonly notifier?: Notifier;
+  readonly notices?: RecordStore<ReconciliationNotice>;
 }
+
+/** What the provider admins were last told by the scheduled run, so the same differences are told once. */
+export interface ReconciliationNotice {
+  readonly signature: string;
+  readonly at: string;
+}
+
+/** Notification kinds of the reconciliation. */
+export const RECONCILIATION_NOTICES = { differences: 'partnerCenter.reconcile' } as const;
 
 /** The differences between the assistant and Partner Center for one provider, at one instant. */
 export interface ReconciliationReport {
@@ -111,6 +125,29 @@ export class ReconciliationService {
       ...report.value.rows.map((r) => [t(`kind.${r.kind}`), t(`what.${r.what}`), r.name, r.tenantId ?? '', r.domain ?? '', r.resellerId, r.assistantState ?? '', r.partnerCenterState ?? '']),
     ];
     return ok({ filename: `reconciliation-${report.value.at.slice(0, 10)}.csv`, csv: toCsv(table) });
+  }
+
+  /**
+   * The scheduled run for the partner tenant the instance speaks for (when it is a provider of the
+   * directory): compares, and tells its provider admins when differences appear or change; the same
+   * differences are told once. Imports nothing: that needs an admin's confirmation.
+   */
+  async scheduledPass(providerTenantId: string): Promise<{ rows: number; told: number } | undefined> {
+    const { providers, notifier, notices } = this.deps;
+    const provider = providers ? (await providers.get(providerTenantId))?.value : undefined;
+    if (!provider || !notifier || !notices) return undefined;
+    const report = await this.compareNow(provider);
+    if (!report.ok) return undefined;
+    const signature = report.value.rows.map((r) => `${r.kind}:${r.key}`).join('\n');
+    const told = await mutate(notices, providerTenantId, (last) =>
+      (last?.signature ?? '') === signature ? fail('RECONCILE.TOLD', 'partnerCenter.reconcile.none') : ok({ signature, at: report.value.at }),
+    );
+    if (!told.ok || !report.value.rows.length) return { rows: report.value.rows.length, told: 0 };
+    let sent = 0;
+    for (const admin of provider.admins ?? []) {
+      if (await notifier.notify(admin.userId, { kind: RECONCILIATION_NOTICES.differences, data: { count: report.value.rows.length, ...report.value.counts } })) sent++;
+    }
+    return { rows: report.value.rows.length, told: sent };
   }
 
   private async compareNow(provider: Provider): Promise<Result<ReconciliationReport>> {

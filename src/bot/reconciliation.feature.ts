@@ -1,4 +1,5 @@
-import type { ReconciliationReport, ReconciliationService } from '../app/reconciliation.service.js';
+import { RECONCILIATION_NOTICES, type ReconciliationReport, type ReconciliationService } from '../app/reconciliation.service.js';
+import type { NotificationView } from './proactive-notifier.js';
 import { formatDate, refusal, text } from './presenting.js';
 import type { ActionData, Feature } from './feature.js';
 import type { Turn } from './turn.js';
@@ -33,6 +34,21 @@ export class ReconciliationFeature {
         [v.importConfirm]: (turn) => this.show(turn, { confirming: true }),
         [v.import]: (turn, data) => this.import(turn, data),
       },
+    };
+  }
+
+  /** How the scheduled run's notice looks: the counts, and a button that runs reconcile. */
+  notificationViews(): Record<string, NotificationView> {
+    return {
+      [RECONCILIATION_NOTICES.differences]: async (data, t) => ({
+        card: 'provider-notice',
+        view: {
+          title: t('partnerCenter.reconcile.noticeTitle'),
+          body: t('partnerCenter.reconcile.counts', { partnerCenterOnly: Number(data.partnerCenterOnly) || 0, assistantOnly: Number(data.assistantOnly) || 0, mismatch: Number(data.mismatch) || 0 }),
+          buttonTitle: t('partnerCenter.reconcile.title'),
+          verb: RECONCILIATION_VERBS.show,
+        },
+      }),
     };
   }
 

@@ -200,6 +200,14 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
     // A relationship ended in Partner Center only: a state mismatch.
     standIn.data.relationships = standIn.data.relationships.map((r) => (r.id === FIXTURE.resellers[2].tenantId ? { ...r, state: 'Inactive' } : r));
     expect(textOf(lastCard(await anna.say('reconcile')))).to.include('State differs: 1').and.include('Wingtip');
+
+    // The scheduled run tells the provider admins once about the same differences.
+    const told = () => connector.received.filter((r) => r.method === 'POST' && r.activity?.recipient?.id === '29:anna' && JSON.stringify(r.activity).includes('The assistant and Partner Center differ')).length;
+    expect(await app.assistant.partnerCenterReconciliation!.runOnce()).to.equal(true);
+    await connector.waitFor((r) => r.method === 'POST' && r.activity?.recipient?.id === '29:anna' && JSON.stringify(r.activity).includes('State differs: 1'));
+    expect(await app.assistant.partnerCenterReconciliation!.runOnce()).to.equal(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(told()).to.equal(1);
   });
 
   it('/readyz stays ready and reports Partner Center degraded when it does not answer', async () => {
