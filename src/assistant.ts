@@ -84,6 +84,7 @@ import { CasLease } from './storage/cas-lease.js';
 import { LeasedScheduler } from './app/reminder-scheduler.js';
 import { PartnerCenterAcceptancePoll } from './app/partner-center-poll.js';
 import { ReconciliationService, type ReconciliationNotice } from './app/reconciliation.service.js';
+import { PartnerCenterSignInService } from './app/partner-center-sign-in.service.js';
 import { ReconciliationFeature } from './bot/reconciliation.feature.js';
 import { reconciliationRoutes } from './http/reconciliation.routes.js';
 import { ReminderService, type SentReminder } from './app/reminder.service.js';
@@ -388,6 +389,7 @@ async function buildServices(
         })
       : undefined;
   const pcConfig = config.partnerCenter;
+  const partnerCenterAdminSignIn = new PartnerCenterSignInService({ access, signedLinks, clock, publicBaseUrl: config.publicBaseUrl, ...(pcConfig.kind === 'api' ? { partnerTenantId: pcConfig.tenantId } : {}) });
   const reconciliationSchedule =
     pcConfig.kind === 'api'
       ? new LeasedScheduler({
@@ -403,7 +405,7 @@ async function buildServices(
           onError: (error) => log.error({ err: error }, 'Partner Center reconciliation pass failed'),
         })
       : undefined;
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation, reconciliationSchedule };
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation, reconciliationSchedule, partnerCenterAdminSignIn };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
@@ -421,7 +423,7 @@ async function buildBot(
   const customerFeature = new CustomerFeature(services.customers);
   const colleagueFeature = new ColleagueFeature(services.colleagues, config.invitationTtlDays, () => clock.now());
   const auditFeature = new AuditFeature(services.audits);
-  const reconciliationFeature = new ReconciliationFeature(services.reconciliation);
+  const reconciliationFeature = new ReconciliationFeature(services.reconciliation, services.partnerCenterAdminSignIn);
   for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, reconciliationFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
@@ -491,7 +493,16 @@ async function buildHttp(
     partnerCenter: services.partnerCenter,
     routes: [
       ...(services.partnerCenterSignIn
-        ? [partnerCenterRoutes({ signIn: services.partnerCenterSignIn, signedLinks, publicBaseUrl: config.publicBaseUrl, defaultLocale: config.defaultLocale, throttle, log, now: () => clock.now() })]
+        ? [
+            partnerCenterRoutes({
+              signIn: services.partnerCenterSignIn,
+              ticket: (token) => services.partnerCenterAdminSignIn.ticket(token),
+              publicBaseUrl: config.publicBaseUrl,
+              defaultLocale: config.defaultLocale,
+              throttle,
+              log,
+            }),
+          ]
         : []),
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),

@@ -1,5 +1,6 @@
 import { RECONCILIATION_NOTICES, type ReconciliationReport, type ReconciliationService } from '../app/reconciliation.service.js';
 import type { NotificationView } from './proactive-notifier.js';
+import type { PartnerCenterSignInService } from '../app/partner-center-sign-in.service.js';
 import { formatDate, refusal, text } from './presenting.js';
 import type { ActionData, Feature } from './feature.js';
 import type { Turn } from './turn.js';
@@ -21,14 +22,20 @@ const KEYS_MAX = 100;
  * confirmation), and the CSV through a short-lived signed link.
  */
 export class ReconciliationFeature {
-  constructor(private readonly service: ReconciliationService) {}
+  constructor(
+    private readonly service: ReconciliationService,
+    private readonly signIn: PartnerCenterSignInService,
+  ) {}
 
   /** The feature as the bot routes to it. */
   feature(): Feature {
     const v = RECONCILIATION_VERBS;
     return {
       name: 'reconciliation',
-      commands: [{ wordsKey: 'partnerCenter.commands.reconcile', descriptionKey: 'partnerCenter.commands.reconcileDescription', run: (turn) => this.show(turn) }],
+      commands: [
+        { wordsKey: 'partnerCenter.commands.reconcile', descriptionKey: 'partnerCenter.commands.reconcileDescription', run: (turn) => this.show(turn) },
+        { wordsKey: 'partnerCenter.commands.signIn', descriptionKey: 'partnerCenter.commands.signInDescription', run: (turn) => this.signInLink(turn) },
+      ],
       actions: {
         [v.show]: (turn) => this.show(turn),
         [v.importConfirm]: (turn) => this.show(turn, { confirming: true }),
@@ -50,6 +57,16 @@ export class ReconciliationFeature {
         },
       }),
     };
+  }
+
+  private async signInLink(turn: Turn): Promise<void> {
+    const link = await this.signIn.link(turn.actor);
+    if (!link.ok) {
+      if (link.error.code.startsWith('ACCESS.')) return turn.refuse(link.error);
+      await turn.context.sendActivity(refusal(link.error, turn.t, turn.locale));
+      return;
+    }
+    await turn.show('partner-center-sign-in', { body: turn.t('partnerCenter.signIn.cardBody', { minutes: link.value.minutes }), url: link.value.url });
   }
 
   private async show(turn: Turn, options: { confirming?: boolean; notice?: string } = {}): Promise<void> {

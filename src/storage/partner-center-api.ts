@@ -75,7 +75,7 @@ export class PartnerCenterApi implements PartnerCenter {
   readonly kind = 'api' as const;
   private readonly o: Required<Omit<PartnerCenterApiOptions, 'fetch'>> & { fetch: typeof fetch };
   private lastFailure?: { at: number; reason: string };
-  private probe?: { at: number; health: PartnerCenterHealth };
+  private probe?: { at: number; reason?: string };
 
   constructor(options: PartnerCenterApiOptions) {
     this.o = {
@@ -189,15 +189,14 @@ export class PartnerCenterApi implements PartnerCenter {
 
   async health(): Promise<PartnerCenterHealth> {
     const now = this.o.now();
-    if (this.probe && now - this.probe.at < HEALTH_TTL_MS) return this.probe.health;
-    // A cheap app-only read, one try, short time limit: readiness must not wait on retries.
-    const answer = await this.send({ api: 'partnerCenter', method: 'GET', url: `${this.o.partnerCenterUrl}/v1/customers?size=1`, auth: 'appOnly' }, { attempts: 1, timeoutMs: Math.min(this.o.timeoutMs, 2000) });
-    // Partner Center answers, but without a provider admin's sign-in most calls (App+User) cannot be made.
-    const userProblem = answer.kind === 'unavailable' ? undefined : await this.o.tokens.appUserProblem?.();
-    const reason = answer.kind === 'unavailable' ? answer.reason : userProblem;
-    const health: PartnerCenterHealth = reason ? { adapter: 'api', status: 'degraded', reason } : { adapter: 'api', status: 'ok' };
-    this.probe = { at: now, health };
-    return health;
+    if (!this.probe || now - this.probe.at >= HEALTH_TTL_MS) {
+      // A cheap app-only read, one try, short time limit: readiness must not wait on retries.
+      const answer = await this.send({ api: 'partnerCenter', method: 'GET', url: `${this.o.partnerCenterUrl}/v1/customers?size=1`, auth: 'appOnly' }, { attempts: 1, timeoutMs: Math.min(this.o.timeoutMs, 2000) });
+      this.probe = { at: now, ...(answer.kind === 'unavailable' ? { reason: answer.reason } : {}) };
+    }
+    // Partner Center answers, but without a provider admin's sign-in most calls (App+User) cannot be made; asked afresh each time.
+    const reason = this.probe.reason ?? (await this.o.tokens.appUserProblem?.());
+    return reason ? { adapter: 'api', status: 'degraded', reason } : { adapter: 'api', status: 'ok' };
   }
 
   /** The last call that found Partner Center unavailable, for logs. */

@@ -76,7 +76,7 @@ export class PartnerCenterTokens {
   /** An App+User token in the name of the provider admin who signed in; `fresh` redeems the refresh token again (after a 401). */
   async appUser(resource: Resource, fresh = false): Promise<string> {
     const account = await this.admin();
-    if (!account) throw new TokenUnavailable('no provider admin has signed in to Partner Center for the assistant yet (open /partner-center/sign-in)');
+    if (!account) throw new TokenUnavailable('no provider admin has signed in to Partner Center for the assistant yet (a provider admin types "partner center sign-in" in the chat)');
     try {
       const result = await this.msal.acquireTokenSilent({ account, scopes: [RESOURCES[resource]], forceRefresh: fresh });
       if (!result?.accessToken) throw new TokenUnavailable('Entra ID issued no App+User token');
@@ -88,7 +88,7 @@ export class PartnerCenterTokens {
 
   /** Why App+User calls cannot be made now, or undefined when a provider admin's sign-in is kept. */
   async appUserProblem(): Promise<string | undefined> {
-    return (await this.admin()) ? undefined : 'no provider admin has signed in to Partner Center for the assistant yet (open /partner-center/sign-in)';
+    return (await this.admin()) ? undefined : 'no provider admin has signed in to Partner Center for the assistant yet (a provider admin types "partner center sign-in" in the chat)';
   }
 
   /** The provider admin whose sign-in App+User calls use: the latest account of the partner's tenant in the cache. */
@@ -103,15 +103,16 @@ export class PartnerCenterTokens {
   }
 
   /**
-   * Redeems the code of the sign-in; keeps the account only when Entra ID says it belongs to the
-   * partner's own tenant (anyone else's sign-in would act for the wrong organization).
+   * Redeems the code of the sign-in; keeps the account only when Entra ID says it is the expected
+   * person (the provider admin who asked for the sign-in, by object id) in the partner's own tenant.
    */
-  async completeSignIn(code: string, redirectUri: string): Promise<{ ok: true; userName: string } | { ok: false; reason: string }> {
+  async completeSignIn(code: string, redirectUri: string, expectedUserId: string): Promise<{ ok: true; userName: string } | { ok: false; reason: string }> {
     const result = await this.msal.acquireTokenByCode({ code, redirectUri, scopes: [RESOURCES.partnerCenter, 'offline_access'] });
     const account = result?.account;
-    if (!account || account.tenantId.toLowerCase() !== this.options.tenantId.toLowerCase()) {
+    const oid = account ? (account.idTokenClaims?.oid ?? account.localAccountId) : undefined;
+    if (!account || account.tenantId.toLowerCase() !== this.options.tenantId.toLowerCase() || oid?.toLowerCase() !== expectedUserId.toLowerCase()) {
       if (account) await this.msal.getTokenCache().removeAccount(account);
-      return { ok: false, reason: 'the account does not belong to the partner tenant the assistant is registered in' };
+      return { ok: false, reason: 'the account is not the provider admin who asked for the sign-in, in the partner tenant the assistant is registered in' };
     }
     return { ok: true, userName: account.username };
   }

@@ -435,6 +435,7 @@ export const fixtures: Record<string, object[]> = {
       verb: 'customer.invitations',
     },
   ],
+  'partner-center-sign-in': [{ body: 'Sign in once with your work account. The link works for 10 minutes and only for you.', url: 'https://assistant.example/partner-center/sign-in?ticket=a.b.c' }],
   reconciliation: [
     { intro: 'Compared on 5 Dec 2026.', hasNotice: false, notice: '', none: true, hasRows: false, counts: '', rows: [], hasMore: false, more: '', canImport: false, confirming: false, confirmText: '', keys: '', hasCsv: true, csvUrl: 'https://assistant.example/exports/reconciliation/a.b.c?lang=en' },
     {

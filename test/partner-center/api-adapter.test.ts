@@ -57,8 +57,15 @@ describe('PartnerCenterApi against the local stand-in', function () {
 
     it("refuses to keep the sign-in of an account from another tenant", async () => {
       const { tokens, standIn } = await open({}, false);
-      const other = await tokens.completeSignIn(standIn.issueCode({ oid: 'x', tid: 'bbbbbbbb-0000-4000-8000-000000000009', name: 'mallory@elsewhere.example' }), 'http://localhost:3978/partner-center/signed-in');
+      const other = await tokens.completeSignIn(standIn.issueCode({ oid: 'x', tid: 'bbbbbbbb-0000-4000-8000-000000000009', name: 'mallory@elsewhere.example' }), 'http://localhost:3978/partner-center/signed-in', 'x');
       expect(other.ok).to.equal(false);
+      expect(await tokens.admin()).to.equal(undefined);
+    });
+
+    it('refuses to keep the sign-in of another person of the partner tenant than the admin who asked', async () => {
+      const { tokens, standIn } = await open({}, false);
+      const colleague = await tokens.completeSignIn(standIn.issueCode({ oid: 'colleague-oid', tid: PROVIDER, name: 'colleague@contoso.example' }), 'http://localhost:3978/partner-center/signed-in', 'admin-oid-1');
+      expect(colleague.ok).to.equal(false);
       expect(await tokens.admin()).to.equal(undefined);
     });
   });

@@ -180,7 +180,7 @@ export async function apiAdapter(fixture: Fixture, speaksFor: string, options: P
     networkClient: standIn.networkClient(),
   });
   if (signIn) {
-    const signedIn = await tokens.completeSignIn(standIn.issueCode({ oid: 'admin-oid-1', tid: speaksFor, name: 'anna.weber@contoso-distribution.example' }), 'http://localhost:3978/partner-center/signed-in');
+    const signedIn = await tokens.completeSignIn(standIn.issueCode({ oid: 'admin-oid-1', tid: speaksFor, name: 'anna.weber@contoso-distribution.example' }), 'http://localhost:3978/partner-center/signed-in', 'admin-oid-1');
     if (!signedIn.ok) throw new Error(signedIn.reason);
   }
   const waits: number[] = [];

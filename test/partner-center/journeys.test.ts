@@ -11,13 +11,15 @@ import { FIXTURE, standInData } from './harness.js';
 const PROVIDER = FIXTURE.provider.tenantId;
 const APP = { PARTNER_CENTER: 'api', PARTNER_CENTER_APP_ID: '5e3f0a42-0000-4000-8000-00000000c11e', PARTNER_CENTER_APP_SECRET: 'stand-in-secret', PARTNER_CENTER_TENANT_ID: PROVIDER };
 
-/** The provider admin signs in through the assistant's routes, with Entra ID played by the stand-in. */
-export async function adminSignsIn(app: RunningAssistant, standIn: PartnerCenterStandIn, tid = PROVIDER): Promise<Response> {
-  const start = await fetch(`${app.baseUrl}/partner-center/sign-in`, { redirect: 'manual' });
+const ANNA = 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a';
+
+/** A provider admin signs in from the chat's link through the assistant's routes, with Entra ID played by the stand-in as `who`. */
+async function adminSignsIn(link: string, app: RunningAssistant, standIn: PartnerCenterStandIn, who: { oid: string; tid: string }): Promise<Response> {
+  const start = await fetch(`${app.baseUrl}${new URL(link).pathname}${new URL(link).search}`, { redirect: 'manual' });
   expect(start.status).to.equal(302);
   const to = new URL(start.headers.get('location')!);
   expect(to.origin + to.pathname).to.equal(`https://login.microsoftonline.com/${PROVIDER}/oauth2/v2.0/authorize`);
-  const code = standIn.issueCode({ oid: 'admin-oid-1', tid, name: 'anna.weber@contoso-distribution.example' });
+  const code = standIn.issueCode({ ...who, name: 'anna.weber@contoso-distribution.example' });
   return fetch(`${app.baseUrl}/partner-center/signed-in?code=${encodeURIComponent(code)}&state=${encodeURIComponent(to.searchParams.get('state')!)}`);
 }
 
@@ -45,14 +47,25 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
   const teamsUser = (name: string, locale = 'en-US') =>
     new Chat(app.baseUrl, { id: `29:${name}`, aadObjectId: `aad-${name}`, name, locale, tenantId: randomUUID(), channelId: 'msteams', serviceUrl: connector.serviceUrl });
   const card = (activities: unknown[]): Card => (activities as { attachments?: { content: Card }[] }[]).flatMap((a) => a.attachments ?? []).map((a) => a.content).at(-1)!;
+  const lastCard = (activities: Activity[]): Card => {
+    const cards = cardsOf(activities);
+    if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
+    return cards[cards.length - 1];
+  };
+
   const support = { supportEmail: 'help@already.example', supportPhone: '+39 02 1234 5678' };
 
-  it('keeps only a sign-in of the partner tenant itself, through the assistant’s routes', async () => {
-    const foreign = await adminSignsIn(app, standIn, 'bbbbbbbb-0000-4000-8000-000000000009');
-    expect(foreign.status).to.equal(403);
-    const bad = await fetch(`${app.baseUrl}/partner-center/signed-in?code=x&state=forged`);
-    expect(bad.status).to.equal(400);
-    const signed = await adminSignsIn(app, standIn);
+  it('keeps only the sign-in of the provider admin who asked for it in chat, in the partner tenant', async () => {
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    expect(textsOf(await approver.say('partner center sign-in')).join()).to.include('Provider admin');
+    const anna = new Chat(app.baseUrl, { id: '29:anna', name: 'Anna Weber', aadObjectId: ANNA, tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    const link = lastCard(await anna.say('partner center sign-in')).actions[0].url as string;
+    expect((await fetch(`${app.baseUrl}/partner-center/sign-in`, { redirect: 'manual' })).status).to.equal(403);
+    expect((await fetch(`${app.baseUrl}/partner-center/signed-in?code=x&state=forged`)).status).to.equal(400);
+    expect((await adminSignsIn(link, app, standIn, { oid: ANNA, tid: 'bbbbbbbb-0000-4000-8000-000000000009' })).status).to.equal(403);
+    expect((await adminSignsIn(link, app, standIn, { oid: 'someone-else', tid: PROVIDER })).status).to.equal(403);
+    expect((await (await fetch(`${app.baseUrl}/readyz`)).json()).dependencies.partnerCenter.status).to.equal('degraded');
+    const signed = await adminSignsIn(link, app, standIn, { oid: ANNA, tid: PROVIDER });
     expect(signed.status).to.equal(200);
     expect(await signed.text()).to.include('anna.weber@contoso-distribution.example');
   });
@@ -112,12 +125,6 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
     }
   });
 
-  const lastCard = (activities: Activity[]): Card => {
-    const cards = cardsOf(activities);
-    if (!cards.length) throw new Error(`expected a card, got: ${JSON.stringify(textsOf(activities))}`);
-    return cards[cards.length - 1];
-  };
-
   /** A reseller of the fixture (Partner Center lists its customers) connected to the provider the instance speaks for. */
   async function connectedReseller(name: string): Promise<{ admin: Chat; linkId: string; tenantId: string }> {
     const tenantId = FIXTURE.resellers[0].tenantId;
@@ -172,7 +179,7 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
   it('reconciles for provider admins: counts and rows, Import after confirmation, and a CSV download', async () => {
     const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
     expect(textsOf(await approver.say('reconcile')).join()).to.include('Provider admin');
-    const anna = new Chat(app.baseUrl, { id: '29:anna', name: 'Anna Weber', aadObjectId: 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a', tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
+    const anna = new Chat(app.baseUrl, { id: '29:anna', name: 'Anna Weber', aadObjectId: ANNA, tenantId: PROVIDER, channelId: 'msteams', serviceUrl: connector.serviceUrl });
     const shown = lastCard(await anna.say('reconcile'));
     const text = textOf(shown);
     // The fixture's reseller 0 is connected in the assistant; Partner Center also lists resellers 1 and 2 and three customers the assistant lacks.

@@ -14,8 +14,13 @@ const en = {
   signIn: {
     title: 'Partner Center sign-in',
     done: 'Thank you: the assistant now calls Partner Center in the name of {user}. You can close this page.',
-    otherTenant: 'This account does not belong to the partner organization the assistant is registered for. Sign in with an admin of that organization’s Partner Center account.',
-    invalid: 'This sign-in link is not valid or has expired. Start again from the assistant’s Partner Center sign-in.',
+    otherAccount: 'This is not the account of the provider admin who asked for the sign-in, in the partner organization the assistant is registered for. Sign in with your own work account of that organization.',
+    invalid: 'This sign-in link is not valid or has expired. Type “partner center sign-in” in the chat for a new one.',
+    embedded: 'The assistant runs with its embedded Partner Center: there is nothing to sign in to.',
+    otherProvider: 'The assistant calls Partner Center only for the partner organization it is registered in, and yours is another one.',
+    cardTitle: 'Sign in to Partner Center for the assistant',
+    cardBody: 'Most Partner Center calls need a provider admin’s sign-in (App+User). Sign in once with your work account: the assistant then calls Partner Center in your name until the sign-in lapses or is revoked. The link works for {minutes} minutes and only for you.',
+    button: 'Sign in to Partner Center',
     failed: 'Microsoft Entra ID did not complete the sign-in. Start again in a few minutes.',
   },
   reconcile: {
@@ -43,7 +48,12 @@ const en = {
     noticeTitle: 'The assistant and Partner Center differ',
     headers: { kind: 'Difference', what: 'Type', name: 'Name', tenantId: 'Tenant ID', domain: 'Domain', reseller: 'Reseller tenant ID', assistantState: 'State in the assistant', partnerCenterState: 'State in Partner Center' },
   },
-  commands: { reconcile: 'reconcile|reconciliation|reconcile partner center', reconcileDescription: 'Provider admins: compare your Indirect resellers and their customers with Partner Center.' },
+  commands: {
+    reconcile: 'reconcile|reconciliation|reconcile partner center',
+    reconcileDescription: 'Provider admins: compare your Indirect resellers and their customers with Partner Center.',
+    signIn: 'partner center sign-in|partner center sign in|sign in to partner center',
+    signInDescription: 'Provider admins: sign in once so that the assistant can call Partner Center (with the Partner Center API).',
+  },
 };
 
 const it: typeof en = {
@@ -61,8 +71,13 @@ const it: typeof en = {
   signIn: {
     title: 'Accesso al Centro per i partner',
     done: 'Grazie: ora l’assistente chiama il Centro per i partner a nome di {user}. Puoi chiudere questa pagina.',
-    otherTenant: 'Questo account non appartiene all’organizzazione partner per cui è registrato l’assistente. Accedi con un amministratore dell’account del Centro per i partner di quell’organizzazione.',
-    invalid: 'Questo link di accesso non è valido o è scaduto. Ricomincia dall’accesso al Centro per i partner dell’assistente.',
+    otherAccount: 'Questo non è l’account dell’amministratore del provider che ha chiesto l’accesso, nell’organizzazione partner per cui è registrato l’assistente. Accedi con il tuo account aziendale di quell’organizzazione.',
+    invalid: 'Questo link di accesso non è valido o è scaduto. Digita “accesso centro per i partner” nella chat per averne uno nuovo.',
+    embedded: 'L’assistente usa il Centro per i partner incorporato: non c’è nulla a cui accedere.',
+    otherProvider: 'L’assistente chiama il Centro per i partner solo per l’organizzazione partner in cui è registrato, e la tua è un’altra.',
+    cardTitle: 'Accedi al Centro per i partner per l’assistente',
+    cardBody: 'Gran parte delle chiamate al Centro per i partner richiede l’accesso di un amministratore del provider (App+User). Accedi una volta con il tuo account aziendale: l’assistente chiamerà il Centro per i partner a tuo nome finché l’accesso non scade o viene revocato. Il link vale {minutes} minuti e solo per te.',
+    button: 'Accedi al Centro per i partner',
     failed: 'Microsoft Entra ID non ha completato l’accesso. Riprova tra qualche minuto.',
   },
   reconcile: {
@@ -90,7 +105,12 @@ const it: typeof en = {
     noticeTitle: 'L’assistente e il Centro per i partner non concordano',
     headers: { kind: 'Differenza', what: 'Tipo', name: 'Nome', tenantId: 'ID tenant', domain: 'Dominio', reseller: 'ID tenant del rivenditore', assistantState: 'Stato nell’assistente', partnerCenterState: 'Stato nel Centro per i partner' },
   },
-  commands: { reconcile: 'riconcilia|riconciliazione|reconcile', reconcileDescription: 'Amministratori del provider: confronta i tuoi rivenditori indiretti e i loro clienti con il Centro per i partner.' },
+  commands: {
+    reconcile: 'riconcilia|riconciliazione|reconcile',
+    reconcileDescription: 'Amministratori del provider: confronta i tuoi rivenditori indiretti e i loro clienti con il Centro per i partner.',
+    signIn: 'accesso centro per i partner|accedi al centro per i partner|partner center sign-in',
+    signInDescription: 'Amministratori del provider: accedi una volta perché l’assistente possa chiamare il Centro per i partner (con l’API del Centro per i partner).',
+  },
 };
 
 /** Partner Center: unreachable, refused, and the reconciliation card. */
