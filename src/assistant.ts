@@ -490,7 +490,8 @@ async function buildHttp(
     log,
     ...(config.bot.appId ? { botAuth: botAuthGuard(new BotTokenVerifier({ appId: config.bot.appId, channelIssuer: config.bot.tokenIssuer, channelMetadataUrl: config.bot.openIdMetadataUrl, emulatorMetadataUrl: config.bot.emulatorOpenIdMetadataUrl }), log) } : {}),
     appId: config.bot.appId,
-    partnerCenter: services.partnerCenter,
+    // The embedded Partner Center is part of the assistant; only the API is a dependency /readyz reports.
+    ...(services.partnerCenter.kind === 'api' ? { partnerCenter: services.partnerCenter } : {}),
     routes: [
       ...(services.partnerCenterSignIn
         ? [
