@@ -171,6 +171,8 @@ describe('Partner Center in the journeys (PARTNER_CENTER=api)', function () {
     expect(await app.assistant.partnerCenterPoll!.runOnce()).to.equal(true);
     const record = lastCard(await admin.submit('customer.open', { customerId: `${tenantId}|tailwind.example` }));
     expect(textOf(record)).to.include(customerTenant);
+    // GDAP was asked for, but its approval is not something the customer list shows: not claimed.
+    expect(textOf(record)).to.not.include('Directory Readers');
     expect(JSON.stringify(record)).to.include(`https://partner.microsoft.com/dashboard/commerce2/customers/${customerTenant}/account`).and.include(`CTID=${customerTenant}`);
     const history = textOf(lastCard(await admin.say('invitations')));
     expect(history).to.not.include('Tailwind Traders');

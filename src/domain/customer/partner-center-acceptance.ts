@@ -35,8 +35,13 @@ export function acceptSeen(inv: CustomerInvitation, customer: SeenCustomer, cust
   });
 }
 
-/** The customer's relationships from an acceptance seen in Partner Center, with the tenant id Partner Center reported. */
+/**
+ * The customer's relationships from an acceptance seen in Partner Center, with the tenant id Partner
+ * Center reported. GDAP is not recorded: its approval is a separate step in the admin center that
+ * the customer lists do not show.
+ */
 export function applySeenAcceptance(existing: Customer | undefined, inv: CustomerInvitation, customer: SeenCustomer, customerId: string, now: Date): Customer {
-  const applied = applyAcceptance(existing, { ...inv, acceptedBy: { name: PARTNER_CENTER_ACTOR.name, email: PARTNER_CENTER_ACTOR.userId } }, customerId, now);
+  const { delegatedAdmin: _notSeen, ...seen } = inv;
+  const applied = applyAcceptance(existing, { ...seen, acceptedBy: { name: PARTNER_CENTER_ACTOR.name, email: PARTNER_CENTER_ACTOR.userId } }, customerId, now);
   return applied.tenantId === customer.tenantId ? applied : { ...applied, tenantId: customer.tenantId };
 }
