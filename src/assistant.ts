@@ -44,6 +44,11 @@ import { verificationKey, type EnrollmentApplication } from './domain/enrollment
 import type { Organization } from './domain/organization/organization.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
+import { PartnerCenterApi } from './storage/partner-center-api.js';
+import { PartnerCenterTokens } from './storage/partner-center-tokens.js';
+import { partnerCenterRoutes, type PartnerCenterSignIn } from './http/partner-center.routes.js';
+import type { PartnerCenter } from './app/partner-center.port.js';
+import type { INetworkModule } from '@azure/msal-node';
 import { join } from 'node:path';
 import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
 import { ProviderFeature } from './bot/provider.feature.js';
@@ -79,6 +84,11 @@ import { privateDir } from './storage/private-dir.js';
 import { CasOnceStore } from './storage/once-store.js';
 import { CasLease } from './storage/cas-lease.js';
 import { LeasedScheduler } from './app/reminder-scheduler.js';
+import { PartnerCenterAcceptancePoll } from './app/partner-center-poll.js';
+import { ReconciliationService, type ReconciliationNotice } from './app/reconciliation.service.js';
+import { PartnerCenterSignInService } from './app/partner-center-sign-in.service.js';
+import { ReconciliationFeature } from './bot/reconciliation.feature.js';
+import { reconciliationRoutes } from './http/reconciliation.routes.js';
 import { ReminderService, type SentReminder } from './app/reminder.service.js';
 import { ReminderNotices } from './bot/reminder.views.js';
 import { randomUUID } from 'node:crypto';
@@ -101,6 +111,8 @@ export interface AssistantOverrides {
   readonly oidcFetch?: CustomFetch;
   /** Replaces how the bot gets its own Bot Framework credentials (tests reach stand-ins of the connector and token service without Entra ID). */
   readonly botCredentials?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
+  /** Replaces msal's HTTP client for Partner Center's tokens (tests reach a stand-in of Entra ID). */
+  readonly partnerCenterNetwork?: INetworkModule;
 }
 
 /** A built assistant: its server and the pieces tests look at. */
@@ -120,6 +132,10 @@ export interface Assistant {
     /** Whether a timer is armed for the next pass (false once stopped). */
     readonly scheduled: boolean;
   };
+  /** With PARTNER_CENTER=api: the poll of Partner Center's customer lists for acceptances (tests run one at once). */
+  readonly partnerCenterPoll?: { runOnce(): Promise<boolean> };
+  /** With PARTNER_CENTER=api: the scheduled reconciliation (tests run one at once). */
+  readonly partnerCenterReconciliation?: { runOnce(): Promise<boolean> };
   /** Starts listening (and the reminders' timer); resolves with the port actually bound. */
   listen(): Promise<number>;
   /** Stops the reminders (waiting for a pass under way), stops accepting, lets requests in flight finish (at most `graceMs`), then closes the store. */
@@ -136,12 +152,12 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   // The built-in Direct Line posts to this instance's own port, which is known once it listens.
   let boundPort = config.port;
   const messaging = buildMessaging(config, { log, stores, overrides, ownBaseUrl: () => `http://127.0.0.1:${boundPort}` });
-  const services = await buildServices(config, { log, clock, stores, messaging });
+  const services = await buildServices(config, { log, clock, stores, messaging, overrides });
   const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
-  const { scheduler, tasks } = services;
+  const { scheduler, tasks, partnerCenterPoll, reconciliationSchedule } = services;
   const storage = stores.backend;
   return {
     server,
@@ -150,6 +166,8 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
     storage,
     log,
     signIn: http.signIn,
+    ...(partnerCenterPoll ? { partnerCenterPoll: { runOnce: () => partnerCenterPoll.runOnce() } } : {}),
+    ...(reconciliationSchedule ? { partnerCenterReconciliation: { runOnce: () => reconciliationSchedule.runOnce() } } : {}),
     reminders: {
       runOnce: () => scheduler.runOnce(),
       get scheduled() {
@@ -165,11 +183,15 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
           boundPort = address.port;
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
           scheduler.start();
+          partnerCenterPoll?.start();
+          reconciliationSchedule?.start();
           resolve(address.port);
         });
       }),
     stop: async (graceMs = 4000) => {
       await scheduler.stop();
+      await partnerCenterPoll?.stop();
+      await reconciliationSchedule?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Web chat streams are upgraded connections the server does not close itself; their clients reconnect to another instance.
       http.directLine?.closeAll();
@@ -224,6 +246,7 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     sentReminders: records<SentReminder>('reminders'),
     lease: new CasLease(backend.namespace('leases'), () => clock.now().getTime()),
     webSessions: records<WebSession>('web-sessions'),
+    reconciliationNotices: records<ReconciliationNotice>('reconciliation-notices'),
     signInAttempts: records<SignInAttempt>('signin-attempts'),
   };
 }
@@ -245,7 +268,10 @@ function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: 
 }
 
 /** Seeds the reference data and builds the use cases (access, enrollment, providers, customers, colleagues, audits, reminders) with what they mail and sign with (outbox, status mail, signed links) and the SSO token verifier. */
-async function buildServices(config: Config, { log, clock, stores, messaging }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging }) {
+async function buildServices(
+  config: Config,
+  { log, clock, stores, messaging, overrides }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; overrides: AssistantOverrides },
+) {
   const { notifier, contacts } = messaging;
   const { organizations, applications, links, customerInvitations, resellerInvitations } = stores;
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }, 'background task failed'));
@@ -266,13 +292,14 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
   const access = new AccessService({ organizations, providers: stores.providers, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
+  const { partnerCenter, partnerCenterSignIn } = buildPartnerCenter(config, stores, overrides);
   const enrollment = new EnrollmentService({
     access,
     applications,
     applicants: stores.applicants,
     organizations,
     reviewCards: stores.reviewCards,
-    partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json')),
+    partnerCenter,
     outbox,
     statusMail,
     notifier,
@@ -309,6 +336,7 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
     organizations,
     links,
     providerApprovers: async (tenantId) => (await providers.provider(tenantId))?.approverIds ?? [],
+    partnerCenter,
     ...invitationContext,
   });
   const colleagues = new ColleagueService({ organizations, access, outbox, ...invitationContext });
@@ -350,7 +378,52 @@ async function buildServices(config: Config, { log, clock, stores, messaging }: 
     },
     onError: (error) => log.error({ err: error }, 'reminders pass failed'),
   });
-  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler };
+  const reconciliation = new ReconciliationService({
+    access,
+    links,
+    customers: stores.customers,
+    partnerCenter,
+    signedLinks,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+    providers: stores.providers,
+    notifier,
+    notices: stores.reconciliationNotices,
+  });
+  // With the API, acceptances are learnt from Partner Center's customer lists, in one instance at a time.
+  const acceptancePoll = new PartnerCenterAcceptancePoll({ invitations: customerInvitations, partnerCenter, customers });
+  const partnerCenterPoll =
+    config.partnerCenter.kind === 'api'
+      ? new LeasedScheduler({
+          lease: stores.lease,
+          leaseName: 'partner-center-acceptances',
+          holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+          intervalMs: config.partnerCenter.pollMinutes * 60_000,
+          pass: async (proceed) => {
+            const report = await acceptancePoll.runPass(proceed);
+            if (report.accepted.length || report.unavailable) log.info(report, 'Partner Center acceptances pass');
+          },
+          onError: (error) => log.error({ err: error }, 'Partner Center acceptances pass failed'),
+        })
+      : undefined;
+  const pcConfig = config.partnerCenter;
+  const partnerCenterAdminSignIn = new PartnerCenterSignInService({ access, signedLinks, clock, publicBaseUrl: config.publicBaseUrl, ...(pcConfig.kind === 'api' ? { partnerTenantId: pcConfig.tenantId } : {}) });
+  const reconciliationSchedule =
+    pcConfig.kind === 'api'
+      ? new LeasedScheduler({
+          lease: stores.lease,
+          leaseName: 'partner-center-reconciliation',
+          holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+          intervalMs: pcConfig.reconcileHours * 3_600_000,
+          pass: async (proceed) => {
+            if (!(await proceed())) return;
+            const report = await reconciliation.scheduledPass(pcConfig.tenantId);
+            if (report) log.info(report, 'Partner Center reconciliation pass');
+          },
+          onError: (error) => log.error({ err: error }, 'Partner Center reconciliation pass failed'),
+        })
+      : undefined;
+  return { tasks, demo, signedLinks, sso, enrollment, providers, customers, colleagues, audits, scheduler, partnerCenter, partnerCenterSignIn, partnerCenterPoll, reconciliation, reconciliationSchedule, partnerCenterAdminSignIn };
 }
 
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
@@ -368,14 +441,15 @@ async function buildBot(
   const customerFeature = new CustomerFeature(services.customers);
   const colleagueFeature = new ColleagueFeature(services.colleagues, config.invitationTtlDays, () => clock.now());
   const auditFeature = new AuditFeature(services.audits);
-  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, new ReminderNotices()]) {
+  const reconciliationFeature = new ReconciliationFeature(services.reconciliation, services.partnerCenterAdminSignIn);
+  for (const feature of [enrollmentFeature, providerFeature, customerFeature, colleagueFeature, reconciliationFeature, new ReminderNotices()]) {
     for (const [kind, view] of Object.entries(feature.notificationViews())) notifier.register(kind, view);
   }
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
   const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
-  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), menu.feature(), understanding.feature());
+  features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), reconciliationFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
   return new AssistantBot({
@@ -436,11 +510,26 @@ async function buildHttp(
     log,
     ...(config.bot.appId ? { botAuth: botAuthGuard(new BotTokenVerifier({ appId: config.bot.appId, channelIssuer: config.bot.tokenIssuer, channelMetadataUrl: config.bot.openIdMetadataUrl, emulatorMetadataUrl: config.bot.emulatorOpenIdMetadataUrl }), log) } : {}),
     appId: config.bot.appId,
+    // The embedded Partner Center is part of the assistant; only the API is a dependency /readyz reports.
+    ...(services.partnerCenter.kind === 'api' ? { partnerCenter: services.partnerCenter } : {}),
     routes: [
+      ...(services.partnerCenterSignIn
+        ? [
+            partnerCenterRoutes({
+              signIn: services.partnerCenterSignIn,
+              ticket: (token) => services.partnerCenterAdminSignIn.ticket(token),
+              publicBaseUrl: config.publicBaseUrl,
+              defaultLocale: config.defaultLocale,
+              throttle,
+              log,
+            }),
+          ]
+        : []),
       enrollmentRoutes(enrollment, config.defaultLocale, throttle),
       providerRoutes(providers, config.defaultLocale, throttle, config.bot.appId),
       customerRoutes(customers, config.defaultLocale, throttle),
       auditRoutes(audits, config.defaultLocale, throttle),
+      reconciliationRoutes(services.reconciliation, config.defaultLocale, throttle),
       legalRoutes({ dataDir: config.dataDir, seedDir, defaultLocale: config.defaultLocale, log }),
       colleagueRoutes({
         service: colleagues,
@@ -511,6 +600,24 @@ class BuiltInDirectLineAuthentication extends ConfigurationBotFrameworkAuthentic
     const factory = super.createConnectorFactory(...args);
     return { create: (serviceUrl: string, audience?: string) => factory.create(ownConnector(serviceUrl, this.ownBaseUrl()), audience) };
   }
+}
+
+/** The embedded Partner Center (reference data and the assistant's ledger), or the API adapter with its msal tokens and the provider admin's sign-in. */
+function buildPartnerCenter(config: Config, stores: Stores, overrides: AssistantOverrides): { partnerCenter: PartnerCenter; partnerCenterSignIn?: PartnerCenterSignIn } {
+  const pc = config.partnerCenter;
+  if (pc.kind === 'reference') return { partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json'), { links: stores.links, customers: stores.customers }) };
+  const tokens = new PartnerCenterTokens({
+    clientId: pc.appId,
+    clientSecret: pc.appSecret,
+    tenantId: pc.tenantId,
+    authority: pc.authority,
+    cache: stores.backend.namespace('partner-center-tokens'),
+    ...(overrides.partnerCenterNetwork ? { networkClient: overrides.partnerCenterNetwork } : {}),
+  });
+  return {
+    partnerCenter: new PartnerCenterApi({ partnerTenantId: pc.tenantId, partnerCenterUrl: pc.apiUrl, graphUrl: pc.graphUrl, tokens, timeoutMs: pc.timeoutMs }),
+    partnerCenterSignIn: tokens,
+  };
 }
 
 /** Waits for `work` at most `ms`; what is still running then is abandoned (the process is stopping). */

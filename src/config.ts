@@ -88,6 +88,16 @@ export const Env = z.object({
   UNDERSTANDING_PROJECT: optionalText,
   UNDERSTANDING_DEPLOYMENT: optionalText,
   UNDERSTANDING_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(1500),
+  PARTNER_CENTER: z.enum(['reference', 'api']).default('reference'),
+  PARTNER_CENTER_APP_ID: z.string().trim().uuid('must be the Entra app id (a GUID)').optional(),
+  PARTNER_CENTER_APP_SECRET: optionalText,
+  PARTNER_CENTER_TENANT_ID: z.string().trim().uuid('must be the partner tenant id (a GUID)').transform((v) => v.toLowerCase()).optional(),
+  PARTNER_CENTER_API_URL: HttpUrl.default('https://api.partnercenter.microsoft.com'),
+  GRAPH_API_URL: HttpUrl.default('https://graph.microsoft.com'),
+  PARTNER_CENTER_AUTHORITY: HttpUrl.default('https://login.microsoftonline.com'),
+  PARTNER_CENTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  PARTNER_CENTER_POLL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  PARTNER_CENTER_RECONCILE_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 });
 
 /** The assistant's configuration, parsed once at start. */
@@ -146,6 +156,26 @@ export interface Config {
   /** Serve without a Bot Framework app id on a non-loopback address (ALLOW_UNAUTHENTICATED=true). */
   readonly allowUnauthenticated: boolean;
   /** Which model classifies free text: the embedded one, or a hosted one with the embedded one as fallback. */
+  /**
+   * Which Partner Center answers: the embedded reference data and ledger, or the Partner Center API
+   * and Microsoft Graph with the partner tenant's Entra app (PARTNER_CENTER=api).
+   */
+  readonly partnerCenter:
+    | { readonly kind: 'reference' }
+    | {
+        readonly kind: 'api';
+        readonly appId: string;
+        readonly appSecret: string;
+        readonly tenantId: string;
+        readonly apiUrl: string;
+        readonly graphUrl: string;
+        readonly authority: string;
+        readonly timeoutMs: number;
+        /** Minutes between polls of Partner Center's customer lists for acceptances. */
+        readonly pollMinutes: number;
+        /** Hours between scheduled reconciliations. */
+        readonly reconcileHours: number;
+      };
   readonly understanding:
     | { readonly kind: 'embedded' }
     | { readonly kind: 'azure-clu' | 'azure-openai'; readonly endpoint: string; readonly key: string; readonly project?: string; readonly deployment: string; readonly timeoutMs: number };
@@ -190,6 +220,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.UNDERSTANDING === 'azure-clu' && !e.UNDERSTANDING_PROJECT ? ['UNDERSTANDING_PROJECT'] : []),
     ];
     if (missing.length) throw new ConfigError(missing.map((name) => `Configuration error: ${name} is required when UNDERSTANDING=${e.UNDERSTANDING}`));
+  }
+  if (e.PARTNER_CENTER === 'api') {
+    const missing = [
+      ...(e.PARTNER_CENTER_APP_ID ? [] : ['PARTNER_CENTER_APP_ID']),
+      ...(e.PARTNER_CENTER_APP_SECRET ? [] : ['PARTNER_CENTER_APP_SECRET']),
+      ...(e.PARTNER_CENTER_TENANT_ID ? [] : ['PARTNER_CENTER_TENANT_ID']),
+    ];
+    if (missing.length) throw new ConfigError([`Configuration error: PARTNER_CENTER=api needs ${missing.join(', ')} (the Entra app registered in the partner tenant for Partner Center)`]);
+    if (!e.PARTNER_CENTER_AUTHORITY.startsWith('https://')) throw new ConfigError(['Configuration error: PARTNER_CENTER_AUTHORITY must use https://']);
   }
   const port = e.PORT;
   if (!e.MicrosoftAppId && e.ALLOW_UNAUTHENTICATED !== 'true' && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(e.HOST)) {
@@ -238,6 +277,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
+    partnerCenter:
+      e.PARTNER_CENTER === 'api'
+        ? {
+            kind: 'api',
+            appId: e.PARTNER_CENTER_APP_ID!,
+            appSecret: e.PARTNER_CENTER_APP_SECRET!,
+            tenantId: e.PARTNER_CENTER_TENANT_ID!,
+            apiUrl: e.PARTNER_CENTER_API_URL,
+            graphUrl: e.GRAPH_API_URL,
+            authority: e.PARTNER_CENTER_AUTHORITY,
+            timeoutMs: e.PARTNER_CENTER_TIMEOUT_MS,
+            pollMinutes: e.PARTNER_CENTER_POLL_MINUTES,
+            reconcileHours: e.PARTNER_CENTER_RECONCILE_HOURS,
+          }
+        : { kind: 'reference' },
     understanding:
       e.UNDERSTANDING === 'embedded'
         ? { kind: 'embedded' }

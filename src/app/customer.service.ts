@@ -20,6 +20,8 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import { mutate, type InvitationContext, type RecordStore } from './ports.js';
+import type { PartnerCenter } from './partner-center.port.js';
+import { acceptSeen, applySeenAcceptance, type SeenCustomer } from '../domain/customer/partner-center-acceptance.js';
 
 /** What the customer use cases need. */
 export interface CustomerDeps extends InvitationContext {
@@ -30,6 +32,8 @@ export interface CustomerDeps extends InvitationContext {
   readonly organizations: RecordStore<Organization>;
   readonly links: RecordStore<ProviderLink>;
   readonly providerApprovers: (providerTenantId: string) => Promise<readonly string[]>;
+  /** With the Partner Center API, where the e-mail's links come from (absent or embedded: the assistant's own page). */
+  readonly partnerCenter?: PartnerCenter;
 }
 
 /** Notification kinds of the customer journey. */
@@ -83,15 +87,21 @@ export class CustomerService {
     const id = randomUUID();
     const linkVersion = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
-    const link = await this.linkFor(id, linkVersion, expiresAt);
     const d = fields.value;
+    const external = await this.partnerCenterLinks(provider?.tenantId ?? org.value.tenantId, d);
+    if (!external.ok) return external;
+    const link = external.value?.url ?? (await this.linkFor(id, linkVersion, expiresAt));
     const addsProviderTo = typeof input.addsProviderTo === 'string' && provider ? input.addsProviderTo : undefined;
     const params = {
       reseller: org.value.name,
       customer: d.companyName,
       provider: provider?.name ?? '',
       link,
-      gdap: d.delegatedAdmin ? translate(locale, 'customer.draft.gdapLine', { days: d.delegatedAdmin.durationDays, roles: d.delegatedAdmin.roles.join(', ') }) : '',
+      gdap: d.delegatedAdmin
+        ? external.value?.gdapUrl
+          ? translate(locale, 'partnerCenter.gdapLine', { days: d.delegatedAdmin.durationDays, roles: d.delegatedAdmin.roles.join(', '), link: external.value.gdapUrl })
+          : translate(locale, 'customer.draft.gdapLine', { days: d.delegatedAdmin.durationDays, roles: d.delegatedAdmin.roles.join(', ') })
+        : '',
     };
     const invitation: CustomerInvitation = {
       id,
@@ -100,6 +110,7 @@ export class CustomerService {
       resellerName: org.value.name,
       ...(provider ? { providerTenantId: provider.tenantId, providerName: provider.name } : {}),
       ...(addsProviderTo ? { addsProviderTo } : {}),
+      ...(external.value ? { partnerCenter: external.value } : {}),
       ...d,
       status: 'drafted',
       subject: translate(locale, 'customer.draft.mailSubject', params),
@@ -133,7 +144,7 @@ export class CustomerService {
   async done(actor: Actor | undefined, invitationId: string, edited: { subject: string; body: string }): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
     if (!mine.ok) return mine;
-    const [link, ...older] = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const [link, ...older] = mine.value.partnerCenter ? [mine.value.partnerCenter.url] : await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
     // A draft written before a key rotation holds the link as the older key signed it: the same link, newly signed.
     const body = older.reduce((text, old) => text.split(old).join(link), edited.body);
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
@@ -145,7 +156,8 @@ export class CustomerService {
   /** The current link of an invitation of the caller's organization. */
   async linkOf(actor: Actor | undefined, invitationId: string): Promise<Result<{ invitation: CustomerInvitation; link: string }>> {
     const mine = await this.ownInvitation(actor, invitationId);
-    return mine.ok ? ok({ invitation: mine.value, link: await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt)) }) : mine;
+    if (!mine.ok) return mine;
+    return ok({ invitation: mine.value, link: mine.value.partnerCenter?.url ?? (await this.linkFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt))) });
   }
 
   /** Sent invitations of the caller's organization nobody accepted, newest first; `expired` when marked so or the link is past its date. */
@@ -177,8 +189,10 @@ export class CustomerService {
     const now = this.deps.clock.now();
     const version = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.invitationTtlDays * 86_400_000);
-    const oldLinks = await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
-    const link = await this.linkFor(mine.value.id, version, expiresAt);
+    // Partner Center's link is the partner's own and does not change: the e-mail goes again with it.
+    const pcLink = mine.value.partnerCenter?.url;
+    const oldLinks = pcLink ? [] : await this.linksFor(mine.value.id, mine.value.linkId, new Date(mine.value.expiresAt));
+    const link = pcLink ?? (await this.linkFor(mine.value.id, version, expiresAt));
     const saved = await mutate(this.deps.invitations, invitationId, (current) =>
       current ? resend(current, version, expiresAt.toISOString(), (text) => oldLinks.reduce((t, old) => t.split(old).join(link), text), actor!, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours'),
     );
@@ -201,7 +215,8 @@ export class CustomerService {
     if (!claims) return fail('INVITATION.INVALID', 'customer.page.invalid');
     if (claims === 'expired') return fail('INVITATION.EXPIRED', 'customer.page.expired');
     const inv = (await this.deps.invitations.get(claims.id))?.value;
-    if (!inv) return fail('INVITATION.INVALID', 'customer.page.invalid');
+    // An invitation with Partner Center's link is accepted in Microsoft's admin center, never on this page.
+    if (!inv || inv.partnerCenter) return fail('INVITATION.INVALID', 'customer.page.invalid');
     const problem = linkProblem(inv, claims.subject, this.deps.clock.now());
     return problem ? fail(`INVITATION.${problem.toUpperCase()}`, `customer.page.${problem}`) : ok(inv);
   }
@@ -219,6 +234,29 @@ export class CustomerService {
     if (!saved.ok) return saved;
     const inv = saved.value.value;
     await mutate(this.deps.customers, customerId, (current) => ok(applyAcceptance(current, inv, customerId, now)));
+    this.announceAcceptance(inv, now);
+    return ok(inv);
+  }
+
+  /**
+   * An acceptance seen in Partner Center's customer lists (the scheduled poll): the invitation is
+   * accepted once, the customer record gets its relationships and tenant id, the inviters are told.
+   */
+  async recordSeenAcceptance(invitationId: string, seen: SeenCustomer): Promise<Result<CustomerInvitation>> {
+    const now = this.deps.clock.now();
+    const current = (await this.deps.invitations.get(invitationId))?.value;
+    if (!current) return fail('INVITATION.UNKNOWN', 'customer.errors.notYours');
+    const customerId = `${current.resellerId}|${current.adminEmail.split('@')[1]}`;
+    const saved = await mutate(this.deps.invitations, invitationId, (inv) => (inv ? acceptSeen(inv, seen, customerId, now) : fail('INVITATION.UNKNOWN', 'customer.errors.notYours')));
+    if (!saved.ok) return saved;
+    const inv = saved.value.value;
+    await mutate(this.deps.customers, customerId, (existing) => ok(applySeenAcceptance(existing, inv, seen, customerId, now)));
+    this.announceAcceptance(inv, now);
+    return ok(inv);
+  }
+
+  /** Tells the reseller's agents, the provider's approvers and the primary contact that a customer accepted. */
+  private announceAcceptance(inv: CustomerInvitation, now: Date): void {
     this.deps.tasks.run('customer accepted notices', async () => {
       const org = (await this.deps.organizations.get(inv.resellerId))?.value;
       const recipients = [
@@ -234,7 +272,25 @@ export class CustomerService {
       const providerPart = (locale: 'en' | 'it') => (inv.providerName ? translate(locale, 'statusMail.customerAccepted.providerPart', { provider: inv.providerName }) : '');
       if (contact) await this.deps.statusMail.to(contact, 'customerAccepted', { ...params, providerPart: providerPart(contact.locale) });
     });
-    return ok(inv);
+  }
+
+  /**
+   * The links Partner Center issues for the partner the customer relates to (the provider of a
+   * two-tier invitation, else the reseller): its relationship request link and, when GDAP is asked
+   * for, a GDAP relationship locked for approval. None with the embedded adapter or for a partner
+   * this instance does not speak for (the assistant's page then); unavailable stops the draft.
+   */
+  private async partnerCenterLinks(partnerTenantId: string, d: Pick<CustomerInvitation, 'companyName' | 'delegatedAdmin'>): Promise<Result<CustomerInvitation['partnerCenter']>> {
+    const pc = this.deps.partnerCenter;
+    if (!pc || pc.kind === 'reference') return ok(undefined);
+    const link = await pc.customerRelationshipLink(partnerTenantId);
+    if (link.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.linkUnavailable');
+    if (link.kind !== 'ok' || link.value.source !== 'partnerCenter') return ok(undefined);
+    if (!d.delegatedAdmin) return ok({ url: link.value.url });
+    const gdap = await pc.gdapInvitation(partnerTenantId, { displayName: d.companyName, roles: d.delegatedAdmin.roles, durationDays: d.delegatedAdmin.durationDays });
+    if (gdap.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.linkUnavailable');
+    if (gdap.kind !== 'ok' || gdap.value.source !== 'partnerCenter') return ok({ url: link.value.url });
+    return ok({ url: link.value.url, gdapUrl: gdap.value.url, ...(gdap.value.id ? { gdapId: gdap.value.id } : {}) });
   }
 
   /** An invitation by id, for notifications. */

@@ -23,14 +23,14 @@ import {
 } from '../domain/enrollment/enrollment.js';
 import { createResellerFromEnrollment, setRoles, type Organization, type Role } from '../domain/organization/organization.js';
 import type { AccessService } from './access.service.js';
-import { fail, ok, type Result } from '../domain/result.js';
+import { fail, invalidFields, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { BackgroundTasks } from './background.js';
 import type { Delivery, Notifier } from './notifier.port.js';
 import { primaryContactOf } from '../domain/organization/organization.js';
 import type { StatusMail } from './status-mail.js';
 import type { Outbox } from './outbox.port.js';
-import type { PartnerCenter } from './partner-center.port.js';
+import type { PartnerCenter, PartnerIdCheck } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
 
 /** Which application a user is working on. */
@@ -135,7 +135,13 @@ export class EnrollmentService {
       return fail('ENROLLMENT.TENANT_ALREADY_ENROLLED', 'enrollmentUi.errors.tenantEnrolled');
     }
     const partnerId = (input as { partnerId?: unknown })?.partnerId;
-    const profile = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.profile(partnerId.trim()) : undefined;
+    const checked = typeof partnerId === 'string' && /^\d{1,12}$/.test(partnerId.trim()) ? await this.deps.partnerCenter.checkPartnerId(partnerId.trim()) : undefined;
+    // Partner Center out of reach: nothing is saved, the card keeps what was typed.
+    if (checked?.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.unavailable');
+    if (checked?.kind === 'ok' && !checked.value.location) {
+      return invalidFields([{ field: 'partnerId', messageKey: 'partnerCenter.notLocation', params: { partnerId: checked.value.partnerId } }]);
+    }
+    const profile = checked?.kind === 'ok' ? partnerProfile(checked.value) : undefined;
     const saved = await this.change(actor, (app, now) => {
       const set = setSupportContact(app, input, actor, now, profile);
       return set.ok && locale ? ok({ ...set.value, contactLocale: locale }) : set;
@@ -173,11 +179,24 @@ export class EnrollmentService {
     return app.partnerCenterSignIn ? this.deps.partnerCenter.profilesForSignIn(app.partnerCenterSignIn) : [];
   }
 
+  /** Whether the PartnerID is typed and checked with Partner Center (the API lists no profiles for a sign-in). */
+  get partnerIdTypedIn(): boolean {
+    return this.deps.partnerCenter.kind === 'api';
+  }
+
   /** Selects a profile by PartnerID; the profile comes from Partner Center, never from the card. */
   async selectMpnProfile(actor: Actor, partnerId: string): Promise<Result<EnrollmentApplication>> {
     const app = await this.current(actor);
     if (!app) return fail('ENROLLMENT.NONE', 'enrollmentUi.errors.none');
-    const profile = (await this.profiles(app)).find((p) => p.partnerId === partnerId.trim());
+    let profile = (await this.profiles(app)).find((p) => p.partnerId === partnerId.trim());
+    if (!profile && this.partnerIdTypedIn && /^\d{1,12}$/.test(partnerId.trim())) {
+      const checked = await this.deps.partnerCenter.checkPartnerId(partnerId.trim());
+      if (checked.kind === 'unavailable') return fail('PARTNER_CENTER.UNAVAILABLE', 'partnerCenter.unavailable');
+      if (checked.kind === 'ok' && !checked.value.location) {
+        return invalidFields([{ field: 'partnerId', messageKey: 'partnerCenter.notLocation', params: { partnerId: checked.value.partnerId } }]);
+      }
+      if (checked.kind === 'ok') profile = partnerProfile(checked.value);
+    }
     if (!profile) return fail('ENROLLMENT.MPN_UNKNOWN', 'enrollmentUi.errors.mpnUnknown', undefined, 'partnerId');
     return this.change(actor, (current, now) => selectMpnProfile(current, profile, actor, now));
   }
@@ -421,4 +440,9 @@ function newCode(): string {
 /** An unguessable link secret. */
 function newToken(): string {
   return randomBytes(24).toString('base64url');
+}
+
+/** A checked PartnerID as the enrollment records it. */
+function partnerProfile(check: PartnerIdCheck): PartnerProfile {
+  return { partnerId: check.partnerId, organizationName: check.organizationName, country: check.country, active: check.active };
 }

@@ -85,6 +85,8 @@ export class CustomerFeature {
     const result = await this.service.draft(actor, input, turn.locale);
     if (!result.ok) {
       if (result.error.fields) await this.inviteForm(turn, data, customerErrorLines(result.error, turn.t, turn.locale));
+      // Partner Center out of reach: the form comes back with what was typed and says so.
+      else if (result.error.code === 'PARTNER_CENTER.UNAVAILABLE') await this.inviteForm(turn, data, [{ text: refusal(result.error, turn.t, turn.locale) }]);
       else await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }

@@ -128,7 +128,7 @@ export function customerRecordView(
   const gdap = c.relationships.find((r) => r.delegatedAdmin)?.delegatedAdmin;
   return {
     title: t('customer.record.title', { customer: c.companyName }),
-    facts: [{ title: t('customer.record.domain'), value: c.domain }],
+    facts: [{ title: t('customer.record.domain'), value: c.domain }, ...(c.tenantId ? [{ title: t('partnerCenter.record.tenantId'), value: c.tenantId }] : [])],
     relationships: c.relationships.map((r) => ({
       text: t('customer.record.relationshipLine', {
         partner: r.partnerName,
@@ -142,7 +142,7 @@ export function customerRecordView(
     addProviders: addable.map((p) => ({ title: t('customer.record.addProvider', { provider: p.name }), customerId: c.id, linkId: p.linkId })),
     hasGdap: !!gdap,
     gdapText: gdap ? t('customer.record.gdap', { roles: gdap.roles.join(', '), days: gdap.durationDays }) : '',
-    links: [
+    links: c.tenantId ? tenantLinks(c.tenantId, t) : [
       { title: t('customer.record.adminCenter'), url: `https://admin.microsoft.com/?tenant=${encodeURIComponent(c.domain)}` },
       { title: t('customer.record.azurePortal'), url: `https://portal.azure.com/#@${encodeURIComponent(c.domain)}` },
       { title: t('customer.record.partnerCenter'), url: 'https://partner.microsoft.com/dashboard/commerce2/customers' },
@@ -167,4 +167,14 @@ function rowDetail(row: CustomerRow, t: Translate, locale: Locale): string {
     ? `${t('customer.list.provider', { provider: row.provider.name })} · ${t(row.provider.canOrder ? 'customer.list.canOrder' : 'customer.list.cannotOrder', { provider: row.provider.name })}`
     : t('customer.list.resellerOnly');
   return `${row.customer.domain} · ${since} · ${provider}`;
+}
+
+/** Links straight to a customer Partner Center reported the tenant id of: its page in Partner Center, and the admin centers on its behalf. */
+function tenantLinks(tenantId: string, t: Translate) {
+  const id = encodeURIComponent(tenantId);
+  return [
+    { title: t('customer.record.adminCenter'), url: `https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID=${id}&CSDEST=o365centerhome` },
+    { title: t('customer.record.azurePortal'), url: `https://portal.azure.com/#@${id}` },
+    { title: t('customer.record.partnerCenter'), url: `https://partner.microsoft.com/dashboard/commerce2/customers/${id}/account` },
+  ];
 }

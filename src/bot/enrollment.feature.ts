@@ -413,7 +413,7 @@ export class EnrollmentFeature {
         await turn.show('enrollment-mpn-sign-in', mpnSignInView(app, typed, errors));
         return;
       case 'mpnSelect':
-        await turn.show('enrollment-mpn-select', mpnSelectView(app, await this.service.profiles(app), typed, t, locale, errors));
+        await turn.show('enrollment-mpn-select', mpnSelectView(app, await this.service.profiles(app), typed, t, locale, errors, this.service.partnerIdTypedIn));
         return;
       case 'legal':
         await turn.show('enrollment-legal', legalView(app, typed, t, locale, errors));

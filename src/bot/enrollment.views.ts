@@ -187,13 +187,16 @@ export function mpnSignInView(app: EnrollmentApplication, typed: ActionData, err
 }
 
 /** The view of cards/enrollment-mpn-select.json: the Partner Center profiles the applicant may choose from. */
-export function mpnSelectView(app: EnrollmentApplication, profiles: readonly PartnerProfile[], typed: ActionData, t: Translate, locale: Locale, errors: ErrorLine[]) {
+export function mpnSelectView(app: EnrollmentApplication, profiles: readonly PartnerProfile[], typed: ActionData, t: Translate, locale: Locale, errors: ErrorLine[], typeIn = false) {
   const country = app.tenant ? countryName(app.tenant.country, locale) : '';
+  // With the Partner Center API nothing lists a sign-in's profiles: the PartnerID is typed and checked.
+  const typing = typeIn && profiles.length === 0;
   return {
     errors,
     rule: t('enrollmentUi.mpnSelect.rule', { country }),
     hasProfiles: profiles.length > 0,
-    noProfiles: profiles.length === 0,
+    noProfiles: profiles.length === 0 && !typing,
+    typeIn: typing,
     noneText: t('enrollmentUi.mpnSelect.none', { userName: app.partnerCenterSignIn ?? '' }),
     profiles: profiles.map((p) => ({ title: profileChoice(p, t, locale), value: p.partnerId })),
     selected: text(typed.partnerId) || app.mpn?.partnerId || '',

@@ -2,6 +2,7 @@ import { COLLEAGUE_VERBS } from './colleague.feature.js';
 import { CUSTOMER_VERBS } from './customer.feature.js';
 import { ENROLLMENT_VERBS } from './enrollment.feature.js';
 import { PROVIDER_VERBS } from './provider.feature.js';
+import { RECONCILIATION_VERBS } from './reconciliation.feature.js';
 
 /**
  * The card verbs that change a record (or send mail, or notify someone), collected from the
@@ -39,4 +40,5 @@ export const STATE_CHANGING_VERBS: ReadonlySet<string> = new Set<string>([
   PROVIDER_VERBS.invite,
   PROVIDER_VERBS.register,
   PROVIDER_VERBS.setApproverRoles,
+  RECONCILIATION_VERBS.import,
 ]);

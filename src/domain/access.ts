@@ -51,6 +51,8 @@ export const ACCESS = {
   'provider.endAsProvider': { side: 'provider', roles: ['providerAdmin'] },
   'provider.manageApprovers': { side: 'provider', roles: ['providerAdmin'] },
   'provider.exportAudit': { side: 'provider', roles: ['providerAdmin'] },
+  'provider.reconcile': { side: 'provider', roles: ['providerAdmin'] },
+  'provider.partnerCenterSignIn': { side: 'provider', roles: ['providerAdmin'] },
   'enrollment.review': { side: 'operator', roles: ['reviewer'] },
   'provider.reviewRegistration': { side: 'operator', roles: ['reviewer'] },
 } as const satisfies Record<string, AccessRule>;

@@ -4,6 +4,7 @@ import type { ActivityHandler } from 'botbuilder';
 import { withDeadline } from '../deadline.js';
 import type { Logger } from '../log.js';
 import type { StorageHealth } from '../app/ports.js';
+import type { PartnerCenterHealth } from '../app/partner-center.port.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
 
 /** The largest request body accepted, in bytes. */
@@ -21,6 +22,17 @@ export interface HttpDeps {
   readonly routes?: readonly ((server: Server) => void)[];
   /** The bot's app id; without one the bot is unauthenticated and answers loopback service URLs only. */
   readonly appId?: string;
+  /** Partner Center, a dependency /readyz reports as degraded (never down) when it does not answer. */
+  readonly partnerCenter?: { health(): Promise<PartnerCenterHealth> };
+}
+
+/** Partner Center's health within 2.5 s; a probe that fails or hangs counts as degraded. */
+async function partnerCenterHealth(pc: { health(): Promise<PartnerCenterHealth> }): Promise<PartnerCenterHealth | { status: 'degraded'; reason: string }> {
+  try {
+    return await withDeadline(pc.health(), 2500, () => new Error('Partner Center did not answer within 2.5 s'));
+  } catch (error) {
+    return { status: 'degraded', reason: (error as Error).message };
+  }
 }
 
 /** Sends a JSON error in the shape restify uses for its own: `{ code, message }`. */
@@ -82,7 +94,9 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
   server.get('/readyz', async (_req: Request, res: Response) => {
     try {
       await withDeadline(deps.storage.ping(), 2000, () => new Error('the storage did not answer within 2 s'));
-      res.json({ status: 'ready', storage: deps.storage.kind });
+      // Without Partner Center the journeys still answer (they say it is out of reach): ready, with the dependency degraded.
+      const partnerCenter = deps.partnerCenter ? await partnerCenterHealth(deps.partnerCenter) : undefined;
+      res.json({ status: 'ready', storage: deps.storage.kind, ...(partnerCenter ? { dependencies: { storage: 'ok', partnerCenter } } : {}) });
     } catch (error) {
       deps.log.warn({ err: error }, 'readiness check failed');
       res.status(503);

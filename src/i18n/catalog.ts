@@ -13,6 +13,7 @@ import { statusMail } from './messages/status-mail.js';
 import { understanding } from './messages/understanding.js';
 import { audit } from './messages/audit.js';
 import { reminder } from './messages/reminder.js';
+import { partnerCenter } from './messages/partner-center.js';
 
 /** Languages the assistant speaks. */
 export const LOCALES = ['en', 'it'] as const;
@@ -24,8 +25,8 @@ export type Locale = (typeof LOCALES)[number];
  * shape in both languages; the compiler and a test keep the two catalogs aligned.
  */
 export const catalogs = {
-  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, statusMail: statusMail.en, understanding: understanding.en, audit: audit.en, reminder: reminder.en },
-  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, statusMail: statusMail.it, understanding: understanding.it, audit: audit.it, reminder: reminder.it },
+  en: { common: common.en, enrollment: enrollment.en, enrollmentUi: enrollmentUi.en, provider: provider.en, customer: customer.en, webchat: webchat.en, tab: tab.en, signin: signin.en, access: access.en, colleague: colleague.en, statusMail: statusMail.en, understanding: understanding.en, audit: audit.en, reminder: reminder.en, partnerCenter: partnerCenter.en },
+  it: { common: common.it, enrollment: enrollment.it, enrollmentUi: enrollmentUi.it, provider: provider.it, customer: customer.it, webchat: webchat.it, tab: tab.it, signin: signin.it, access: access.it, colleague: colleague.it, statusMail: statusMail.it, understanding: understanding.it, audit: audit.it, reminder: reminder.it, partnerCenter: partnerCenter.it },
 } satisfies Record<Locale, unknown>;
 
 /** The English catalog's shape, which every language follows. */

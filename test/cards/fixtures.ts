@@ -110,6 +110,7 @@ export const fixtures: Record<string, object[]> = {
       rule: 'The profile must be active and in Italy.',
       hasProfiles: true,
       noProfiles: false,
+      typeIn: false,
       noneText: '',
       profiles: [
         { title: 'Contoso — MPN ID 4851234, Italy', value: '4851234' },
@@ -117,7 +118,8 @@ export const fixtures: Record<string, object[]> = {
       ],
       selected: '4851234',
     },
-    { errors: [], rule: 'Rule', hasProfiles: false, noProfiles: true, noneText: 'No profile for x.', profiles: [], selected: '' },
+    { errors: [], rule: 'Rule', hasProfiles: false, noProfiles: true, typeIn: false, noneText: 'No profile for x.', profiles: [], selected: '' },
+    { errors: [{ text: 'PartnerID 4800001 is a global PartnerID.' }], rule: 'Rule', hasProfiles: false, noProfiles: false, typeIn: true, noneText: '', profiles: [], selected: '4800001' },
   ],
   'enrollment-legal': [
     {
@@ -431,6 +433,27 @@ export const fixtures: Record<string, object[]> = {
       body: 'Il tuo invito a Litware Inc. (admin@litware.example) non è stato accettato e il suo link scade il 26 dic 2026, tra 3 giorni. Invialo di nuovo se il cliente ha bisogno di più tempo.',
       buttonTitle: 'Inviti in attesa',
       verb: 'customer.invitations',
+    },
+  ],
+  'partner-center-sign-in': [{ body: 'Sign in once with your work account. The link works for 10 minutes and only for you.', url: 'https://assistant.example/partner-center/sign-in?ticket=a.b.c' }],
+  reconciliation: [
+    { intro: 'Compared on 5 Dec 2026.', hasNotice: false, notice: '', none: true, hasRows: false, counts: '', rows: [], hasMore: false, more: '', canImport: false, confirming: false, confirmText: '', keys: '', hasCsv: true, csvUrl: 'https://assistant.example/exports/reconciliation/a.b.c?lang=en' },
+    {
+      intro: 'Compared on 5 Dec 2026.',
+      hasNotice: true,
+      notice: 'Imported 1 row.',
+      none: false,
+      hasRows: true,
+      counts: 'In Partner Center only: 1 · In the assistant only: 1 · State differs: 0',
+      rows: [{ text: 'In Partner Center only · Customer: Litware (litware.example)' }, { text: 'In the assistant only · Indirect reseller: Fabrikam' }],
+      hasMore: true,
+      more: 'And 3 more rows in the CSV.',
+      canImport: false,
+      confirming: true,
+      confirmText: 'Import 1 row?',
+      keys: 'customer:r|c',
+      hasCsv: true,
+      csvUrl: 'https://assistant.example/exports/reconciliation/a.b.c?lang=en',
     },
   ],
   'audit-export': [

@@ -48,6 +48,11 @@ export interface CustomerInvitation {
   readonly acceptedAt?: string;
   readonly acceptedBy?: { readonly name: string; readonly email: string };
   readonly customerId?: string;
+  /**
+   * With the Partner Center API: the links Partner Center issued, which the e-mail carries instead of
+   * the assistant's page; the acceptance is then learnt from Partner Center's customer lists only.
+   */
+  readonly partnerCenter?: { readonly url: string; readonly gdapUrl?: string; readonly gdapId?: string };
   readonly history: readonly AuditEntry[];
 }
 
@@ -56,6 +61,8 @@ export interface Customer {
   readonly id: string;
   readonly companyName: string;
   readonly domain: string;
+  /** The customer's Entra tenant id, once Partner Center has reported it (with the API adapter). */
+  readonly tenantId?: string;
   readonly resellerId: string;
   readonly relationships: readonly {
     readonly partnerId: string;
