@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Nlp } from '@nlpjs/nlp';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { LangIt } from '@nlpjs/lang-it';
@@ -13,6 +14,19 @@ import type { TrainingData } from './utterances.js';
 const HELP = 'menu.help';
 
 const NLP_VERSION = (createRequire(import.meta.url)('@nlpjs/nlp/package.json') as { version: string }).version;
+/** Changes whenever the way the model is set up or trained changes, so older saved models are never read. */
+const MODEL_VERSION = '2';
+
+/** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */
+export const BUILT_MODEL = fileURLToPath(new URL('../../understanding-model.json', import.meta.url));
+
+/** Where a trained model may be read from and written to. */
+export interface ModelFiles {
+  /** Read in order; the first one holding a model of the same training data is used. */
+  readonly read: readonly string[];
+  /** Where a model trained at start is saved for the next start. */
+  readonly write?: string;
+}
 
 /** Models trained in this process, by training data hash: several assistants in one process (tests) train once. */
 const trained = new Map<string, Promise<Nlp>>();
@@ -30,14 +44,15 @@ export class EmbeddedClassifier implements TextClassifier {
   ) {}
 
   /**
-   * Builds the model: from `cacheFile` when it holds a model of the same training data and nlp.js
-   * version, else by training (about a second) and writing the cache for the next start.
+   * Builds the model: from the first of `files.read` that holds a model of the same training data,
+   * nlp.js version and set-up (the one trained at build time, then the one saved at an earlier
+   * start), else by training and saving it to `files.write` for the next start.
    */
-  static async create(data: TrainingData, cacheFile?: string): Promise<EmbeddedClassifier> {
-    const hash = createHash('sha256').update(NLP_VERSION).update(JSON.stringify(data)).digest('hex');
+  static async create(data: TrainingData, files: ModelFiles = { read: [] }): Promise<EmbeddedClassifier> {
+    const hash = modelHash(data);
     let model = trained.get(hash);
     if (!model) {
-      model = load(data, hash, cacheFile);
+      model = load(data, hash, files);
       trained.set(hash, model);
       model.catch(() => trained.delete(hash));
     }
@@ -91,28 +106,52 @@ function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<s
   );
 }
 
-async function load(data: TrainingData, hash: string, cacheFile: string | undefined): Promise<Nlp> {
-  const nlp = newNlp();
-  if (cacheFile) {
-    const cached = await readCache(cacheFile);
+/** What identifies a trained model: the training data, the nlp.js version and how the model is set up. */
+export function modelHash(data: TrainingData): string {
+  return createHash('sha256').update(NLP_VERSION).update(MODEL_VERSION).update(JSON.stringify(data)).digest('hex');
+}
+
+/** Whether `file` holds the model of this training data. */
+export async function holdsModelOf(file: string, data: TrainingData): Promise<boolean> {
+  return (await readCache(file))?.hash === modelHash(data);
+}
+
+/** Trains a model from the data and saves it to `file`. */
+export async function trainTo(data: TrainingData, file: string): Promise<void> {
+  // Part of the build, read by whichever account runs the assistant.
+  await save(await train(data), modelHash(data), file, 0o644);
+}
+
+async function load(data: TrainingData, hash: string, files: ModelFiles): Promise<Nlp> {
+  for (const file of files.read) {
+    const cached = await readCache(file);
     if (cached?.hash === hash) {
+      const nlp = newNlp();
       nlp.import(cached.model);
       return nlp;
     }
   }
+  const nlp = await train(data);
+  if (files.write) await save(nlp, hash, files.write, 0o600);
+  return nlp;
+}
+
+async function train(data: TrainingData): Promise<Nlp> {
+  const nlp = newNlp();
   for (const locale of LOCALES) {
     for (const [intent, sentences] of Object.entries(data[locale])) {
       for (const sentence of sentences) nlp.addDocument(locale, sentence, intent);
     }
   }
   await nlp.train();
-  if (cacheFile) {
-    // Written aside and renamed, so a concurrent start never reads half a model.
-    const partial = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(partial, JSON.stringify({ hash, model: nlp.export(true) }), { mode: 0o600 });
-    await rename(partial, cacheFile);
-  }
   return nlp;
+}
+
+async function save(nlp: Nlp, hash: string, file: string, mode: number): Promise<void> {
+  // Written aside and renamed, so a concurrent start never reads half a model.
+  const partial = `${file}.${process.pid}.tmp`;
+  await writeFile(partial, JSON.stringify({ hash, model: nlp.export(true) }), { mode });
+  await rename(partial, file);
 }
 
 function newNlp(): Nlp {
@@ -122,14 +161,22 @@ function newNlp(): Nlp {
   return nlp;
 }
 
+/**
+ * A saved model, or nothing when the file is missing, unreadable or not a model: the assistant
+ * then trains, which only costs start-up time.
+ */
 async function readCache(file: string): Promise<{ hash: string; model: string } | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+  } catch {
+    return undefined;
   }
-  const parsed = JSON.parse(text) as { hash?: unknown; model?: unknown };
+  let parsed: { hash?: unknown; model?: unknown };
+  try {
+    parsed = JSON.parse(text) as { hash?: unknown; model?: unknown };
+  } catch {
+    return undefined;
+  }
   return typeof parsed.hash === 'string' && typeof parsed.model === 'string' ? { hash: parsed.hash, model: parsed.model } : undefined;
 }
