@@ -55,7 +55,8 @@ const FIELDS = ['country', 'keyword', 'companyName', 'email'] as const;
 export async function evaluate(classifier: TextClassifier, items: readonly TestItem[], rounds = 10): Promise<Figures> {
   const understand = async (item: TestItem): Promise<{ decision: Decision; entities: Entities }> => {
     const classification = await classifier.classify(item.text, item.language);
-    return { decision: decide(classification), entities: { ...extractEntities(item.text), ...classification.entities } };
+    const entities = { ...extractEntities(item.text), ...classification.entities };
+    return { decision: decide(classification, entities), entities };
   };
   const byLanguage = {} as Record<Locale, LanguageFigures>;
   for (const language of LOCALES) {

@@ -41,6 +41,7 @@ export class EmbeddedClassifier implements TextClassifier {
     private readonly nlp: Nlp,
     private readonly spelling: Readonly<Record<Locale, SpellingCorrector>>,
     private readonly domainWords: Readonly<Record<Locale, ReadonlySet<string>>>,
+    private readonly helpWords: Readonly<Record<Locale, ReadonlySet<string>>>,
   ) {}
 
   /**
@@ -58,7 +59,8 @@ export class EmbeddedClassifier implements TextClassifier {
     }
     const spelling = Object.fromEntries(LOCALES.map((l) => [l, new SpellingCorrector(Object.values(data[l]).flat())])) as Record<Locale, SpellingCorrector>;
     const domainWords = Object.fromEntries(LOCALES.map((l) => [l, telling(data[l])])) as Record<Locale, Set<string>>;
-    return new EmbeddedClassifier(await model, spelling, domainWords);
+    const helpWords = Object.fromEntries(LOCALES.map((l) => [l, new Set((data[l][HELP] ?? []).flatMap((s) => words(s)))])) as Record<Locale, Set<string>>;
+    return new EmbeddedClassifier(await model, spelling, domainWords, helpWords);
   }
 
   /**
@@ -77,8 +79,11 @@ export class EmbeddedClassifier implements TextClassifier {
     }
     const corrected = this.spelling[language].correct(text);
     const result = await this.nlp.process(language, corrected);
-    // Not one word of the assistant's work: text about something else, or not understood, whatever else the model guesses.
-    if (!words(corrected).some((w) => this.domainWords[language].has(w)) && result.intent !== OUT_OF_SCOPE) {
+    // Not one word of the assistant's work: text about something else, or not understood, whatever else the model guesses;
+    // asking for help is said with everyday words, so a sentence made only of the words of asking for help may be that.
+    const typed = words(corrected);
+    const help = result.intent === HELP && typed.every((w) => this.helpWords[language].has(w));
+    if (!typed.some((w) => this.domainWords[language].has(w)) && result.intent !== OUT_OF_SCOPE && !help) {
       return { intents: [{ intent: NO_INTENT, score: 1 }], language };
     }
     return { intents: (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score })), language };
@@ -98,7 +103,7 @@ function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<s
       intentsOf.set(word, set);
     }
   }
-  const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 4));
+  const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 2));
   // Asking for help is said with everyday words ("what can you do"), which count for it.
   const help = new Set((utterances[HELP] ?? []).flatMap((s) => words(s)));
   return new Set(

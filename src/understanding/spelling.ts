@@ -50,7 +50,9 @@ export class SpellingCorrector {
   }
 
   private search(word: string): string {
-    if (word.length < 5 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    if (word.length < 4 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    // A short word is only corrected for two swapped letters ("hlep"): one other edit makes too many other words.
+    if (word.length === 4) return this.swapped(word) ?? word;
     const limit = word.length >= 8 ? 2 : 1;
     let best = word;
     let bestDistance = limit + 1;
@@ -67,6 +69,15 @@ export class SpellingCorrector {
       }
     }
     return bestDistance <= limit ? best : word;
+  }
+
+  private swapped(word: string): string | undefined {
+    let best: string | undefined;
+    for (let i = 0; i + 1 < word.length; i++) {
+      const candidate = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if ((this.counts.get(candidate) ?? 0) > (best ? (this.counts.get(best) ?? 0) : 0)) best = candidate;
+    }
+    return best;
   }
 }
 
