@@ -55,6 +55,6 @@ describe('The trained understanding model saved at build time or at start', func
     const classifier = await EmbeddedClassifier.create(training, { read: [join(dir, 'missing.json'), stale, damaged], write: written });
     expect((await classifier.classify('elenco dei clienti', 'it')).intents[0].intent).to.equal('customer.list');
     expect(await holdsModelOf(written, training)).to.equal(true);
-    expect(JSON.parse(await readFile(written, 'utf8'))).to.have.keys('hash', 'model');
+    expect(JSON.parse(await readFile(written, 'utf8'))).to.have.keys('hash', 'model', 'linear');
   });
 });
