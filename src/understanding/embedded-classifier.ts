@@ -102,6 +102,9 @@ export class EmbeddedClassifier implements TextClassifier {
     if (!typed.some((w) => this.domainWords[language].has(w)) && top !== OUT_OF_SCOPE && !help) {
       return { intents: [{ intent: NO_INTENT, score: 1 }], language };
     }
+    // Mostly words no training sentence has ("invite friends to my birthday party"): about something else.
+    const unknown = this.spelling[language].unknown(text).length;
+    if (unknown >= 2 && unknown * 3 >= typed.length && top !== OUT_OF_SCOPE) return { intents: [{ intent: NO_INTENT, score: 1 }], language };
     return { intents, language };
   }
 }

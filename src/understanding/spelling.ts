@@ -26,17 +26,19 @@ export class SpellingCorrector {
 
   /** The sentence in lower case with unknown words replaced by their closest known word. */
   correct(sentence: string): string {
-    // A capitalized word after the first is a name (Rome, Contoso): it is kept as typed.
-    const names = new Set(
-      sentence
-        .split(/\s+/)
-        .slice(1)
-        .filter((w) => /^\p{Lu}/u.test(w))
-        .flatMap((w) => words(w)),
-    );
+    const names = namesIn(sentence);
     return words(sentence)
       .map((word) => (names.has(word) ? word : this.closest(word)))
       .join(' ');
+  }
+
+  /**
+   * The words of a sentence that no training sentence has, even after correction: not names,
+   * numbers or addresses, which are details rather than what the sentence is about.
+   */
+  unknown(sentence: string): string[] {
+    const names = namesIn(sentence);
+    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.counts.has(this.closest(w)));
   }
 
   private closest(word: string): string {
@@ -79,6 +81,17 @@ export class SpellingCorrector {
     }
     return best;
   }
+}
+
+/** A capitalized word after the first is a name (Rome, Contoso): it is kept as typed. */
+function namesIn(sentence: string): Set<string> {
+  return new Set(
+    sentence
+      .split(/\s+/)
+      .slice(1)
+      .filter((w) => /^\p{Lu}/u.test(w))
+      .flatMap((w) => words(w)),
+  );
 }
 
 /** The lower-case words of a sentence, as the corrector and the model see them. */
