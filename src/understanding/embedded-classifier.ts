@@ -117,24 +117,33 @@ function sentenceFeatures(nlp: Nlp, language: Locale, sentence: string): Feature
 }
 
 /**
- * The words that tell the assistant's work apart: they occur in the sentences of a few intents
- * (not in most of them, like "the" or "show") and never in the out-of-scope examples.
+ * The words that tell the assistant's work apart: they occur in the sentences of at most half the
+ * intents (not in most of them, like "the" or "my") and are at least twice as common in its
+ * sentences as in the out-of-scope examples ("invite" is, though a party invitation is out of
+ * scope; "order" and "weather" are not).
  */
 function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<string> {
   const intentsOf = new Map<string, Set<string>>();
+  const inScope = new Map<string, number>();
+  const outOfScope = new Map<string, number>();
+  let inScopeSentences = 0;
   for (const [intent, sentences] of Object.entries(utterances)) {
+    const counts = intent === OUT_OF_SCOPE ? outOfScope : inScope;
+    if (intent !== OUT_OF_SCOPE) inScopeSentences += sentences.length;
     for (const word of sentences.flatMap((s) => words(s))) {
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+      if (intent === OUT_OF_SCOPE) continue;
       const set = intentsOf.get(word) ?? new Set<string>();
       set.add(intent);
       intentsOf.set(word, set);
     }
   }
+  const outOfScopeSentences = Math.max(1, utterances[OUT_OF_SCOPE]?.length ?? 0);
   const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 2));
   // Asking for help is said with everyday words ("what can you do"), which count for it.
   const help = new Set((utterances[HELP] ?? []).flatMap((s) => words(s)));
-  return new Set(
-    [...intentsOf].filter(([word, intents]) => !intents.has(OUT_OF_SCOPE) && (intents.size <= limit || help.has(word))).map(([word]) => word),
-  );
+  const typical = (word: string) => (inScope.get(word) ?? 0) / Math.max(1, inScopeSentences) >= (2 * (outOfScope.get(word) ?? 0)) / outOfScopeSentences;
+  return new Set([...intentsOf].filter(([word, intents]) => typical(word) && (intents.size <= limit || help.has(word))).map(([word]) => word));
 }
 
 /** What identifies a trained model: the training data, the nlp.js version and how the models are set up. */
