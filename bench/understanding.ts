@@ -26,5 +26,5 @@ for (const language of LOCALES) {
   const f = figures.byLanguage[language];
   console.log(`  ${language}: intent ${percent(f.intents)} (asked with buttons instead: ${f.asked}), entities ${percent(f.entities)}, answers ${percent(f.answers)}, out-of-scope rejected ${percent(f.outOfScope)}`);
 }
-console.log(`  time per sentence: p50 ${figures.p50Ms.toFixed(3)} ms, p99 ${figures.p99Ms.toFixed(3)} ms`);
+console.log(`  time per sentence: p50 ${figures.p50Ms.toFixed(3)} ms, p99 ${figures.p99Ms.toFixed(3)} ms (CPU time: p50 ${figures.cpuP50Ms.toFixed(3)} ms, p99 ${figures.cpuP99Ms.toFixed(3)} ms)`);
 if (process.argv.includes('--mistakes')) for (const language of LOCALES) for (const m of figures.byLanguage[language].mistakes) console.log(`  ${language} ${m}`);
