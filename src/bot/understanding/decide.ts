@@ -22,9 +22,15 @@ export const THRESHOLDS = {
 /**
  * Intents a sentence's details rule out in favour of another: an invite verb followed by a company
  * name ("invite Fourth Coffee") asks to send an invitation, never to see the invitations sent,
- * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit").
+ * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit"); a country or
+ * a product with distributors ("distributori negli Stati Uniti") is a directory search, as the list
+ * of one's own providers takes neither.
  */
-const RULED_OUT_BY_COMPANY: Readonly<Record<string, string>> = { 'customer.invitations': 'customer.invite' };
+function ruledOut(intent: string, entities: Entities): string {
+  if (entities.companyName && intent === 'customer.invitations') return 'customer.invite';
+  if ((entities.country || entities.keyword) && intent === 'provider.providers') return 'provider.find';
+  return intent;
+}
 
 /**
  * Turns a classification into a decision: act when one intent is clearly best, ask with buttons
@@ -35,7 +41,7 @@ export function decide(classification: Classification, entities: Entities = {}):
   const ranked = merge(
     classification.intents
       .filter((i) => i.intent === OUT_OF_SCOPE || i.intent === NO_INTENT || isJourney(i.intent) || isQuestion(i.intent))
-      .map((i) => (entities.companyName && RULED_OUT_BY_COMPANY[i.intent] ? { intent: RULED_OUT_BY_COMPANY[i.intent], score: i.score } : i)),
+      .map((i) => ({ intent: ruledOut(i.intent, entities), score: i.score })),
   );
   const [top, second] = ranked;
   if (!top || top.score < THRESHOLDS.candidate) return { kind: 'notUnderstood' };
