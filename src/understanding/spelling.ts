@@ -1,3 +1,6 @@
+/** How often a training word may occur and still be taken for a typing mistake in the training sentences. */
+const RARE = 2;
+
 /**
  * Corrects typing mistakes against the words of the training sentences: a word the model never
  * saw becomes the closest known word (one edit for short words, two for long ones), so
@@ -52,7 +55,11 @@ export class SpellingCorrector {
   }
 
   private search(word: string): string {
-    if (word.length < 4 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    if (word.length < 4 || /[\d@]/.test(word)) return word;
+    const known = this.counts.get(word) ?? 0;
+    // A word the training sentences have once or twice, one edit from a word they have ten times as
+    // often, is one of their own typing mistakes ("invte", "cleinti"): read as the common word.
+    if (known) return known > RARE || word.length < 5 ? word : (this.common(word, known) ?? word);
     // A short word is only corrected for two swapped letters ("hlep"): one other edit makes too many other words.
     if (word.length === 4) return this.swapped(word) ?? word;
     const limit = word.length >= 8 ? 2 : 1;
@@ -71,6 +78,21 @@ export class SpellingCorrector {
       }
     }
     return bestDistance <= limit ? best : word;
+  }
+
+  private common(word: string, known: number): string | undefined {
+    let best: string | undefined;
+    let bestCount = Math.max(10, 10 * known) - 1;
+    for (let length = word.length - 1; length <= word.length + 1; length++) {
+      for (const candidate of this.byLength.get(length) ?? []) {
+        const count = this.counts.get(candidate) ?? 0;
+        if (count > bestCount && editDistance(word, candidate, 1) <= 1) {
+          best = candidate;
+          bestCount = count;
+        }
+      }
+    }
+    return best;
   }
 
   private swapped(word: string): string | undefined {
