@@ -22,14 +22,10 @@ export const THRESHOLDS = {
 /**
  * Intents a sentence's details rule out in favour of another: an invite verb followed by a company
  * name ("invite Fourth Coffee") asks to send an invitation, never to see the invitations sent,
- * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit"); a country or
- * a product with distributors ("distributori negli Stati Uniti") is a directory search, as the list
- * of one's own providers takes neither.
+ * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit").
  */
 function ruledOut(intent: string, entities: Entities): string {
-  if (entities.companyName && intent === 'customer.invitations') return 'customer.invite';
-  if ((entities.country || entities.keyword) && intent === 'provider.providers') return 'provider.find';
-  return intent;
+  return entities.companyName && intent === 'customer.invitations' ? 'customer.invite' : intent;
 }
 
 /**

@@ -32,13 +32,6 @@ describe('decide', () => {
     expect(decide({ intents }, { companyName: 'Fourth Coffee' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
     expect(decide({ intents })).to.deep.include({ kind: 'journey', intent: 'customer.invitations' });
   });
-
-  it('reads distributors with a country or a product as a directory search', () => {
-    const intents = [{ intent: 'provider.providers', score: 0.5 }, { intent: 'provider.find', score: 0.45 }];
-    expect(decide({ intents }, { country: 'US' })).to.deep.include({ kind: 'journey', intent: 'provider.find' });
-    expect(decide({ intents }, { keyword: 'Azure' })).to.deep.include({ kind: 'journey', intent: 'provider.find' });
-    expect(decide({ intents })).to.deep.include({ kind: 'choose', options: ['provider.providers', 'provider.find'] });
-  });
 });
 
 describe('extractEntities', () => {
