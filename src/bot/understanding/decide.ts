@@ -12,7 +12,7 @@ export type Decision =
 /** How sure the classifier must be: chosen on the benchmark's development set (bench/understanding). */
 export const THRESHOLDS = {
   /** At or above this the best intent is acted on, when nothing else is close. */
-  confident: 0.45,
+  confident: 0.4,
   /** Below this an intent is not considered at all. */
   candidate: 0.2,
   /** Two intents closer than this are both offered. */
