@@ -118,9 +118,9 @@ function sentenceFeatures(nlp: Nlp, language: Locale, sentence: string): Feature
 
 /**
  * The words that tell the assistant's work apart: they occur in the sentences of at most half the
- * intents (not in most of them, like "the" or "my") and are at least as common in its sentences as
- * in the out-of-scope examples ("invite" is, though a party invitation is out of scope; "order" and
- * "weather" are not).
+ * intents (not in most of them, like "the" or "my") and are at least twice as common in its
+ * sentences as in the out-of-scope examples ("invite" is, though a party invitation is out of
+ * scope; "order" and "weather" are not).
  */
 function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<string> {
   const intentsOf = new Map<string, Set<string>>();
@@ -142,7 +142,7 @@ function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<s
   const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 2));
   // Asking for help is said with everyday words ("what can you do"), which count for it.
   const help = new Set((utterances[HELP] ?? []).flatMap((s) => words(s)));
-  const typical = (word: string) => (inScope.get(word) ?? 0) / Math.max(1, inScopeSentences) >= (outOfScope.get(word) ?? 0) / outOfScopeSentences;
+  const typical = (word: string) => (inScope.get(word) ?? 0) / Math.max(1, inScopeSentences) >= (2 * (outOfScope.get(word) ?? 0)) / outOfScopeSentences;
   return new Set([...intentsOf].filter(([word, intents]) => typical(word) && (intents.size <= limit || help.has(word))).map(([word]) => word));
 }
 
