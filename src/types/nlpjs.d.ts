@@ -7,7 +7,7 @@ declare module '@nlpjs/nlp' {
   }
   export class Nlp {
     constructor(settings?: Record<string, unknown>);
-    readonly container: { use(plugin: unknown): void };
+    readonly container: { use(plugin: unknown): void; get(name: string): unknown };
     addLanguage(locale: string): void;
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;

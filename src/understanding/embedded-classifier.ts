@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Nlp } from '@nlpjs/nlp';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { LangIt } from '@nlpjs/lang-it';
 import { LOCALES, type Locale } from '../i18n/catalog.js';
 import { NO_INTENT, OUT_OF_SCOPE, type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
+import { featuresOf, LinearModel, type Features } from './linear-model.js';
 import { SpellingCorrector, words } from './spelling.js';
 import type { TrainingData } from './utterances.js';
 
@@ -13,37 +16,62 @@ import type { TrainingData } from './utterances.js';
 const HELP = 'menu.help';
 
 const NLP_VERSION = (createRequire(import.meta.url)('@nlpjs/nlp/package.json') as { version: string }).version;
+/** Changes whenever the way the model is set up or trained changes, so older saved models are never read. */
+const MODEL_VERSION = '3';
+
+/** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */
+export const BUILT_MODEL = fileURLToPath(new URL('../../understanding-model.json', import.meta.url));
+
+/** Where a trained model may be read from and written to. */
+export interface ModelFiles {
+  /** Read in order; the first one holding a model of the same training data is used. */
+  readonly read: readonly string[];
+  /** Where a model trained at start is saved for the next start. */
+  readonly write?: string;
+}
+
+/** The two models that read a sentence: nlp.js's neural network, and a linear model of each language. */
+interface Models {
+  readonly nlp: Nlp;
+  readonly linear: Readonly<Record<Locale, LinearModel>>;
+}
 
 /** Models trained in this process, by training data hash: several assistants in one process (tests) train once. */
-const trained = new Map<string, Promise<Nlp>>();
+const trained = new Map<string, Promise<Models>>();
 
 /**
- * The embedded classifier: an nlp.js model of both languages trained from the utterances kept in the
- * repository, in process and offline. Each sentence is read in English and in Italian and the
- * language whose best intent is surer wins, so the user's locale is a tie-breaker, not a rule.
+ * The embedded classifier, in process and offline, trained from the utterances kept in the
+ * repository: nlp.js's neural network and a linear model over the same stems and their neighbours
+ * each score every intent, and the two scores are averaged. The network's scores alone are
+ * overconfident (a single weak match comes out near 1); the linear model's are probabilities and
+ * read word order, so together they act surely only when both agree. A sentence is read in the
+ * language most of its words belong to, so the user's locale is a tie-breaker, not a rule.
  */
 export class EmbeddedClassifier implements TextClassifier {
   private constructor(
-    private readonly nlp: Nlp,
+    private readonly models: Models,
     private readonly spelling: Readonly<Record<Locale, SpellingCorrector>>,
     private readonly domainWords: Readonly<Record<Locale, ReadonlySet<string>>>,
+    private readonly helpWords: Readonly<Record<Locale, ReadonlySet<string>>>,
   ) {}
 
   /**
-   * Builds the model: from `cacheFile` when it holds a model of the same training data and nlp.js
-   * version, else by training (about a second) and writing the cache for the next start.
+   * Builds the model: from the first of `files.read` that holds a model of the same training data,
+   * nlp.js version and set-up (the one trained at build time, then the one saved at an earlier
+   * start), else by training and saving it to `files.write` for the next start.
    */
-  static async create(data: TrainingData, cacheFile?: string): Promise<EmbeddedClassifier> {
-    const hash = createHash('sha256').update(NLP_VERSION).update(JSON.stringify(data)).digest('hex');
+  static async create(data: TrainingData, files: ModelFiles = { read: [] }): Promise<EmbeddedClassifier> {
+    const hash = modelHash(data);
     let model = trained.get(hash);
     if (!model) {
-      model = load(data, hash, cacheFile);
+      model = load(data, hash, files);
       trained.set(hash, model);
       model.catch(() => trained.delete(hash));
     }
     const spelling = Object.fromEntries(LOCALES.map((l) => [l, new SpellingCorrector(Object.values(data[l]).flat())])) as Record<Locale, SpellingCorrector>;
     const domainWords = Object.fromEntries(LOCALES.map((l) => [l, telling(data[l])])) as Record<Locale, Set<string>>;
-    return new EmbeddedClassifier(await model, spelling, domainWords);
+    const helpWords = Object.fromEntries(LOCALES.map((l) => [l, new Set((data[l][HELP] ?? []).flatMap((s) => words(s)))])) as Record<Locale, Set<string>>;
+    return new EmbeddedClassifier(await model, spelling, domainWords, helpWords);
   }
 
   /**
@@ -61,58 +89,128 @@ export class EmbeddedClassifier implements TextClassifier {
       }
     }
     const corrected = this.spelling[language].correct(text);
-    const result = await this.nlp.process(language, corrected);
-    // Not one word of the assistant's work: text about something else, or not understood, whatever else the model guesses.
-    if (!words(corrected).some((w) => this.domainWords[language].has(w)) && result.intent !== OUT_OF_SCOPE) {
+    const network = await this.models.nlp.process(language, corrected);
+    const linear = this.models.linear[language].classify(sentenceFeatures(this.models.nlp, language, corrected));
+    const scores = new Map<string, number>();
+    for (const c of [...(network.classifications ?? []), ...linear]) scores.set(c.intent, (scores.get(c.intent) ?? 0) + c.score / 2);
+    const intents = [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
+    const top = intents[0]?.intent;
+    // Not one word of the assistant's work: text about something else, or not understood, whatever else the models guess;
+    // asking for help is said with everyday words, so a sentence made only of the words of asking for help may be that.
+    const typed = words(corrected);
+    const help = top === HELP && typed.every((w) => this.helpWords[language].has(w));
+    if (!typed.some((w) => this.domainWords[language].has(w)) && top !== OUT_OF_SCOPE && !help) {
       return { intents: [{ intent: NO_INTENT, score: 1 }], language };
     }
-    return { intents: (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score })), language };
+    // Mostly words no training sentence has ("invite friends to my birthday party"): about something else.
+    const unknown = this.spelling[language].unknown(text).length;
+    if (unknown >= 2 && unknown * 3 >= typed.length && top !== OUT_OF_SCOPE) return { intents: [{ intent: NO_INTENT, score: 1 }], language };
+    return { intents, language };
   }
 }
 
+/** The linear model's features of a sentence: its stems by nlp.js's stemmer of the language, accents folded. */
+function sentenceFeatures(nlp: Nlp, language: Locale, sentence: string): Features {
+  const stemmer = nlp.container.get(`stemmer-${language}`) as { tokenizeAndStem(text: string, keepStops: boolean): string[] };
+  const folded = sentence.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return featuresOf(stemmer.tokenizeAndStem(folded, true));
+}
+
 /**
- * The words that tell the assistant's work apart: they occur in the sentences of a few intents
- * (not in most of them, like "the" or "show") and never in the out-of-scope examples.
+ * The words that tell the assistant's work apart: they occur in the sentences of at most half the
+ * intents (not in most of them, like "the" or "my") and are at least twice as common in its
+ * sentences as in the out-of-scope examples ("invite" is, though a party invitation is out of
+ * scope; "order" and "weather" are not).
  */
 function telling(utterances: Readonly<Record<string, readonly string[]>>): Set<string> {
   const intentsOf = new Map<string, Set<string>>();
+  const inScope = new Map<string, number>();
+  const outOfScope = new Map<string, number>();
+  let inScopeSentences = 0;
   for (const [intent, sentences] of Object.entries(utterances)) {
+    const counts = intent === OUT_OF_SCOPE ? outOfScope : inScope;
+    if (intent !== OUT_OF_SCOPE) inScopeSentences += sentences.length;
     for (const word of sentences.flatMap((s) => words(s))) {
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+      if (intent === OUT_OF_SCOPE) continue;
       const set = intentsOf.get(word) ?? new Set<string>();
       set.add(intent);
       intentsOf.set(word, set);
     }
   }
-  const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 4));
+  const outOfScopeSentences = Math.max(1, utterances[OUT_OF_SCOPE]?.length ?? 0);
+  const limit = Math.max(3, Math.floor(Object.keys(utterances).length / 2));
   // Asking for help is said with everyday words ("what can you do"), which count for it.
   const help = new Set((utterances[HELP] ?? []).flatMap((s) => words(s)));
-  return new Set(
-    [...intentsOf].filter(([word, intents]) => !intents.has(OUT_OF_SCOPE) && (intents.size <= limit || help.has(word))).map(([word]) => word),
-  );
+  const typical = (word: string) => (inScope.get(word) ?? 0) / Math.max(1, inScopeSentences) >= (2 * (outOfScope.get(word) ?? 0)) / outOfScopeSentences;
+  return new Set([...intentsOf].filter(([word, intents]) => typical(word) && (intents.size <= limit || help.has(word))).map(([word]) => word));
 }
 
-async function load(data: TrainingData, hash: string, cacheFile: string | undefined): Promise<Nlp> {
-  const nlp = newNlp();
-  if (cacheFile) {
-    const cached = await readCache(cacheFile);
+/** What identifies a trained model: the training data, the nlp.js version and how the models are set up. */
+export function modelHash(data: TrainingData): string {
+  // The byte order too: the linear model's weights are saved in the machine's own.
+  return createHash('sha256').update(NLP_VERSION).update(MODEL_VERSION).update(endianness()).update(JSON.stringify(data)).digest('hex');
+}
+
+/** Whether `file` holds the model of this training data. */
+export async function holdsModelOf(file: string, data: TrainingData): Promise<boolean> {
+  return (await readCache(file))?.hash === modelHash(data);
+}
+
+/** Reads a saved model without keeping it (the benchmark's measure of a start's cost); throws when `file` holds none. */
+export async function loadModel(file: string): Promise<void> {
+  const cached = await readCache(file);
+  if (!cached) throw new Error(`${file} holds no understanding model`);
+  newNlp().import(cached.model);
+}
+
+/** Trains a model from the data and saves it to `file`. */
+export async function trainTo(data: TrainingData, file: string): Promise<void> {
+  // Part of the build, read by whichever account runs the assistant.
+  await save(await train(data), modelHash(data), file, 0o644);
+}
+
+async function load(data: TrainingData, hash: string, files: ModelFiles): Promise<Models> {
+  for (const file of files.read) {
+    const cached = await readCache(file);
     if (cached?.hash === hash) {
+      const nlp = newNlp();
       nlp.import(cached.model);
-      return nlp;
+      return { nlp, linear: cached.linear };
     }
   }
+  const models = await train(data);
+  if (files.write) await save(models, hash, files.write, 0o600);
+  return models;
+}
+
+async function train(data: TrainingData): Promise<Models> {
+  const nlp = newNlp();
   for (const locale of LOCALES) {
     for (const [intent, sentences] of Object.entries(data[locale])) {
       for (const sentence of sentences) nlp.addDocument(locale, sentence, intent);
     }
   }
   await nlp.train();
-  if (cacheFile) {
-    // Written aside and renamed, so a concurrent start never reads half a model.
-    const partial = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(partial, JSON.stringify({ hash, model: nlp.export(true) }), { mode: 0o600 });
-    await rename(partial, cacheFile);
-  }
-  return nlp;
+  const linear = Object.fromEntries(
+    LOCALES.map((locale) => [
+      locale,
+      LinearModel.train(
+        Object.entries(data[locale]).flatMap(([intent, sentences]) =>
+          sentences.map((s) => ({ intent, features: sentenceFeatures(nlp, locale, s.slice(0, 500)) })),
+        ),
+      ),
+    ]),
+  ) as Record<Locale, LinearModel>;
+  return { nlp, linear };
+}
+
+async function save(models: Models, hash: string, file: string, mode: number): Promise<void> {
+  // Written aside and renamed, so a concurrent start never reads half a model.
+  const partial = `${file}.${process.pid}.tmp`;
+  const linear = Object.fromEntries(LOCALES.map((l) => [l, models.linear[l].toJSON()]));
+  await writeFile(partial, JSON.stringify({ hash, model: models.nlp.export(true), linear }), { mode });
+  await rename(partial, file);
 }
 
 function newNlp(): Nlp {
@@ -122,14 +220,24 @@ function newNlp(): Nlp {
   return nlp;
 }
 
-async function readCache(file: string): Promise<{ hash: string; model: string } | undefined> {
+/**
+ * A saved model, or nothing when the file is missing, unreadable or not a model: the assistant
+ * then trains, which only costs start-up time.
+ */
+async function readCache(file: string): Promise<{ hash: string; model: string; linear: Record<Locale, LinearModel> } | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+  } catch {
+    return undefined;
   }
-  const parsed = JSON.parse(text) as { hash?: unknown; model?: unknown };
-  return typeof parsed.hash === 'string' && typeof parsed.model === 'string' ? { hash: parsed.hash, model: parsed.model } : undefined;
+  try {
+    const parsed = JSON.parse(text) as { hash?: unknown; model?: unknown; linear?: Record<string, unknown> };
+    if (typeof parsed.hash !== 'string' || typeof parsed.model !== 'string' || typeof parsed.linear !== 'object' || !parsed.linear) return undefined;
+    const saved = parsed.linear;
+    const linear = Object.fromEntries(LOCALES.map((l) => [l, LinearModel.fromJSON(saved[l])])) as Record<Locale, LinearModel>;
+    return { hash: parsed.hash, model: parsed.model, linear };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,6 @@
+/** How often a training word may occur and still be taken for a typing mistake in the training sentences. */
+const RARE = 2;
+
 /**
  * Corrects typing mistakes against the words of the training sentences: a word the model never
  * saw becomes the closest known word (one edit for short words, two for long ones), so
@@ -26,17 +29,19 @@ export class SpellingCorrector {
 
   /** The sentence in lower case with unknown words replaced by their closest known word. */
   correct(sentence: string): string {
-    // A capitalized word after the first is a name (Rome, Contoso): it is kept as typed.
-    const names = new Set(
-      sentence
-        .split(/\s+/)
-        .slice(1)
-        .filter((w) => /^\p{Lu}/u.test(w))
-        .flatMap((w) => words(w)),
-    );
+    const names = namesIn(sentence);
     return words(sentence)
       .map((word) => (names.has(word) ? word : this.closest(word)))
       .join(' ');
+  }
+
+  /**
+   * The words of a sentence that no training sentence has, even after correction: not names,
+   * numbers or addresses, which are details rather than what the sentence is about.
+   */
+  unknown(sentence: string): string[] {
+    const names = namesIn(sentence);
+    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.counts.has(this.closest(w)));
   }
 
   private closest(word: string): string {
@@ -50,7 +55,13 @@ export class SpellingCorrector {
   }
 
   private search(word: string): string {
-    if (word.length < 5 || this.counts.has(word) || /[\d@]/.test(word)) return word;
+    if (word.length < 4 || /[\d@]/.test(word)) return word;
+    const known = this.counts.get(word) ?? 0;
+    // A word the training sentences have once or twice, one edit from a word they have ten times as
+    // often, is one of their own typing mistakes ("invte", "cleinti"): read as the common word.
+    if (known) return known > RARE || word.length < 5 ? word : (this.common(word, known) ?? word);
+    // A short word is only corrected for two swapped letters ("hlep"): one other edit makes too many other words.
+    if (word.length === 4) return this.swapped(word) ?? word;
     const limit = word.length >= 8 ? 2 : 1;
     let best = word;
     let bestDistance = limit + 1;
@@ -68,6 +79,41 @@ export class SpellingCorrector {
     }
     return bestDistance <= limit ? best : word;
   }
+
+  private common(word: string, known: number): string | undefined {
+    let best: string | undefined;
+    let bestCount = Math.max(10, 10 * known) - 1;
+    for (let length = word.length - 1; length <= word.length + 1; length++) {
+      for (const candidate of this.byLength.get(length) ?? []) {
+        const count = this.counts.get(candidate) ?? 0;
+        if (count > bestCount && editDistance(word, candidate, 1) <= 1) {
+          best = candidate;
+          bestCount = count;
+        }
+      }
+    }
+    return best;
+  }
+
+  private swapped(word: string): string | undefined {
+    let best: string | undefined;
+    for (let i = 0; i + 1 < word.length; i++) {
+      const candidate = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if ((this.counts.get(candidate) ?? 0) > (best ? (this.counts.get(best) ?? 0) : 0)) best = candidate;
+    }
+    return best;
+  }
+}
+
+/** A capitalized word after the first is a name (Rome, Contoso): it is kept as typed. */
+function namesIn(sentence: string): Set<string> {
+  return new Set(
+    sentence
+      .split(/\s+/)
+      .slice(1)
+      .filter((w) => /^\p{Lu}/u.test(w))
+      .flatMap((w) => words(w)),
+  );
 }
 
 /** The lower-case words of a sentence, as the corrector and the model see them. */

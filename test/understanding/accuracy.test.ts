@@ -1,19 +1,20 @@
 import { expect } from 'chai';
 import { LOCALES } from '../../src/i18n/catalog.js';
 import { understandingDir } from '../../src/paths.js';
-import { EmbeddedClassifier } from '../../src/understanding/embedded-classifier.js';
+import { BUILT_MODEL, EmbeddedClassifier } from '../../src/understanding/embedded-classifier.js';
 import { readTrainingData } from '../../src/understanding/utterances.js';
 import { evaluate, readTestSet, type Figures } from '../../bench/understanding/evaluate.js';
 
 // Floors well below the benchmark's figures (README, "Understanding free text"); speed is measured by the benchmark, never here.
-const FLOORS = { intents: 0.85, answers: 0.8, outOfScope: 0.8, entities: 0.9 };
+const FLOORS = { intents: 0.9, answers: 0.85, outOfScope: 0.9, entities: 0.9 };
 
 describe('Embedded understanding on the separate test set', function () {
   this.timeout(60_000);
   let figures: Figures;
 
   before(async () => {
-    figures = await evaluate(await EmbeddedClassifier.create(readTrainingData(understandingDir)), readTestSet(), 1);
+    // The model the build trained, or one trained here when it is missing or stale: the same either way.
+    figures = await evaluate(await EmbeddedClassifier.create(readTrainingData(understandingDir), { read: [BUILT_MODEL] }), readTestSet(), 1);
   });
 
   it('keeps the test set apart from the training sentences', () => {

@@ -39,7 +39,8 @@ export class FreeText {
   async understand(sentence: string, locale: Locale): Promise<Understood> {
     const bounded = sentence.slice(0, 500);
     const classification = await this.classifier.classify(bounded, locale);
-    return { decision: decide(classification), entities: { ...extractEntities(bounded), ...classification.entities } };
+    const entities = { ...extractEntities(bounded), ...classification.entities };
+    return { decision: decide(classification, entities), entities };
   }
 
   /** Answers a sentence the commands did not match. */

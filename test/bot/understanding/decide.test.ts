@@ -26,6 +26,12 @@ describe('decide', () => {
       expect(decide({ intents })).to.deep.include(expected);
     });
   }
+
+  it('reads an invite verb with a company name as an invitation to send, never the invitations sent', () => {
+    const intents = [{ intent: 'customer.invitations', score: 0.7 }, { intent: 'customer.invite', score: 0.1 }];
+    expect(decide({ intents }, { companyName: 'Fourth Coffee' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
+    expect(decide({ intents })).to.deep.include({ kind: 'journey', intent: 'customer.invitations' });
+  });
 });
 
 describe('extractEntities', () => {

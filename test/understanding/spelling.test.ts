@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { featuresOf, LinearModel } from '../../src/understanding/linear-model.js';
+import { SpellingCorrector } from '../../src/understanding/spelling.js';
+
+describe('Correcting typing mistakes against the training words', () => {
+  const common = Array.from({ length: 12 }, () => 'help me invite a customer to see the clienti');
+  const corrector = new SpellingCorrector([...common, 'invte a customer', 'my costumers please', 'Contoso customers']);
+
+  it('corrects a word one edit from a known one, and two swapped letters even in a short word', () => {
+    expect(corrector.correct('custmer')).to.equal('customer');
+    expect(corrector.correct('hlep')).to.equal('help');
+  });
+
+  it("reads a training sentence's own rare typo as the common word it is one edit from", () => {
+    expect(corrector.correct('invte a customer')).to.equal('invite a customer');
+    expect(corrector.correct('cleinti')).to.equal('clienti');
+  });
+
+  it('keeps names as typed and tells the words no training sentence has', () => {
+    expect(corrector.correct('invite Fabrikam')).to.equal('invite fabrikam');
+    expect(corrector.unknown('invite my friends to a Birthday party')).to.deep.equal(['friends', 'party']);
+  });
+});
+
+describe('The linear model', () => {
+  const model = LinearModel.train([
+    ...['invite a customer', 'invite a new customer', 'send an invitation to a customer'].map((s) => ({ intent: 'customer.invite', features: featuresOf(s.split(' ')) })),
+    ...['customer invitations', 'show the invitations', 'invitations sent to customers'].map((s) => ({ intent: 'customer.invitations', features: featuresOf(s.split(' ')) })),
+  ]);
+
+  it('gives probabilities that add up to one, best first', () => {
+    const scores = model.classify(featuresOf(['invite', 'a', 'customer']));
+    expect(scores[0].intent).to.equal('customer.invite');
+    expect(scores.reduce((sum, s) => sum + s.score, 0)).to.be.closeTo(1, 1e-6);
+  });
+
+  it('reads the same after saving, and refuses what is not a saved model', () => {
+    const copy = LinearModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(copy.classify(featuresOf(['show', 'invitations']))).to.deep.equal(model.classify(featuresOf(['show', 'invitations'])));
+    expect(() => LinearModel.fromJSON({ intents: ['a'], features: ['w:x'], weights: 'AAAA', bias: [] })).to.throw();
+    expect(() => LinearModel.fromJSON({ intents: 'a' })).to.throw();
+  });
+});
