@@ -42,6 +42,13 @@ describe('extractEntities', () => {
     ['invite Contoso, admin@contoso.example', { companyName: 'Contoso', email: 'admin@contoso.example' }],
     ['per favore invita Fabrikam S.r.l. con it@fabrikam.example', { companyName: 'Fabrikam S.r.l.', email: 'it@fabrikam.example' }],
     ['invita il cliente Rossi Impianti, mario@rossi.example', { companyName: 'Rossi Impianti', email: 'mario@rossi.example' }],
+    ['send the relationship request link to Adatum Corp at admin@adatum.example', { companyName: 'Adatum Corp', email: 'admin@adatum.example' }],
+    ['nuovo cliente Verdi SpA con admin m.verdi@verdispa.example', { companyName: 'Verdi SpA', email: 'm.verdi@verdispa.example' }],
+    ["vorrei invitare Gallo Logistica come cliente, l'amministratore è luca@gallologistica.example", { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' }],
+    ['manda la richiesta a Bianchi Costruzioni, email it@bianchi.example', { companyName: 'Bianchi Costruzioni', email: 'it@bianchi.example' }],
+    ['approve the request from Demo Reseller', { companyName: 'Demo Reseller' }],
+    ['how do I invite customers to Partner Center', {}],
+    ['distributori per Microsoft 365 in Italia', { country: 'IT', keyword: 'Microsoft 365' }],
     ['invite a new customer', {}],
     ['show my customers', {}],
   ];
