@@ -78,6 +78,24 @@ describe('Understanding free text in a conversation', () => {
     expect(JSON.stringify(asked.map((a) => a.attachments?.[0]?.content?.body ?? a.text))).to.equal(JSON.stringify((await approver.say('richieste')).map((a) => a.attachments?.[0]?.content?.body ?? a.text)));
   });
 
+  it('shows "approve the request from Demo Reseller" only that reseller\'s request, and all with a note when none is theirs', async () => {
+    const contoso = '11111111-1111-4111-8111-111111111111';
+    for (const [n, name] of [[901, 'Démo Reseller'], [902, 'Northwind Resale']] as const) {
+      const tenantId = `dddddddd-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      await seedReseller(app, { tenantId, name, admin: { userId: `aad-nlu-${n}`, name: `Admin ${n}` } });
+      await new Chat(app.baseUrl, { id: `29:nlu-${n}`, aadObjectId: `aad-nlu-${n}`, tenantId, channelId: 'msteams' }).submit('provider.request', { providerTenantId: contoso });
+    }
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: contoso, channelId: 'msteams' });
+    const card = onlyCard(await approver.say('approve the request from Demo Reseller'));
+    expect(textOf(card)).to.include('Démo Reseller').and.not.include('Northwind Resale');
+    const italian = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: contoso, channelId: 'msteams', locale: 'it-IT' });
+    expect(textOf(onlyCard(await italian.say('approva la richiesta di collegamento da Northwind')))).to.include('Northwind Resale').and.not.include('Démo Reseller');
+    const unknown = await approver.say('approve the request from Fabrikam');
+    expect(textsOf(unknown).join(' ')).to.include('No request from Fabrikam is waiting for your decision');
+    const names = cardsOf(unknown).map(textOf).join(' ');
+    expect(names).to.include('Démo Reseller').and.include('Northwind Resale');
+  });
+
   it('answers what to prepare before enrolling and why a distributor cannot order for a customer', async () => {
     const before = onlyCard(await anonymous().say('what do I need before I enroll?'));
     expect(textOf(before)).to.include('global administrator').and.include('partner program account').and.include('Before you begin');
