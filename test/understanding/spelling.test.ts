@@ -16,6 +16,11 @@ describe('Correcting typing mistakes against the training words', () => {
     expect(corrector.correct('cleinti')).to.equal('clienti');
   });
 
+  it('reads a word cut short as the most common training word it begins', () => {
+    expect(corrector.correct('custo clien')).to.equal('customer clienti');
+    expect(corrector.correct('birth')).to.equal('birth');
+  });
+
   it('keeps names as typed and tells the words no training sentence has', () => {
     expect(corrector.correct('invite Fabrikam')).to.equal('invite fabrikam');
     expect(corrector.unknown('invite my friends to a Birthday party')).to.deep.equal(['friends', 'party']);

@@ -32,6 +32,12 @@ describe('decide', () => {
     expect(decide({ intents }, { companyName: 'Fourth Coffee' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
     expect(decide({ intents })).to.deep.include({ kind: 'journey', intent: 'customer.invitations' });
   });
+
+  it('reads a company name with an e-mail address as a customer invitation, never a question about the program', () => {
+    const intents = [{ intent: 'question.delegatedAdmin', score: 0.6 }, { intent: 'customer.invite', score: 0.2 }];
+    expect(decide({ intents }, { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
+    expect(decide({ intents }, { companyName: 'Gallo Logistica' })).to.deep.include({ kind: 'answer', intent: 'question.delegatedAdmin' });
+  });
 });
 
 describe('extractEntities', () => {
