@@ -91,8 +91,12 @@ export class EmbeddedClassifier implements TextClassifier {
     const corrected = this.spelling[language].correct(text);
     const network = await this.models.nlp.process(language, corrected);
     const linear = this.models.linear[language].classify(sentenceFeatures(this.models.nlp, language, corrected));
+    // The network has no opinion when none of its outputs fires (it then says None with certainty,
+    // as for "show me the users"): the linear model alone speaks, rather than half of it against a None.
+    const opinion = (network.classifications ?? []).filter((c) => c.intent !== NO_INTENT && c.score > 0);
+    const voters = opinion.length ? [...(network.classifications ?? []), ...linear] : linear.map((c) => ({ intent: c.intent, score: c.score * 2 }));
     const scores = new Map<string, number>();
-    for (const c of [...(network.classifications ?? []), ...linear]) scores.set(c.intent, (scores.get(c.intent) ?? 0) + c.score / 2);
+    for (const c of voters) scores.set(c.intent, (scores.get(c.intent) ?? 0) + c.score / 2);
     const intents = [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
     const top = intents[0]?.intent;
     // Not one word of the assistant's work: text about something else, or not understood, whatever else the models guess;
