@@ -17,7 +17,7 @@ const HELP = 'menu.help';
 
 const NLP_VERSION = (createRequire(import.meta.url)('@nlpjs/nlp/package.json') as { version: string }).version;
 /** Changes whenever the way the model is set up or trained changes, so older saved models are never read. */
-const MODEL_VERSION = '3';
+const MODEL_VERSION = '4';
 
 /** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */
 export const BUILT_MODEL = fileURLToPath(new URL('../../understanding-model.json', import.meta.url));
@@ -117,7 +117,7 @@ export class EmbeddedClassifier implements TextClassifier {
 function sentenceFeatures(nlp: Nlp, language: Locale, sentence: string): Features {
   const stemmer = nlp.container.get(`stemmer-${language}`) as { tokenizeAndStem(text: string, keepStops: boolean): string[] };
   const folded = sentence.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  return featuresOf(stemmer.tokenizeAndStem(folded, true));
+  return featuresOf(stemmer.tokenizeAndStem(folded, true), words(folded));
 }
 
 /**

@@ -39,6 +39,13 @@ describe('The linear model', () => {
     expect(scores.reduce((sum, s) => sum + s.score, 0)).to.be.closeTo(1, 1e-6);
   });
 
+  it('tells apart the word forms a stemmer merges ("invite" and "invitations" are both "invit")', () => {
+    const sample = (intent: string, form: string) => ({ intent, features: featuresOf(['invit', 'customer'], [form, 'customer']) });
+    const forms = LinearModel.train([sample('customer.invite', 'invite'), sample('customer.invite', 'invite'), sample('customer.invitations', 'invitations'), sample('customer.invitations', 'invitations')]);
+    expect(forms.classify(featuresOf(['invit', 'customer'], ['invite', 'customer']))[0].intent).to.equal('customer.invite');
+    expect(forms.classify(featuresOf(['invit', 'customer'], ['invitations', 'customer']))[0].intent).to.equal('customer.invitations');
+  });
+
   it('reads the same after saving, and refuses what is not a saved model', () => {
     const copy = LinearModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(copy.classify(featuresOf(['show', 'invitations']))).to.deep.equal(model.classify(featuresOf(['show', 'invitations'])));
