@@ -40,20 +40,17 @@ import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/
 import { AccessService } from './app/access.service.js';
 import { IdentityResolver, type WebUser } from './bot/identity.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
-import { verificationKey, type EnrollmentApplication } from './domain/enrollment/enrollment.js';
-import type { Organization } from './domain/organization/organization.js';
+import { verificationKey } from './domain/enrollment/enrollment.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
 import { join } from 'node:path';
 import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
 import { ProviderFeature } from './bot/provider.feature.js';
-import type { ProviderLink } from './domain/provider/provider-link.js';
 import type { Provider } from './domain/provider/provider.js';
 import { providerRoutes } from './http/provider.routes.js';
 import { customerRoutes } from './http/customer.routes.js';
 import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
-import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
 import { loadKeyring } from './storage/signing-key.js';
 import { JoseSignedLinks } from './security/signed-links.js';
@@ -70,7 +67,8 @@ import { EmbedIdentity } from './http/embed-identity.js';
 import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
-import { CasRecordStore } from './storage/record-store.js';
+import { CasRecordStore, IndexedCasRecordStore } from './storage/record-store.js';
+import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES } from './app/indexes.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
@@ -190,6 +188,14 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
   const backend = overrides.storage ?? (await openStorage(config.storageUrl));
   const botStorage = new CasBotStorage(backend.namespace('botstate'));
   const records = <T>(name: string) => new CasRecordStore<T>(backend.namespace(name));
+  // Record types with secondary indexes, kept in the same write as each record; records written
+  // before an index existed are indexed here, once, before the server answers.
+  const organizations = IndexedCasRecordStore.open(backend, 'organizations', ORGANIZATION_INDEXES);
+  const applications = IndexedCasRecordStore.open(backend, 'enrollments', APPLICATION_INDEXES);
+  const links = IndexedCasRecordStore.open(backend, 'provider-links', LINK_INDEXES);
+  const customerInvitations = IndexedCasRecordStore.open(backend, 'customer-invitations', CUSTOMER_INVITATION_INDEXES);
+  const customers = IndexedCasRecordStore.open(backend, 'customers', CUSTOMER_INDEXES);
+  await Promise.all([organizations, applications, links, customerInvitations, customers].map((store) => store.backfill()));
   return {
     backend,
     // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
@@ -199,17 +205,17 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
     azureWebUsers: records<WebUser>('web-users'),
     contacts: records<Contact>('contacts'),
-    organizations: records<Organization>('organizations'),
+    organizations,
     providers: records<Provider>('providers'),
-    applications: records<EnrollmentApplication>('enrollments'),
+    applications,
     applicants: records<ApplicantIndex>('applicants'),
     reviewCards: records<ReviewCards>('review-cards'),
     once: new CasOnceStore(backend.namespace('once'), () => clock.now().getTime()),
-    links: records<ProviderLink>('provider-links'),
+    links,
     resellerInvitations: records<ResellerInvitation>('reseller-invitations'),
     approvalCards: records<ApprovalCards>('approval-cards'),
-    customerInvitations: records<CustomerInvitation>('customer-invitations'),
-    customers: records<Customer>('customers'),
+    customerInvitations,
+    customers,
     sentReminders: records<SentReminder>('reminders'),
     lease: new CasLease(backend.namespace('leases'), () => clock.now().getTime()),
     webSessions: records<WebSession>('web-sessions'),

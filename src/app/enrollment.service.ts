@@ -32,6 +32,7 @@ import type { StatusMail } from './status-mail.js';
 import type { Outbox } from './outbox.port.js';
 import type { PartnerCenter } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
+import type { ApplicationStore } from './indexes.js';
 
 /** Which application a user is working on. */
 export interface ApplicantIndex {
@@ -45,7 +46,7 @@ export interface ReviewCards {
 
 /** What the enrollment use cases need. */
 export interface EnrollmentDeps {
-  readonly applications: RecordStore<EnrollmentApplication>;
+  readonly applications: ApplicationStore;
   readonly applicants: RecordStore<ApplicantIndex>;
   readonly organizations: RecordStore<Organization>;
   readonly reviewCards: RecordStore<ReviewCards>;
@@ -290,7 +291,7 @@ export class EnrollmentService {
   /** Applications waiting for a decision. */
   async pendingReviews(): Promise<EnrollmentApplication[]> {
     const pending: EnrollmentApplication[] = [];
-    for await (const record of this.deps.applications.list()) if (record.value.status === 'underReview') pending.push(record.value);
+    for await (const record of this.deps.applications.listBy('underReview', 'all')) pending.push(record.value);
     return pending.sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''));
   }
 
