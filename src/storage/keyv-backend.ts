@@ -62,6 +62,7 @@ type SqliteNamespace = Required<OpenNamespace>;
 class SqliteCasStore extends KeyvCasStore {
   constructor(
     private readonly sqlite: Promise<SqliteNamespace>,
+    protected readonly writer: Writer,
     mutex: KeyedMutex,
     name: string,
   ) {
@@ -74,7 +75,9 @@ class SqliteCasStore extends KeyvCasStore {
     const row = keyv._getKeyPrefix(key);
     const table = store.opts.table!;
     // The in-process lock still helps: writers in this process queue here instead of failing at SQLite.
-    return this.inProcess(key, async () => {
+    // One write of this process at a time (see Writer): a write waiting for the file's lock must not
+    // hold a worker thread the lock's holder in this process needs to finish its transaction.
+    return this.inProcess(key, () => this.writer.exclusive(async () => {
       const [found] = (await store.query(`SELECT value FROM ${table} WHERE key = ?`, row)) as { value: string }[];
       const current = found === undefined ? undefined : (await keyv.deserializeData<string>(found.value))?.value;
       if ((current ?? undefined) !== expected) return false;
@@ -89,7 +92,7 @@ class SqliteCasStore extends KeyvCasStore {
             : await store.query(`UPDATE ${table} SET value = ? WHERE key = ? AND value = ? RETURNING key`, written, row, found.value)
       ) as unknown[];
       return changed.length === 1;
-    });
+    }));
   }
 }
 
@@ -160,12 +163,12 @@ const ROWS_PER_STATEMENT = 1000;
 class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
   constructor(
     private readonly opened: Promise<SqliteNamespace>,
-    private readonly writer: Writer,
+    writer: Writer,
     mutex: KeyedMutex,
     name: string,
     private readonly entriesOf: EntriesOf,
   ) {
-    super(opened, mutex, name);
+    super(opened, writer, mutex, name);
   }
 
   override compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
@@ -332,14 +335,22 @@ class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
 }
 
 /**
- * The connection every indexed write of a SQLite backend goes through, one transaction at a time
- * in this process (SQLite lets one writer at a time into the file anyway); other processes wait
- * for the file's write lock up to the busy timeout.
+ * Every write of a SQLite backend in this process, one at a time (SQLite lets one writer at a time
+ * into the file anyway), and the connection indexed writes run their transactions on. One at a
+ * time matters: node-sqlite3 runs statements on libuv's few worker threads, and a statement waiting
+ * for the file's lock sleeps in one; had several writes of this process waited there for a lock
+ * this process holds, the holder's next statement (its COMMIT) would find no thread to run on.
+ * Other processes wait for the file's write lock up to the busy timeout.
  */
 class Writer {
   private readonly queue = new KeyedMutex();
 
   constructor(private readonly connection: () => Promise<Query>) {}
+
+  /** Runs `work` (a write on any connection of this process) when no other write of this process is running. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.run('write', work);
+  }
 
   transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
     return this.queue.run('write', async () => {
@@ -364,7 +375,6 @@ export class KeyvBackend implements IndexedStorageBackend {
   private readonly indexedNamespaces = new Map<string, IndexedCasStore>();
   /** SQLite: the connection indexed writes go through, opened on first use. */
   private writerConnection?: Promise<KeyvSqlite>;
-  private tables?: Promise<void>;
   private readonly writer = new Writer(async () => {
     this.writerConnection ??= this.journalSet().then(async () => {
       const connection = this.connect();
@@ -409,7 +419,7 @@ export class KeyvBackend implements IndexedStorageBackend {
       const opened = this.open(name);
       store =
         this.kind === 'sqlite'
-          ? new SqliteIndexedStore(opened.then(async (o) => (await this.indexTables(), o as SqliteNamespace)), this.writer, this.mutex, name, entriesOf)
+          ? new SqliteIndexedStore(opened as Promise<SqliteNamespace>, this.writer, this.mutex, name, entriesOf)
           : new MemoryIndexedStore(opened.then((o) => o.keyv), this.mutex, name, entriesOf);
       this.indexedNamespaces.set(name, store);
     }
@@ -419,7 +429,7 @@ export class KeyvBackend implements IndexedStorageBackend {
   private plainNamespace(name: string): CasStore {
     const opened = this.open(name);
     return this.kind === 'sqlite'
-      ? new SqliteCasStore(opened as Promise<SqliteNamespace>, this.mutex, name)
+      ? new SqliteCasStore(opened as Promise<SqliteNamespace>, this.writer, this.mutex, name)
       : new KeyvCasStore(opened.then((o) => o.keyv), this.mutex, name);
   }
 
@@ -441,14 +451,7 @@ export class KeyvBackend implements IndexedStorageBackend {
     await (await writer?.catch(() => undefined))?.disconnect();
   }
 
-  /** Creates the index tables once (any process may be first; both statements are idempotent). */
-  private indexTables(): Promise<void> {
-    this.tables ??= this.writer.transaction(async (query) => {
-      await query('CREATE TABLE IF NOT EXISTS record_index (ns TEXT NOT NULL, idx TEXT NOT NULL, key TEXT NOT NULL, sort TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ns, idx, key, sort, id)) WITHOUT ROWID');
-      await query('CREATE TABLE IF NOT EXISTS record_index_count (ns TEXT NOT NULL, idx TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (ns, idx, key)) WITHOUT ROWID');
-    });
-    return this.tables;
-  }
+
 
   private open(name: string): Promise<OpenNamespace> {
     const existing = this.opened.get(name);
@@ -480,6 +483,9 @@ export class KeyvBackend implements IndexedStorageBackend {
       // SQLite answers SQLITE_BUSY at once, without waiting, when another process opens the same
       // new file at the same moment: the switch is tried again for as long as a busy wait lasts.
       await whileBusy(() => first.query(this.wal ? 'PRAGMA journal_mode=WAL' : 'PRAGMA journal_mode=DELETE'));
+      // The index tables too, before any other connection of this process opens: a schema change
+      // while another connection is between reading and writing fails that one at once (SQLITE_BUSY).
+      for (const table of INDEX_TABLES) await whileBusy(() => first.query(table));
       await first.close();
     })();
     return this.journal;
@@ -493,6 +499,12 @@ export class KeyvBackend implements IndexedStorageBackend {
     return new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, iterationLimit: 500 });
   }
 }
+
+/** The index tables (idempotent: any process may be first), created with the journal mode on the first connection. */
+const INDEX_TABLES = [
+  'CREATE TABLE IF NOT EXISTS record_index (ns TEXT NOT NULL, idx TEXT NOT NULL, key TEXT NOT NULL, sort TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ns, idx, key, sort, id)) WITHOUT ROWID',
+  'CREATE TABLE IF NOT EXISTS record_index_count (ns TEXT NOT NULL, idx TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (ns, idx, key)) WITHOUT ROWID',
+];
 
 /** How long a SQLite write waits for a lock held by another connection or process. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
