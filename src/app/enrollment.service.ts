@@ -283,16 +283,19 @@ export class EnrollmentService {
   }
 
   /** Applications waiting for a decision, for the operator's reviewers only. */
-  async reviewQueue(actor: Actor | undefined): Promise<Result<EnrollmentApplication[]>> {
+  async reviewQueue(actor: Actor | undefined, limit = Infinity): Promise<Result<EnrollmentApplication[]>> {
     const granted = this.deps.access.asOperator('enrollment.review', actor);
-    return granted.ok ? ok(await this.pendingReviews()) : granted;
+    return granted.ok ? ok(await this.pendingReviews(limit)) : granted;
   }
 
-  /** Applications waiting for a decision. */
-  async pendingReviews(): Promise<EnrollmentApplication[]> {
+  /** Applications waiting for a decision, oldest submission first (through the index); the first `limit` when given. */
+  async pendingReviews(limit = Infinity): Promise<EnrollmentApplication[]> {
     const pending: EnrollmentApplication[] = [];
-    for await (const record of this.deps.applications.listBy('underReview', 'all')) pending.push(record.value);
-    return pending.sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''));
+    for await (const record of this.deps.applications.listBy('underReview', 'all')) {
+      if (pending.length >= limit) break;
+      pending.push(record.value);
+    }
+    return pending;
   }
 
   /** The organization of the caller's proven tenant, adding them as a member (no role) on first sight. */

@@ -204,14 +204,11 @@ export class ProviderService {
     return ok(link);
   }
 
-  /** Requests waiting for a decision of the caller's provider (its approvers and admins). */
-  async pendingRequests(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+  /** Requests waiting for a decision of the caller's provider (its approvers and admins), oldest first; the first `limit` of them when given. */
+  async pendingRequests(actor: Actor | undefined, limit = Infinity): Promise<Result<ProviderLink[]>> {
     const granted = await this.deps.access.asProvider('provider.requests', actor);
     if (!granted.ok) return granted;
-    const provider = granted.value.scope;
-    return ok(
-      (await this.linksBy('requestedByProvider', provider.tenantId)).sort((a, b) => (a.requestedAt ?? '').localeCompare(b.requestedAt ?? '')),
-    );
+    return ok(await this.linksBy('requestedByProvider', granted.value.scope.tenantId, limit));
   }
 
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
@@ -526,9 +523,12 @@ export class ProviderService {
   }
 
   /** Every relationship listed under `key` in a links index. */
-  private async linksBy(index: 'byReseller' | 'byProvider' | 'requestedByProvider', key: string): Promise<ProviderLink[]> {
+  private async linksBy(index: 'byReseller' | 'byProvider' | 'requestedByProvider', key: string, limit = Infinity): Promise<ProviderLink[]> {
     const found: ProviderLink[] = [];
-    for await (const record of this.deps.links.listBy(index, key)) found.push(record.value);
+    for await (const record of this.deps.links.listBy(index, key)) {
+      if (found.length >= limit) break;
+      found.push(record.value);
+    }
     return found;
   }
 }

@@ -205,7 +205,7 @@ export class ProviderFeature {
   }
 
   private async requests(turn: Turn): Promise<void> {
-    const result = await this.service.pendingRequests(turn.actor);
+    const result = await this.service.pendingRequests(turn.actor, 10);
     if (!result.ok) return turn.refuse(result.error);
     const pending = result.value;
     if (!pending.length) {
