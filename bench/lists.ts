@@ -225,7 +225,7 @@ function listsOf(services: ReturnType<typeof servicesOver>): [string, () => Prom
 }
 
 /** Median milliseconds of `run` over `rounds` runs, after two to warm up. */
-async function median(run: () => Promise<unknown>, rounds = 15): Promise<number> {
+async function median(run: () => Promise<unknown>, rounds = 25): Promise<number> {
   await run();
   await run();
   const times: number[] = [];
@@ -271,7 +271,7 @@ export async function benchLists(options: { sizes?: readonly number[]; redis?: b
         },
       ]);
     }
-    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of 15, ms)`);
+    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of 25, ms)`);
     for (const [backend, open] of kinds) {
       const ms = new Map<string, Record<number, number>>();
       for (const size of sizes) {

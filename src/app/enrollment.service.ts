@@ -291,9 +291,10 @@ export class EnrollmentService {
   /** Applications waiting for a decision, oldest submission first (through the index); the first `limit` when given. */
   async pendingReviews(limit = Infinity): Promise<EnrollmentApplication[]> {
     const pending: EnrollmentApplication[] = [];
-    for await (const record of this.deps.applications.listBy('underReview', 'all')) {
-      if (pending.length >= limit) break;
+    if (limit < 1) return pending;
+    for await (const record of this.deps.applications.listBy('underReview', 'all', Number.isFinite(limit) ? { pageSize: limit } : {})) {
       pending.push(record.value);
+      if (pending.length >= limit) break;
     }
     return pending;
   }

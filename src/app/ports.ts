@@ -74,8 +74,8 @@ export interface IndexedRecordStore<T, I extends string = string> extends Record
   page(index: I, key: string, query: PageQuery<T>): Promise<Result<RecordPage<T>>>;
   /** How many records are listed under `key` (with `prefix`: whose sort key starts with it). */
   count(index: I, key: string, prefix?: string): Promise<number>;
-  /** Every record listed under `key`, in index order, read a page at a time. */
-  listBy(index: I, key: string, options?: { readonly descending?: boolean; readonly prefix?: string; readonly where?: (value: T) => boolean }): AsyncIterable<Versioned<T>>;
+  /** Every record listed under `key`, in index order, read `pageSize` (default 200) at a time: a caller that stops early reads no more than it asked for. */
+  listBy(index: I, key: string, options?: { readonly descending?: boolean; readonly prefix?: string; readonly where?: (value: T) => boolean; readonly pageSize?: number }): AsyncIterable<Versioned<T>>;
 }
 
 /** The index entry of `key` sorted by `sort`, or none when `key` is absent. */

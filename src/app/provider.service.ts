@@ -525,9 +525,10 @@ export class ProviderService {
   /** Every relationship listed under `key` in a links index. */
   private async linksBy(index: 'byReseller' | 'byProvider' | 'requestedByProvider', key: string, limit = Infinity): Promise<ProviderLink[]> {
     const found: ProviderLink[] = [];
-    for await (const record of this.deps.links.listBy(index, key)) {
-      if (found.length >= limit) break;
+    if (limit < 1) return found;
+    for await (const record of this.deps.links.listBy(index, key, Number.isFinite(limit) ? { pageSize: limit } : {})) {
       found.push(record.value);
+      if (found.length >= limit) break;
     }
     return found;
   }

@@ -140,12 +140,13 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
     return (await this.scanned()).count(index, key, prefix);
   }
 
-  async *listBy(index: I, key: string, options: { readonly descending?: boolean; readonly prefix?: string; readonly where?: (value: T) => boolean } = {}): AsyncIterable<Versioned<T>> {
+  async *listBy(index: I, key: string, options: { readonly descending?: boolean; readonly prefix?: string; readonly where?: (value: T) => boolean; readonly pageSize?: number } = {}): AsyncIterable<Versioned<T>> {
     let from: [string, string] | undefined;
+    const size = Math.min(Math.max(1, Math.floor(options.pageSize ?? 200) || 1), MAX_LIMIT);
     for (;;) {
-      const hits = await this.scanValid({ index, key, from, descending: !!options.descending, prefix: options.prefix, limit: 200 }, options.where);
+      const hits = await this.scanValid({ index, key, from, descending: !!options.descending, prefix: options.prefix, limit: size }, options.where);
       for (const h of hits) yield toVersioned<T>(h.id, h.raw!);
-      if (hits.length < 200) return;
+      if (hits.length < size) return;
       const last = hits[hits.length - 1];
       from = [last.sort, last.id];
     }
