@@ -9,7 +9,7 @@ import { AuditService } from '../src/app/audit.service.js';
 import { TrackedTasks } from '../src/app/background.js';
 import { CustomerService } from '../src/app/customer.service.js';
 import { EnrollmentService } from '../src/app/enrollment.service.js';
-import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES } from '../src/app/indexes.js';
+import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES, PROVIDER_INDEXES } from '../src/app/indexes.js';
 import type { Notifier } from '../src/app/notifier.port.js';
 import { ProviderService } from '../src/app/provider.service.js';
 import { StatusMail } from '../src/app/status-mail.js';
@@ -18,7 +18,6 @@ import type { Customer, CustomerInvitation } from '../src/domain/customer/custom
 import { startEnrollment, verificationKey, type EnrollmentApplication } from '../src/domain/enrollment/enrollment.js';
 import type { Organization } from '../src/domain/organization/organization.js';
 import type { ProviderLink } from '../src/domain/provider/provider-link.js';
-import type { Provider } from '../src/domain/provider/provider.js';
 import { seedDir } from '../src/paths.js';
 import { JoseSignedLinks } from '../src/security/signed-links.js';
 import type { StorageBackend } from '../src/storage/cas-store.js';
@@ -159,7 +158,7 @@ async function seed(storage: StorageBackend, size: number): Promise<void> {
   await IndexedCasRecordStore.open(storage, 'customers', CUSTOMER_INDEXES).insertMany(customers);
   await IndexedCasRecordStore.open(storage, 'customer-invitations', CUSTOMER_INVITATION_INDEXES).insertMany(invitations);
   await IndexedCasRecordStore.open(storage, 'enrollments', APPLICATION_INDEXES).insertMany(applications);
-  await seedProviders(new CasRecordStore<Provider>(storage.namespace('providers')), join(seedDir, 'providers.json'), at);
+  await seedProviders(IndexedCasRecordStore.open(storage, 'providers', PROVIDER_INDEXES), join(seedDir, 'providers.json'), at);
 }
 
 /** The use cases over `storage`, built as the assistant builds them (mail to files in `dir`, notifications going nowhere). */
@@ -171,7 +170,7 @@ function servicesOver(storage: StorageBackend, dir: string) {
   const links = IndexedCasRecordStore.open(storage, 'provider-links', LINK_INDEXES);
   const customerInvitations = IndexedCasRecordStore.open(storage, 'customer-invitations', CUSTOMER_INVITATION_INDEXES);
   const customers = IndexedCasRecordStore.open(storage, 'customers', CUSTOMER_INDEXES);
-  const providers = new CasRecordStore<Provider>(storage.namespace('providers'));
+  const providers = IndexedCasRecordStore.open(storage, 'providers', PROVIDER_INDEXES);
   const nobody: Notifier = { notify: async () => undefined, update: async () => false };
   const tasks = new TrackedTasks((name, error) => log.error({ err: error, task: name }));
   const outbox = new FileOutbox(join(dir, 'outbox'), 'bench@example.invalid', log);
@@ -215,6 +214,7 @@ function listsOf(services: ReturnType<typeof servicesOver>): [string, () => Prom
     ['customers (largest reseller), page 1', () => must(services.customers.customers(big, '', 1))],
     ['customers search "zeta" (largest reseller)', () => must(services.customers.customers(big, 'zeta', 1))],
     ['customer invitations (largest reseller)', () => must(services.customers.pending(big))],
+    ['provider directory, country IT', async () => services.providers.directory({ country: 'IT' }, 1)],
     ['indirect providers (a reseller)', () => must(services.providers.indirectProviders(typical))],
     ['indirect resellers (the provider), page 1', () => must(services.providers.indirectResellers(PROVIDER_ADMIN, '', 1))],
     ['provider requests waiting (first 10)', () => must(services.providers.pendingRequests(PROVIDER_ADMIN, 10))],
@@ -224,18 +224,12 @@ function listsOf(services: ReturnType<typeof servicesOver>): [string, () => Prom
   ];
 }
 
-/** Median milliseconds of `run` over `rounds` runs, after two to warm up. */
-async function median(run: () => Promise<unknown>, rounds = 25): Promise<number> {
-  await run();
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+/** Rounds of each list at each size; the median is printed. */
+const ROUNDS = 25;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
@@ -271,27 +265,41 @@ export async function benchLists(options: { sizes?: readonly number[]; redis?: b
         },
       ]);
     }
-    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of 25, ms)`);
+    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of ${ROUNDS}, sizes measured in turn, ms)`);
     for (const [backend, open] of kinds) {
       const ms = new Map<string, Record<number, number>>();
-      for (const size of sizes) {
-        const { storage, stop } = await open(size);
-        try {
+      const opened: { size: number; stop(): Promise<void>; lists: [string, () => Promise<unknown>][] }[] = [];
+      try {
+        for (const size of sizes) {
+          const { storage, stop } = await open(size);
+          opened.push({ size, stop, lists: [] });
           const seeding = performance.now();
           await seed(storage, size);
           const seeded = ((performance.now() - seeding) / 1000).toFixed(1);
-          const services = servicesOver(storage, join(dir, `${backend}-${size}`));
-          // Warm the code paths up (JIT) before the first size's measurements, so they are not the slow ones.
-          if (size === sizes[0]) for (let round = 0; round < 30; round++) for (const [, run] of listsOf(services)) await run();
-          for (const [list, run] of listsOf(services)) {
-            const row = ms.get(list) ?? {};
-            row[size] = await median(run);
-            ms.set(list, row);
-          }
+          opened[opened.length - 1].lists = listsOf(servicesOver(storage, join(dir, `${backend}-${size}`)));
           console.log(`  ${backend}: ${size.toLocaleString('en')} customers seeded in ${seeded} s`);
-        } finally {
-          await stop();
         }
+        // Warm every path up (JIT, the one-time backfill check, the database's caches), then measure
+        // the sizes in turn, round after round, so that drift in the machine's load hits them alike.
+        for (let round = 0; round < 10; round++) for (const { lists } of opened) for (const [, run] of lists) await run();
+        const times = new Map<string, number[]>();
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const { size, lists } of opened) {
+            for (const [list, run] of lists) {
+              const started = performance.now();
+              await run();
+              const key = `${list}\u0000${size}`;
+              times.set(key, [...(times.get(key) ?? []), performance.now() - started]);
+            }
+          }
+        }
+        for (const [list] of opened[0].lists) {
+          const row: Record<number, number> = {};
+          for (const { size } of opened) row[size] = median(times.get(`${list}\u0000${size}`)!);
+          ms.set(list, row);
+        }
+      } finally {
+        for (const { stop } of opened) await stop();
       }
       const first = sizes[0];
       const last = sizes[sizes.length - 1];

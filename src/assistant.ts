@@ -46,7 +46,6 @@ import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
 import { join } from 'node:path';
 import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
 import { ProviderFeature } from './bot/provider.feature.js';
-import type { Provider } from './domain/provider/provider.js';
 import { providerRoutes } from './http/provider.routes.js';
 import { customerRoutes } from './http/customer.routes.js';
 import { CustomerService } from './app/customer.service.js';
@@ -68,7 +67,7 @@ import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
 import { CasRecordStore, IndexedCasRecordStore } from './storage/record-store.js';
-import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES } from './app/indexes.js';
+import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES, PROVIDER_INDEXES } from './app/indexes.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
@@ -195,7 +194,8 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
   const links = IndexedCasRecordStore.open(backend, 'provider-links', LINK_INDEXES);
   const customerInvitations = IndexedCasRecordStore.open(backend, 'customer-invitations', CUSTOMER_INVITATION_INDEXES);
   const customers = IndexedCasRecordStore.open(backend, 'customers', CUSTOMER_INDEXES);
-  await Promise.all([organizations, applications, links, customerInvitations, customers].map((store) => store.backfill()));
+  const providers = IndexedCasRecordStore.open(backend, 'providers', PROVIDER_INDEXES);
+  await Promise.all([organizations, applications, links, customerInvitations, customers, providers].map((store) => store.backfill()));
   return {
     backend,
     // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
@@ -206,7 +206,7 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     azureWebUsers: records<WebUser>('web-users'),
     contacts: records<Contact>('contacts'),
     organizations,
-    providers: records<Provider>('providers'),
+    providers,
     applications,
     applicants: records<ApplicantIndex>('applicants'),
     reviewCards: records<ReviewCards>('review-cards'),

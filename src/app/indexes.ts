@@ -2,6 +2,7 @@ import type { Customer, CustomerInvitation } from '../domain/customer/customer.j
 import type { EnrollmentApplication } from '../domain/enrollment/enrollment.js';
 import type { Organization } from '../domain/organization/organization.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
+import { isApproved, type Provider } from '../domain/provider/provider.js';
 import { entry, foldText, wordEntries, type IndexDefinitions, type IndexedRecordStore } from './ports.js';
 
 /**
@@ -47,6 +48,14 @@ export const APPLICATION_INDEXES = {
   byTenant: (a: EnrollmentApplication) => entry(a.tenant?.tenantId ?? a.tenantIdHint, a.createdAt ?? ''),
 } satisfies IndexDefinitions<EnrollmentApplication>;
 
+/** Providers: listed in the directory (approved) by name, in each country they serve, and by name as compared for uniqueness. */
+export const PROVIDER_INDEXES = {
+  listed: (p: Provider) => (isApproved(p) ? entry('all', foldText(p.name)) : []),
+  listedByCountry: (p: Provider) => (isApproved(p) ? [...new Set(p.countries)].flatMap((c) => entry(c.toUpperCase(), foldText(p.name))) : []),
+  byName: (p: Provider) => entry(foldText(p.name)),
+} satisfies IndexDefinitions<Provider>;
+
+export type ProviderStore = IndexedRecordStore<Provider, keyof typeof PROVIDER_INDEXES>;
 export type CustomerStore = IndexedRecordStore<Customer, keyof typeof CUSTOMER_INDEXES>;
 export type CustomerInvitationStore = IndexedRecordStore<CustomerInvitation, keyof typeof CUSTOMER_INVITATION_INDEXES>;
 export type LinkStore = IndexedRecordStore<ProviderLink, keyof typeof LINK_INDEXES>;

@@ -18,7 +18,7 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import type { Delivery } from './notifier.port.js';
-import type { LinkStore, OrganizationStore } from './indexes.js';
+import type { LinkStore, OrganizationStore, ProviderStore } from './indexes.js';
 import { indexPage, type CursorPage, type PageRequest } from './paging.js';
 import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 
@@ -50,7 +50,7 @@ export interface ResellerSide {
 
 /** What the provider use cases need. */
 export interface ProviderDeps extends InvitationContext {
-  readonly providers: RecordStore<Provider>;
+  readonly providers: ProviderStore;
   readonly links: LinkStore;
   readonly invitations: RecordStore<ResellerInvitation>;
   readonly approvalCards: RecordStore<ApprovalCards>;
@@ -83,9 +83,12 @@ const TEAM_PAGE_SIZE = 8;
 export class ProviderService {
   constructor(private readonly deps: ProviderDeps) {}
 
-  /** Providers matching the search, one page at a time. */
+  /** Providers matching the search, one page at a time: the listed providers (of the country asked for) through the index, then the keyword. */
   async directory(query: DirectoryQuery, page: number): Promise<Page<Provider>> {
-    return paginate(searchDirectory(await this.allProviders(), query), page, PAGE_SIZE);
+    const country = query.country?.trim().toUpperCase();
+    const listed: Provider[] = [];
+    for await (const record of country ? this.deps.providers.listBy('listedByCountry', country) : this.deps.providers.listBy('listed', 'all')) listed.push(record.value);
+    return paginate(searchDirectory(listed, query), page, PAGE_SIZE);
   }
 
   /** An approved provider by tenant id. */
@@ -119,7 +122,7 @@ export class ProviderService {
     const provider = registerProvider(input, actor.tenantId, { userId: actor.userId, name: actor.name }, this.deps.clock.now());
     if (!provider.ok) return provider;
     const key = nameKey(provider.value.name);
-    if ((await this.allProviders()).some((p) => p.tenantId !== actor.tenantId && nameKey(p.name) === key)) {
+    if ((await this.providersNamed(key)).some((p) => p.tenantId !== actor.tenantId && nameKey(p.name) === key)) {
       return fail('PROVIDER.NAME_TAKEN', 'provider.errors.nameTaken', { name: provider.value.name }, 'name');
     }
     const saved = await mutate(this.deps.providers, actor.tenantId, (current) =>
@@ -516,10 +519,11 @@ export class ProviderService {
     return found.ok ? found.value.records[0]?.value : undefined;
   }
 
-  private async allProviders(): Promise<Provider[]> {
-    const all: Provider[] = [];
-    for await (const record of this.deps.providers.list()) all.push(record.value);
-    return all;
+  /** Providers whose name, compared without case, accents or extra spaces, is `key` (through the index). */
+  private async providersNamed(key: string): Promise<Provider[]> {
+    const found: Provider[] = [];
+    for await (const record of this.deps.providers.listBy('byName', key)) found.push(record.value);
+    return found;
   }
 
   /** Every relationship listed under `key` in a links index. */
