@@ -119,13 +119,20 @@ async function seed(storage: StorageBackend, size: number): Promise<void> {
     const id = `${tenant(STEADY)}|steady${k}.example`;
     customers.push({ id, value: { ...customers[k].value, id, resellerId: tenant(STEADY), domain: `steady${k}.example`, relationships: customers[k].value.relationships.map((x) => (x.kind === 'reseller' ? { ...x, partnerId: tenant(STEADY), partnerName: 'Steady Reseller' } : x)) } });
   }
+  // Twelve more resellers asking the provider to connect at every size, so its first ten requests are ten at every size.
+  for (let k = 0; k < 12; k++) {
+    const org = { ...organizations[1].value, tenantId: tenant(800_000 + k), name: `Asking Reseller ${k}`, partnerId: String(5_800_000 + k) };
+    organizations.push({ id: org.tenantId, value: org });
+    const id = `${PROVIDER.tenantId}|${org.tenantId}`;
+    links.push({ id, value: { ...links[0].value, id, resellerId: org.tenantId, resellerName: org.name, resellerPartnerId: org.partnerId, status: 'requested', requestedAt: iso(k), authorizedAt: undefined, authorizedBy: undefined } });
+  }
   // A handful of customers a search finds by name, the same at every size.
   for (const [k, name] of ['Zeta Industries', 'Zeta Logistics', 'Zenith Foods'].entries()) {
     customers.push({ id: `${tenant(0)}|zeta${k}.example`, value: { ...customers[0].value, id: `${tenant(0)}|zeta${k}.example`, companyName: name, domain: `zeta${k}.example` } });
   }
-  // Invitations: half as many as customers, nearly all accepted; the reseller's open ones are the last twenty sent.
+  // Invitations: half as many as customers (at least 100), nearly all accepted; the last hundred sent are open (twenty of the largest reseller's).
   const invitations: { id: string; value: CustomerInvitation }[] = [];
-  const count = Math.round(size / 2);
+  const count = Math.max(100, Math.round(size / 2));
   for (let i = 0; i < count; i++) {
     const r = ownerOf(i, resellers);
     const open = i >= count - 20 * 5;
@@ -149,7 +156,8 @@ async function seed(storage: StorageBackend, size: number): Promise<void> {
   }
   for (let k = 0; k < 10; k++) invitations.push({ id: `steady-inv${k}`, value: { ...invitations[k].value, id: `steady-inv${k}`, resellerId: tenant(STEADY), resellerName: 'Steady Reseller' } });
   const applications: { id: string; value: EnrollmentApplication }[] = [];
-  for (let i = 0; i < Math.max(5, Math.round(size / 100)); i++) {
+  // Applications: one in four under review, at least twelve of them, so the first ten are ten at every size.
+  for (let i = 0; i < Math.max(48, Math.round(size / 100)); i++) {
     const started = startEnrollment({ id: `app${i}`, actor: { userId: `applicant-${i}`, tenantId: tenant(900_000 + i), name: `Applicant ${i}`, proof: 'openid' }, now: at, tenantIdHint: tenant(900_000 + i) });
     applications.push({ id: `app${i}`, value: { ...started, status: i % 4 === 0 ? 'underReview' : 'draft', ...(i % 4 === 0 ? { submittedAt: iso(i) } : {}) } });
   }
