@@ -105,31 +105,35 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
 
   async page(index: I, key: string, query: PageQuery<T>): Promise<Result<RecordPage<T>>> {
     const limit = Math.min(Math.max(1, Math.floor(query.limit) || 1), MAX_LIMIT);
+    // Where the page starts and which way it reads: from the start in the list's order, or from a
+    // cursor in the cursor's own direction (a Previous cursor reads the list backwards).
     let from: [string, string] | undefined;
     let descending = !!query.descending;
+    let backwards = false;
     if (query.cursor !== undefined) {
       const decoded = decodeCursor(query.cursor);
       if (!decoded) return fail('LIST.BAD_CURSOR', 'common.errors.badCursor');
-      [descending, from] = [decoded.descending, [decoded.sort, decoded.id]];
+      [descending, from, backwards] = [decoded.descending, [decoded.sort, decoded.id], decoded.back];
     }
     const hits = await this.scanValid({ index, key, from, descending, prefix: query.prefix, limit: limit + 1 }, query.where);
     const more = hits.length > limit;
     const shown = hits.slice(0, limit);
-    const last = shown[shown.length - 1];
-    const first = shown[0];
+    const [first, last] = [shown[0], shown[shown.length - 1]];
     const records = shown.map((h) => toVersioned<T>(h.id, h.raw!));
-    const ahead = more && last ? encodeCursor(descending, last.sort, last.id) : undefined;
-    // Back: from the first record shown, the other way; only when this page did not start at the beginning.
-    const behind = first && from ? encodeCursor(!descending, first.sort, first.id) : undefined;
-    if (query.cursor !== undefined && decodeCursor(query.cursor)!.back) {
-      // A page read backwards is shown in the list's own order, its cursors swapped.
+    let next: string | undefined;
+    let previous: string | undefined;
+    if (!backwards) {
+      // Onwards from the last record read; back from the first one, unless this page is the first.
+      next = more && last ? encodeCursor(descending, last.sort, last.id) : undefined;
+      previous = first && from ? encodeCursor(!descending, first.sort, first.id, true) : undefined;
+    } else {
+      // Read backwards: shown in the list's own order, onwards from the record nearest the cursor,
+      // further back from the farthest one while there is more.
       records.reverse();
-      const back = more && last ? encodeCursor(descending, last.sort, last.id, true) : undefined;
-      const forward = first ? encodeCursor(!descending, first.sort, first.id) : undefined;
-      return ok({ records, ...(forward ? { next: forward } : {}), ...(back ? { previous: back } : {}) });
+      next = first ? encodeCursor(!descending, first.sort, first.id) : undefined;
+      previous = more && last ? encodeCursor(descending, last.sort, last.id, true) : undefined;
     }
-    const previous = behind ? markBack(behind) : undefined;
-    return ok({ records, ...(ahead ? { next: ahead } : {}), ...(previous ? { previous } : {}) });
+    return ok({ records, ...(next ? { next } : {}), ...(previous ? { previous } : {}) });
   }
 
   async count(index: I, key: string, prefix?: string): Promise<number> {
@@ -228,11 +232,6 @@ function toVersioned<T>(id: string, raw: string): Versioned<T> {
 /** A cursor: where the page stopped and which way it went, base64url JSON; `back` marks a cursor to the previous page. */
 function encodeCursor(descending: boolean, sort: string, id: string, back = false): string {
   return Buffer.from(JSON.stringify({ d: descending ? 1 : 0, s: sort, i: id, ...(back ? { b: 1 } : {}) })).toString('base64url');
-}
-
-function markBack(cursor: string): string {
-  const c = decodeCursor(cursor)!;
-  return encodeCursor(c.descending, c.sort, c.id, true);
 }
 
 /** A cursor's contents, or undefined when it is not one this store made (any client may send anything). */
