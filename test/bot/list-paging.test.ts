@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Customer } from '../../src/domain/customer/customer.js';
+import type { ProviderLink } from '../../src/domain/provider/provider-link.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, findAction, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
@@ -20,7 +21,9 @@ const dataOf = (card: Card, title: string): Record<string, unknown> => {
   return data;
 };
 
-describe('Customer list paged by cursor through the index', () => {
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
+
+describe('Lists paged by cursor through the indexes', () => {
   let app: RunningAssistant;
   let admin: Chat;
   const names = Array.from({ length: 12 }, (_, i) => `Company ${String.fromCharCode(65 + i)} Srl`);
@@ -75,5 +78,28 @@ describe('Customer list paged by cursor through the index', () => {
     expect(shownOn(found)).to.deep.equal(['Company K Srl']);
     const byDomain = lastCard(await admin.submit('customer.list', { search: 'c11.example' }));
     expect(shownOn(byDomain)).to.deep.equal([names[0]]);
+  });
+
+  it('pages the provider\'s Indirect resellers by cursor, each authorized reseller once', async () => {
+    const links = new CasRecordStore<ProviderLink>(app.assistant.storage.namespace('provider-links'));
+    const resellers = Array.from({ length: 7 }, (_, i) => `Reseller ${String.fromCharCode(65 + i)} Spa`);
+    const at = new Date().toISOString();
+    for (const [i, resellerName] of resellers.entries()) {
+      const resellerId = `eeeeeeee-0000-4000-8000-00000000000${i}`;
+      const id = `${CONTOSO}|${resellerId}`;
+      await links.compareAndSet(id, 0, { id, providerTenantId: CONTOSO, providerName: 'Contoso Distribution Europe', resellerId, resellerName, status: 'authorized', authorizedAt: at, history: [] });
+    }
+    // A request not authorized yet is not on the list.
+    await links.compareAndSet(`${CONTOSO}|waiting`, 0, { id: `${CONTOSO}|waiting`, providerTenantId: CONTOSO, providerName: 'Contoso Distribution Europe', resellerId: 'waiting', resellerName: 'Reseller Waiting', status: 'requested', requestedAt: at, history: [] });
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: CONTOSO, channelId: 'msteams' });
+    const shown = (card: Card) => resellers.filter((n) => textOf(card).includes(n));
+    const first = lastCard(await approver.say('resellers'));
+    expect(textOf(first)).to.include('7 in all, page 1 of 2').and.not.include('Reseller Waiting');
+    expect(shown(first)).to.deep.equal(resellers.slice(0, 5));
+    const second = lastCard(await approver.submit('provider.resellers', dataOf(first, 'Next')));
+    expect(shown(second)).to.deep.equal(resellers.slice(5));
+    const back = lastCard(await approver.submit('provider.resellers', dataOf(second, 'Previous')));
+    expect(shown(back)).to.deep.equal(resellers.slice(0, 5));
+    expect(textsOf(await approver.submit('provider.resellers', { cursor: '!!' })).join(' ')).to.include('That page of the list is no longer available');
   });
 });
