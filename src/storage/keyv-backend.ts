@@ -118,7 +118,8 @@ class MemoryIndexedStore extends KeyvCasStore implements IndexedCasStore {
     return this.inProcess(key, async () => {
       if ((await this.get(key)) !== expected) return false;
       const keyv = await this.keyv;
-      // The entries change before the write's await: a reader never sees them ahead of a value that may not be written.
+      // The entries change once the value is written (a Map's write does not fail); a reader in
+      // between sees an entry of the old value, which the record store checks against the value and skips.
       if (next === undefined) await keyv.delete(key);
       else await keyv.set(key, next);
       this.index.apply(key, remove, add);
@@ -177,6 +178,8 @@ class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
   }
 
   private async compareAndSetIndexed(key: string, expected: string | undefined, next: string | undefined, remove: readonly IndexRef[], add: readonly IndexRef[]): Promise<boolean> {
+    // A change that moves no entry (most updates) is the plain conditional statement, without a transaction.
+    if (!remove.length && !add.length) return super.compareAndSet(key, expected, next);
     const { keyv, store } = await this.opened;
     const row = keyv._getKeyPrefix(key);
     const table = store.opts.table!;
