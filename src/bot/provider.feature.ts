@@ -205,7 +205,7 @@ export class ProviderFeature {
   }
 
   private async requests(turn: Turn): Promise<void> {
-    const result = await this.service.pendingRequests(turn.actor);
+    const result = await this.service.pendingRequests(turn.actor, 10);
     if (!result.ok) return turn.refuse(result.error);
     const pending = result.value;
     if (!pending.length) {
@@ -315,7 +315,7 @@ export class ProviderFeature {
   private async resellers(turn: Turn, data: ActionData): Promise<void> {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const result = await this.service.indirectResellers(turn.actor, search, Number(text(data.page)) || 1);
+    const result = await this.service.indirectResellers(turn.actor, search, { page: Number(text(data.page)) || 1, cursor: text(data.cursor) || undefined });
     if (!result.ok) return turn.refuse(result.error);
     const page = result.value;
     const canManageApprovers = await this.service.managesApprovers(turn.actor);
@@ -348,8 +348,9 @@ export class ProviderFeature {
       })),
       hasPrevious: page.page > 1,
       hasNext: page.page < page.pages,
-      previous: { search, page: String(page.page - 1) },
-      next: { search, page: String(page.page + 1) },
+      // The buttons carry the list's cursor (a card from before cursors has only the page number).
+      previous: { search, page: String(page.page - 1), ...(page.previous ? { cursor: page.previous } : {}) },
+      next: { search, page: String(page.page + 1), ...(page.next ? { cursor: page.next } : {}) },
       canManageApprovers,
     });
   }
