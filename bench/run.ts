@@ -5,6 +5,7 @@ import { benchCards } from './cards.js';
 import { benchStorage } from './storage.js';
 import { benchTurns } from './turns.js';
 import { benchMemory } from './memory.js';
+import { benchStart } from './start.js';
 import { parseOptions, runs } from './options.js';
 import { hasRedisServer, startRedis, type RedisServer } from '../test/support/redis-server.js';
 
@@ -18,6 +19,7 @@ try {
   if (runs(options, 'cards')) await benchCards(options.quick ? 30 : 300);
   if (runs(options, 'storage')) await benchStorage(options.quick ? 200 : 2000, redis?.url);
   if (runs(options, 'memory')) await benchMemory(options, join(root, 'memory'));
+  if (runs(options, 'start')) await benchStart(options.starts);
 } finally {
   await redis?.stop();
   rmSync(root, { recursive: true, force: true });
