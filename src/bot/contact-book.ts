@@ -1,4 +1,5 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import type { RecordStore } from '../app/ports.js';
 import { mutate } from '../app/ports.js';
 import { ok } from '../domain/result.js';
@@ -12,14 +13,24 @@ export interface Contact {
   readonly name: string;
 }
 
+/** Users whose last written contact this process remembers (about 1 KB each): the recently active ones. */
+export const REMEMBERED_CONTACTS = 10_000;
+
 /**
  * The conversation reference of every user who talked to the assistant, kept so that
- * decisions and status changes can be sent to them later. Written only when it changes.
+ * decisions and status changes can be sent to them later. Written only when it changes: the
+ * contact last written is remembered for the most recently active users only (an LRU), so memory
+ * stays bounded however many users there are; a user no longer remembered costs one write.
  */
 export class ContactBook {
-  private readonly known = new Map<string, string>();
+  private readonly known: LRUCache<string, string>;
 
-  constructor(private readonly store: RecordStore<Contact>) {}
+  constructor(
+    private readonly store: RecordStore<Contact>,
+    remembered = REMEMBERED_CONTACTS,
+  ) {
+    this.known = new LRUCache({ max: remembered });
+  }
 
   /**
    * Remembers where this user can be reached, from a turn whose serviceUrl identity vouches for
