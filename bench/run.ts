@@ -6,6 +6,7 @@ import { benchStorage } from './storage.js';
 import { benchTurns } from './turns.js';
 import { benchMemory } from './memory.js';
 import { benchStart } from './start.js';
+import { benchListsIfPresent } from './lists-hook.js';
 import { parseOptions, runs } from './options.js';
 import { hasRedisServer, startRedis, type RedisServer } from '../test/support/redis-server.js';
 
@@ -18,6 +19,7 @@ try {
   if (runs(options, 'turns')) await benchTurns(options, redis?.url, (name) => join(root, `turns-${name}`));
   if (runs(options, 'cards')) await benchCards(options.quick ? 30 : 300);
   if (runs(options, 'storage')) await benchStorage(options.quick ? 200 : 2000, redis?.url);
+  if (runs(options, 'lists')) await benchListsIfPresent(options);
   if (runs(options, 'memory')) await benchMemory(options, join(root, 'memory'));
   if (runs(options, 'start')) await benchStart(options.starts);
 } finally {
