@@ -121,13 +121,14 @@ function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMess
   if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage, nonce));
   if (!node || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     // Universal Actions refresh is a Teams feature; its action stays as written.
     if (key === 'refresh') {
       if (channel === 'msteams') out[key] = value;
       continue;
     }
-    out[key] = adaptActions(value, channel, requiredMessage, nonce);
+    out[key] = typeof value === 'object' && value !== null ? adaptActions(value, channel, requiredMessage, nonce) : value;
   }
   // A required input says what is missing when the client checks it (and screen readers read it).
   if (typeof out.type === 'string' && out.type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
@@ -200,7 +201,8 @@ function finish(node: Json, cap: number, longest: { chars: number }, within?: 'f
   if (!node || typeof node !== 'object') return node;
   const type = typeof node.type === 'string' ? node.type : undefined;
   const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     if (typeof value === 'string') {
       out[key] = finishString(value, placeOf(type, key, within), cap, longest);
     } else if (type === 'FactSet' && key === 'facts') {
@@ -215,6 +217,8 @@ function finish(node: Json, cap: number, longest: { chars: number }, within?: 'f
 }
 
 function finishString(value: string, place: Place, cap: number, longest: { chars: number }): string {
+  // The template's own text (types, catalog text, ids) carries no user text: nothing to do.
+  if (!value.includes(OPEN)) return value;
   return value.replace(USER_TEXT, (_m, text: string) => {
     longest.chars = Math.max(longest.chars, text.length);
     // Ids, verbs and search terms in action data are cut only when absurdly long, never below any real id.
