@@ -7,7 +7,11 @@ declare module 'autocannon' {
     body?: string;
     setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
   }
+  interface Client {
+    setRequests(requests: Request[]): void;
+  }
   interface Options {
+    setupClient?: (client: Client) => void;
     url: string;
     connections?: number;
     duration?: number;

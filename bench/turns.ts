@@ -67,6 +67,8 @@ interface Sample {
   readonly writesPerTurn: number;
   readonly scansPerTurn: number;
   readonly failed: number;
+  /** Store operations per turn by namespace, e.g. `botstate 2r 2w`. */
+  readonly detail: string;
 }
 
 /** A line of the table: a server and the turn sent to it. */
@@ -96,18 +98,19 @@ async function drive(target: Target, options: BenchOptions, run: string): Promis
     connections: options.connections,
     duration: options.seconds,
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/messages',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request, context) => {
-          if (typeof context.connection !== 'number') context.connection = connections++;
-          const sender: Sender = { run, connection: context.connection as number, request: () => (pool ? pool.next++ : 0) };
-          return { ...request, body: JSON.stringify(activity(target.kind, sender)) };
+    // Each connection is one user in one conversation for the whole run (autocannon's request
+    // context is reset before every request, so the identity is fixed per client here).
+    setupClient: (client) => {
+      const sender: Sender = { run, connection: connections++, request: () => (pool ? pool.next++ : 0) };
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/api/messages',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify(activity(target.kind, sender)) }),
         },
-      },
-    ],
+      ]);
+    },
   });
   const after = await target.server.stats();
   const turns = result.requests.total;
@@ -121,6 +124,16 @@ async function drive(target: Target, options: BenchOptions, run: string): Promis
     writesPerTurn: per(after.writes - before.writes),
     scansPerTurn: per(after.scans - before.scans),
     failed: result.non2xx + result.errors + result.timeouts,
+    detail: Object.entries(after.byNamespace ?? {})
+      .map(([name, ops]) => {
+        const was = before.byNamespace?.[name] ?? { reads: 0, writes: 0, scans: 0 };
+        const r = per(ops.reads - was.reads);
+        const w = per(ops.writes - was.writes);
+        const s = per(ops.scans - was.scans);
+        return r + w + s >= 0.05 ? `${name} ${r.toFixed(1)}r ${w.toFixed(1)}w${s >= 0.05 ? ` ${s.toFixed(1)}s` : ''}` : '';
+      })
+      .filter(Boolean)
+      .join(', '),
   };
   if (pool) {
     pool.lastRate = sample.turnsPerSecond;
@@ -218,6 +231,10 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       console.log(
         `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${notes.length ? `  (${notes.join('; ')})` : ''}`,
       );
+    }
+    if (options.detail) {
+      console.log('  store operations per turn by namespace (r reads, w writes, s scans; last round):');
+      for (const target of targets) if (target.samples.at(-1)?.detail) console.log(`    ${target.label}: ${target.samples.at(-1)!.detail}`);
     }
     console.log('  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo\'s; Approve ≥ 0.80 ×; reads, writes and scans are store operations per turn, background work a turn starts included)');
   } finally {

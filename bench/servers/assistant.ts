@@ -94,7 +94,7 @@ await serveParent(async () => {
 
   return {
     port,
-    operations: () => ({ ...operations }),
+    operations: () => ({ ...operations, byNamespace: structuredClone(operations.byNamespace) }),
     commands: { seedCustomers, seedApprovers, seedRequests },
     stop: () => assistant.stop(1000),
   };

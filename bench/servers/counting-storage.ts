@@ -8,6 +8,8 @@ export interface Operations {
   writes: number;
   /** Whole-namespace listings (`entries`): one per listing, however many rows it yields. */
   scans: number;
+  /** The same counts by namespace, `namespace:reads/writes/scans`. */
+  byNamespace: Record<string, { reads: number; writes: number; scans: number }>;
 }
 
 /**
@@ -15,24 +17,30 @@ export interface Operations {
  * Only the benchmark's assistant server uses it; the assistant itself never sees the counts.
  */
 export function countingStorage(backend: StorageBackend): { backend: StorageBackend; operations: Operations } {
-  const operations: Operations = { reads: 0, writes: 0, scans: 0 };
-  const count = (store: CasStore): CasStore => ({
-    get: (key) => {
-      operations.reads++;
-      return store.get(key);
-    },
-    compareAndSet: (key, expected, next) => {
-      operations.writes++;
-      return store.compareAndSet(key, expected, next);
-    },
-    entries: () => {
-      operations.scans++;
-      return store.entries();
-    },
-  });
+  const operations: Operations = { reads: 0, writes: 0, scans: 0, byNamespace: {} };
+  const count = (store: CasStore, name: string): CasStore => {
+    const mine = (operations.byNamespace[name] ??= { reads: 0, writes: 0, scans: 0 });
+    return {
+      get: (key) => {
+        operations.reads++;
+        mine.reads++;
+        return store.get(key);
+      },
+      compareAndSet: (key, expected, next) => {
+        operations.writes++;
+        mine.writes++;
+        return store.compareAndSet(key, expected, next);
+      },
+      entries: () => {
+        operations.scans++;
+        mine.scans++;
+        return store.entries();
+      },
+    };
+  };
   const counted: StorageBackend = {
     kind: backend.kind,
-    namespace: (name) => count(backend.namespace(name)),
+    namespace: (name) => count(backend.namespace(name), name),
     ping: () => backend.ping(),
     close: () => backend.close(),
   };

@@ -11,6 +11,8 @@ export interface ServerStats {
   readonly reads: number;
   readonly writes: number;
   readonly scans: number;
+  /** The same by store namespace. */
+  readonly byNamespace?: Record<string, { reads: number; writes: number; scans: number }>;
 }
 
 /** What the parent sends: a request for statistics, a command the server knows, or stop. */
@@ -19,7 +21,7 @@ export type ParentMessage = { readonly type: 'stats' } | { readonly type: 'stop'
 export interface ServerHandle {
   readonly port: number;
   /** Store operations so far (servers without a store report zeros). */
-  readonly operations?: () => { reads: number; writes: number; scans: number };
+  readonly operations?: () => { reads: number; writes: number; scans: number; byNamespace?: ServerStats['byNamespace'] };
   /** Commands of this server (seeding), answered with their result. */
   readonly commands?: Record<string, (args: unknown) => Promise<unknown>>;
   stop(): Promise<void>;
