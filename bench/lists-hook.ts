@@ -15,5 +15,6 @@ export async function benchListsIfPresent(options: BenchOptions): Promise<void> 
   }
   const lists = (await import(module.href)) as { benchLists?: (options: BenchOptions) => Promise<void> };
   if (typeof lists.benchLists !== 'function') throw new Error('bench/lists.ts must export benchLists(options)');
+  console.log('list scaling (bench/lists.ts):');
   await lists.benchLists(options);
 }

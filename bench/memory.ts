@@ -5,17 +5,9 @@ import autocannon from 'autocannon';
 import type { BenchOptions } from './options.js';
 import { startServer } from './servers/fork.js';
 
-/** Bytes of the SQLite database and its write-ahead log in `dir`. */
+/** Bytes of the SQLite database in `dir`, measured with no server running: the last connection to close has checkpointed the write-ahead log into it. */
 function sqliteBytes(dir: string): number {
-  let bytes = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      bytes += statSync(join(dir, `assistant.sqlite${suffix}`)).size;
-    } catch {
-      // No log yet.
-    }
-  }
-  return bytes;
+  return statSync(join(dir, 'assistant.sqlite')).size;
 }
 
 /**
@@ -24,13 +16,16 @@ function sqliteBytes(dir: string): number {
  * database's growth per conversation.
  */
 export async function benchMemory(options: BenchOptions, dataDir: string): Promise<void> {
+  // A first start seeds the reference data; the database's size after it is the baseline.
+  await (await startServer('assistant (memory, seeding)', 'assistant', { env: { DATA_DIR: dataDir } })).stop();
+  const bytesBefore = sqliteBytes(dataDir);
   const server = await startServer('assistant (memory)', 'assistant', { env: { DATA_DIR: dataDir } });
+  let stopped = false;
   try {
     // One turn first, so the baseline includes everything a first turn loads.
     const warm = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(helpFrom('warm-up')) });
     if (warm.status !== 200) throw new Error(`the warm-up turn answered ${warm.status}`);
     const before = await server.stats();
-    const bytesBefore = sqliteBytes(dataDir);
     const run = randomUUID().slice(0, 8);
     let sent = 0;
     const result = await autocannon({
@@ -48,6 +43,8 @@ export async function benchMemory(options: BenchOptions, dataDir: string): Promi
       ],
     });
     const after = await server.stats();
+    await server.stop();
+    stopped = true;
     const failed = result.non2xx + result.errors + result.timeouts;
     const perConversation = (sqliteBytes(dataDir) - bytesBefore) / options.conversations;
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
@@ -55,7 +52,7 @@ export async function benchMemory(options: BenchOptions, dataDir: string): Promi
     console.log(`  RSS after ${options.conversations} conversations: ${mb(after.rss)} MB (${mb(before.rss)} MB before; heap used ${mb(after.heapUsed)} MB; target ≤ 250 MB after 100,000)`);
     console.log(`  SQLite bytes per conversation: ${perConversation.toFixed(0)}`);
   } finally {
-    await server.stop();
+    if (!stopped) await server.stop();
   }
 }
 

@@ -41,3 +41,26 @@ describe('The contact book in memory', () => {
     expect(await contacts.channelIds(['a', 'b', 'c', 'nobody'])).to.deep.equal(['a', 'b', 'c']);
   });
 });
+
+describe('The contact book\'s channel ids', () => {
+  it('answers from memory for users it wrote, from the store for the others', async () => {
+    const backend = KeyvBackend.memory();
+    const writer = new ContactBook(new CountingStore(backend.namespace('contacts')));
+    await writer.remember('a', contextOf('a'), 'en');
+    // Another process (or one that forgot): it reads the store.
+    const reader = new CountingStore(backend.namespace('contacts'));
+    let reads = 0;
+    const get = reader.get.bind(reader);
+    reader.get = (id) => {
+      reads++;
+      return get(id);
+    };
+    const other = new ContactBook(reader);
+    expect(await other.channelIds(['a', 'nobody'])).to.deep.equal(['a']);
+    expect(reads).to.equal(2);
+    await other.remember('a', contextOf('a'), 'en');
+    reads = 0;
+    expect(await other.channelIds(['a'])).to.deep.equal(['a']);
+    expect(reads).to.equal(0);
+  });
+});
