@@ -19,16 +19,18 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Prints the store operations per turn by namespace too. */
   readonly detail: boolean;
+  /** Only these assistant turns (help, customers, approve); all when empty. The bare route and the echo bot always run. */
+  readonly turns: readonly string[];
 }
 
-const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail'> = { rounds: 1, seconds: 1, connections: 10, conversations: 300, starts: 1 };
+const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, connections: 10, conversations: 300, starts: 1 };
 const FULL: typeof QUICK = { rounds: 5, seconds: 10, connections: 50, conversations: 100_000, starts: 3 };
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --connections=N --conversations=N --starts=N --no-redis --detail --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
+    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --connections=N --conversations=N --starts=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
     flags.set(match[1], match[2] ?? 'true');
   }
   const quick = flags.get('quick') === 'true' || env.BENCH_QUICK === 'true';
@@ -53,6 +55,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     only,
     quick,
     detail: flags.get('detail') === 'true' || env.BENCH_DETAIL === 'true',
+    turns: (flags.get('turns') ?? env.BENCH_TURNS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
 

@@ -85,7 +85,7 @@ async function drive(target: Target, options: BenchOptions, run: string): Promis
   const pool = target.pool;
   if (pool) {
     // Each Approve decides a request still pending: seed enough for this run, outside the timed part.
-    const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 500) * options.seconds * 1.5) + options.connections;
+    const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 2000) * options.seconds * 1.5) + options.connections;
     if (wanted > pool.seeded) {
       await target.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
       pool.seeded = wanted;
@@ -192,11 +192,12 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       servers.push(assistant);
       await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
       await assistant.command('seedApprovers', { approvers: options.connections });
-      targets.push(
+      const turns: Target[] = [
         { label: `assistant help (${store})`, server: assistant, kind: 'help', samples: [] },
         { label: `assistant customers, ${LIST_ROWS} records, page of 5 (${store})`, server: assistant, kind: 'customers', samples: [] },
         { label: `assistant Approve, Action.Execute + compare-and-set (${store})`, server: assistant, kind: 'approve', pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 }, samples: [] },
-      );
+      ];
+      targets.push(...turns.filter((t) => options.turns.length === 0 || options.turns.includes(t.kind)));
     }
     for (const target of targets) {
       if (target.pool) await target.server.command('seedRequests', { from: 0, count: 1 });
