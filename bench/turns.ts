@@ -185,19 +185,25 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       { label: 'bare restify route', server: bare, kind: 'echo', samples: [] },
       { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', server: echo, kind: 'echo', samples: [] },
     ];
-    const stores: [string, Record<string, string>][] = [['SQLite', {}]];
-    if (redisUrl) stores.push(['Redis', { STORAGE_URL: redisUrl }]);
-    for (const [store, env] of stores) {
-      const assistant = await startServer(`assistant (${store})`, 'assistant', { env: { DATA_DIR: dataDir(store), ...env }, execArgv: profile(`assistant-${store}`) });
-      servers.push(assistant);
-      await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
-      await assistant.command('seedApprovers', { approvers: options.connections });
-      const turns: Target[] = [
-        { label: `assistant help (${store})`, server: assistant, kind: 'help', samples: [] },
-        { label: `assistant customers, ${LIST_ROWS} records, page of 5 (${store})`, server: assistant, kind: 'customers', samples: [] },
-        { label: `assistant Approve, Action.Execute + compare-and-set (${store})`, server: assistant, kind: 'approve', pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 }, samples: [] },
-      ];
-      targets.push(...turns.filter((t) => options.turns.length === 0 || options.turns.includes(t.kind)));
+    const stores: [string, string | undefined][] = [['SQLite', undefined]];
+    if (redisUrl) stores.push(['Redis', redisUrl]);
+    const kinds: { kind: TurnKind; label: (store: string) => string }[] = [
+      { kind: 'help', label: (store) => `assistant help (${store})` },
+      { kind: 'customers', label: (store) => `assistant customers, ${LIST_ROWS} records, page of 5 (${store})` },
+      { kind: 'approve', label: (store) => `assistant Approve, Action.Execute + compare-and-set (${store})` },
+    ];
+    for (const [store, url] of stores) {
+      // One assistant per turn, each with its own database (a SQLite file, a Redis database number):
+      // what one turn leaves in the store (once-only marks, seeded requests) does not slow another's listing.
+      for (const [n, { kind, label }] of kinds.entries()) {
+        if (options.turns.length && !options.turns.includes(kind)) continue;
+        const env: Record<string, string> = { DATA_DIR: dataDir(`${store}-${kind}`), ...(url ? { STORAGE_URL: `${url}/${n + 1}` } : {}) };
+        const assistant = await startServer(label(store), 'assistant', { env, execArgv: profile(`assistant-${store}-${kind}`) });
+        servers.push(assistant);
+        if (kind === 'customers') await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
+        if (kind === 'approve') await assistant.command('seedApprovers', { approvers: options.connections });
+        targets.push({ label: label(store), server: assistant, kind, samples: [], ...(kind === 'approve' ? { pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 } } : {}) });
+      }
     }
     for (const target of targets) {
       if (target.pool) await target.server.command('seedRequests', { from: 0, count: 1 });
