@@ -246,8 +246,9 @@ function median(values: readonly number[]): number {
  * the time of the first page of each list a user's turn shows at each size, with the ratio 50k / 100
  * (the target is at most 1.5). Returns the timings for a caller that prints them its own way.
  */
-export async function benchLists(options: { sizes?: readonly number[]; redis?: boolean } = {}): Promise<ListTiming[]> {
+export async function benchLists(options: { sizes?: readonly number[]; rounds?: number; redis?: boolean } = {}): Promise<ListTiming[]> {
   const sizes = options.sizes ?? LIST_SIZES;
+  const rounds = options.rounds ?? ROUNDS;
   const { hasRedisServer, startRedis } = await import('../test/support/redis-server.js');
   const withRedis = options.redis ?? hasRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'csp-bench-lists-'));
@@ -273,7 +274,7 @@ export async function benchLists(options: { sizes?: readonly number[]; redis?: b
         },
       ]);
     }
-    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of ${ROUNDS}, sizes measured in turn, ms)`);
+    console.log(`lists: first page of each list at ${sizes.map((s) => s.toLocaleString('en')).join(' / ')} customers (median of ${rounds}, sizes measured in turn, ms)`);
     for (const [backend, open] of kinds) {
       const ms = new Map<string, Record<number, number>>();
       const opened: { size: number; stop(): Promise<void>; lists: [string, () => Promise<unknown>][] }[] = [];
@@ -291,7 +292,7 @@ export async function benchLists(options: { sizes?: readonly number[]; redis?: b
         // the sizes in turn, round after round, so that drift in the machine's load hits them alike.
         for (let round = 0; round < 10; round++) for (const { lists } of opened) for (const [, run] of lists) await run();
         const times = new Map<string, number[]>();
-        for (let round = 0; round < ROUNDS; round++) {
+        for (let round = 0; round < rounds; round++) {
           for (const { size, lists } of opened) {
             for (const [list, run] of lists) {
               const started = performance.now();

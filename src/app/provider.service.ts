@@ -20,7 +20,7 @@ import type { AccessService } from './access.service.js';
 import type { Delivery } from './notifier.port.js';
 import type { LinkStore, OrganizationStore, ProviderStore } from './indexes.js';
 import { indexPage, type CursorPage, type PageRequest } from './paging.js';
-import { mutate, type InvitationContext, type RecordStore } from './ports.js';
+import { mutate, type InvitationContext, type RecordStore, type Versioned } from './ports.js';
 
 /** A provider's invitation to a reseller, reachable through a signed link. */
 export interface ResellerInvitation {
@@ -216,7 +216,8 @@ export class ProviderService {
 
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
   async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<ProviderLink>> {
-    const link = await this.link(id);
+    const read = await this.deps.links.get(id);
+    const link = read?.value;
     const addressed = link ? await this.provider(link.providerTenantId) : undefined;
     if (!link || !addressed) {
       const desk = await this.deps.access.asProvider('provider.decide', actor);
@@ -224,7 +225,8 @@ export class ProviderService {
     }
     const granted = await this.deps.access.asProvider('provider.decide', actor, addressed);
     if (!granted.ok) return granted;
-    const saved = await mutate(this.deps.links, id, (current) =>
+    // The first attempt decides on the version read above (the compare-and-set refuses it if it changed since; then it is read again).
+    const saved = await mutateFrom(this.deps.links, id, read, (current) =>
       current ? decideRequest(current, outcome, granted.value.actor, this.deps.clock.now(), reason) : fail('LINK.UNKNOWN', 'provider.errors.notRequested'),
     );
     if (!saved.ok) return saved;
@@ -536,6 +538,19 @@ export class ProviderService {
     }
     return found;
   }
+}
+
+/**
+ * `mutate`, whose first attempt starts from a version the caller has just read instead of reading
+ * it again. The write is a compare-and-set on that version, so a record changed in between is
+ * never overwritten: the attempt fails and the next ones read the record afresh, as `mutate` does.
+ */
+async function mutateFrom<T>(store: RecordStore<T>, id: string, read: Versioned<T> | undefined, change: (current: T | undefined) => Result<T>): Promise<Result<Versioned<T>>> {
+  const next = change(read?.value);
+  if (!next.ok) return next;
+  if (read && next.value === read.value) return ok(read);
+  const saved = await store.compareAndSet(id, read?.version ?? 0, next.value);
+  return saved ? ok(saved) : mutate(store, id, change, 7);
 }
 
 function partiesOf(provider: Provider, org: Organization) {

@@ -218,8 +218,8 @@ export class ProviderFeature {
   private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
     const id = text(data.linkId);
     const result = await this.service.decide(turn.actor, id, outcome, text(data.reason));
-    const link = await this.service.link(id);
     if (!result.ok) {
+      const link = await this.service.link(id);
       if (result.error.code.startsWith('ACCESS.') || !link) {
         await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
         return;
