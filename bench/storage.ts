@@ -22,14 +22,13 @@ async function rate(operations: number, op: (i: number) => Promise<unknown>): Pr
 }
 
 /** Prints record updates/s (through `mutate`) and botbuilder state writes/s for each backend. */
-export async function benchStorage(operations = 2000): Promise<void> {
+export async function benchStorage(operations = 2000, redisUrl = process.env.REDIS_URL): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
   const backends: [string, () => Promise<StorageBackend>][] = [
     ['memory', async () => KeyvBackend.memory()],
     ['SQLite, WAL + synchronous=NORMAL', async () => KeyvBackend.sqlite(join(dir, 'wal.sqlite'))],
     ['SQLite, journal_mode=DELETE (no WAL)', async () => KeyvBackend.sqlite(join(dir, 'delete.sqlite'), { wal: false })],
   ];
-  const redisUrl = process.env.REDIS_URL;
   if (redisUrl) {
     const { RedisBackend } = await import('../src/storage/redis-backend.js');
     backends.push([`Redis ${new URL(redisUrl).host}`, () => RedisBackend.connect(redisUrl)]);

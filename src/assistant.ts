@@ -40,8 +40,7 @@ import { EnrollmentService, type ApplicantIndex, type ReviewCards } from './app/
 import { AccessService } from './app/access.service.js';
 import { IdentityResolver, type WebUser } from './bot/identity.js';
 import { EnrollmentFeature } from './bot/enrollment.feature.js';
-import { verificationKey, type EnrollmentApplication } from './domain/enrollment/enrollment.js';
-import type { Organization } from './domain/organization/organization.js';
+import { verificationKey } from './domain/enrollment/enrollment.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
 import { PartnerCenterApi } from './storage/partner-center-api.js';
@@ -52,13 +51,10 @@ import type { INetworkModule } from '@azure/msal-node';
 import { join } from 'node:path';
 import { ProviderService, type ApprovalCards, type ResellerInvitation } from './app/provider.service.js';
 import { ProviderFeature } from './bot/provider.feature.js';
-import type { ProviderLink } from './domain/provider/provider-link.js';
-import type { Provider } from './domain/provider/provider.js';
 import { providerRoutes } from './http/provider.routes.js';
 import { customerRoutes } from './http/customer.routes.js';
 import { CustomerService } from './app/customer.service.js';
 import { CustomerFeature } from './bot/customer.feature.js';
-import type { Customer, CustomerInvitation } from './domain/customer/customer.js';
 import { seedProviders } from './storage/reference-providers.js';
 import { loadKeyring, loadSharedKeyring, SharedSignedLinks } from './storage/signing-key.js';
 import { openSharedState } from './storage/shared-state.js';
@@ -77,7 +73,8 @@ import { EmbedIdentity } from './http/embed-identity.js';
 import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
-import { CasRecordStore } from './storage/record-store.js';
+import { CasRecordStore, IndexedCasRecordStore } from './storage/record-store.js';
+import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES, PROVIDER_INDEXES } from './app/indexes.js';
 import type { StorageBackend } from './storage/cas-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { privateDir } from './storage/private-dir.js';
@@ -222,6 +219,15 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
   });
   const botStorage = new CasBotStorage(backend.namespace('botstate'));
   const records = <T>(name: string) => new CasRecordStore<T>(backend.namespace(name));
+  // Record types with secondary indexes, kept in the same write as each record; records written
+  // before an index existed are indexed here, once, before the server answers.
+  const organizations = IndexedCasRecordStore.open(backend, 'organizations', ORGANIZATION_INDEXES);
+  const applications = IndexedCasRecordStore.open(backend, 'enrollments', APPLICATION_INDEXES);
+  const links = IndexedCasRecordStore.open(backend, 'provider-links', LINK_INDEXES);
+  const customerInvitations = IndexedCasRecordStore.open(backend, 'customer-invitations', CUSTOMER_INVITATION_INDEXES);
+  const customers = IndexedCasRecordStore.open(backend, 'customers', CUSTOMER_INDEXES);
+  const providers = IndexedCasRecordStore.open(backend, 'providers', PROVIDER_INDEXES);
+  await Promise.all([organizations, applications, links, customerInvitations, customers, providers].map((store) => store.backfill()));
   return {
     backend,
     shared,
@@ -232,17 +238,17 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
     azureWebUsers: records<WebUser>('web-users'),
     contacts: records<Contact>('contacts'),
-    organizations: records<Organization>('organizations'),
-    providers: records<Provider>('providers'),
-    applications: records<EnrollmentApplication>('enrollments'),
+    organizations,
+    providers,
+    applications,
     applicants: records<ApplicantIndex>('applicants'),
     reviewCards: records<ReviewCards>('review-cards'),
     once: new CasOnceStore(backend.namespace('once'), () => clock.now().getTime()),
-    links: records<ProviderLink>('provider-links'),
+    links,
     resellerInvitations: records<ResellerInvitation>('reseller-invitations'),
     approvalCards: records<ApprovalCards>('approval-cards'),
-    customerInvitations: records<CustomerInvitation>('customer-invitations'),
-    customers: records<Customer>('customers'),
+    customerInvitations,
+    customers,
     sentReminders: records<SentReminder>('reminders'),
     lease: new CasLease(backend.namespace('leases'), () => clock.now().getTime()),
     webSessions: records<WebSession>('web-sessions'),

@@ -2,15 +2,13 @@ import type { Action } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
 import { auditRows, type AuditRow, type AuditSource } from '../domain/audit/audit-trail.js';
 import { toCsv } from '../domain/audit/csv.js';
-import type { Customer, CustomerInvitation } from '../domain/customer/customer.js';
-import type { EnrollmentApplication } from '../domain/enrollment/enrollment.js';
 import type { Organization } from '../domain/organization/organization.js';
-import type { ProviderLink } from '../domain/provider/provider-link.js';
 import type { Provider } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { hasMessage, translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import type { Clock, RecordStore } from './ports.js';
+import type { ApplicationStore, CustomerInvitationStore, CustomerStore, LinkStore } from './indexes.js';
 import type { SignedLinks } from './signed-links.port.js';
 
 /** What exporting an audit trail reads: every record type an organization can be a party to. */
@@ -18,10 +16,10 @@ export interface AuditDeps {
   readonly access: AccessService;
   readonly organizations: RecordStore<Organization>;
   readonly providers: RecordStore<Provider>;
-  readonly applications: RecordStore<EnrollmentApplication>;
-  readonly links: RecordStore<ProviderLink>;
-  readonly customerInvitations: RecordStore<CustomerInvitation>;
-  readonly customers: RecordStore<Customer>;
+  readonly applications: ApplicationStore;
+  readonly links: LinkStore;
+  readonly customerInvitations: CustomerInvitationStore;
+  readonly customers: CustomerStore;
   readonly signedLinks: SignedLinks;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
@@ -149,8 +147,8 @@ export class AuditService {
       const org = scope.organization;
       for (const m of org.members) people[m.userId] = org.name;
       sources.push({ type: 'organization', record: org.name, history: org.history, parties: { [org.tenantId]: org.name }, people });
-      for await (const { value: app } of this.deps.applications.list()) {
-        if ((app.tenant?.tenantId ?? app.tenantIdHint) !== org.tenantId || !app.history.length) continue;
+      for await (const { value: app } of this.deps.applications.listBy('byTenant', org.tenantId)) {
+        if (!app.history.length) continue;
         sources.push({ type: 'enrollment', record: app.legal?.legalName ?? app.mpn?.organizationName ?? org.name, history: app.history, parties: { [org.tenantId]: org.name }, people: { [app.applicantId]: org.name } });
       }
     } else {
@@ -159,21 +157,28 @@ export class AuditService {
       for (const approver of p.approverIds) people[approver] = p.name;
       sources.push({ type: 'provider', record: p.name, history: p.history ?? [], parties: { [p.tenantId]: p.name }, people });
     }
-    for await (const { value: link } of this.deps.links.list()) {
-      if (link.resellerId !== id && link.providerTenantId !== id) continue;
+    // The organization's own records through the indexes: as a reseller and as a provider, each once.
+    const seen = new Set<string>();
+    const links = [this.deps.links.listBy('byReseller', id), this.deps.links.listBy('byProvider', id)];
+    for await (const { value: link } of concat(links)) {
+      if (seen.has(link.id)) continue;
+      seen.add(link.id);
       const parties = { [link.resellerId]: link.resellerName, [link.providerTenantId]: link.providerName };
       sources.push({ type: 'providerLink', record: link.resellerId === id ? link.providerName : link.resellerName, history: link.history, parties, people });
     }
-    for await (const { value: inv } of this.deps.customerInvitations.list()) {
-      if (inv.resellerId !== id && inv.providerTenantId !== id) continue;
+    for await (const { value: inv } of this.deps.customerInvitations.listBy('byParty', id)) {
       const parties: Record<string, string> = { [inv.resellerId]: inv.resellerName, ...(inv.providerTenantId ? { [inv.providerTenantId]: inv.providerName ?? '' } : {}), ...(inv.customerId ? { [inv.customerId]: inv.companyName } : {}) };
       sources.push({ type: 'customerInvitation', record: inv.companyName, history: inv.history, parties, people });
     }
-    for await (const { value: customer } of this.deps.customers.list()) {
-      if (customer.resellerId !== id && !customer.relationships.some((r) => r.partnerId === id)) continue;
+    for await (const { value: customer } of this.deps.customers.listBy('byParty', id)) {
       const parties = Object.fromEntries([[customer.id, customer.companyName], ...customer.relationships.map((r) => [r.partnerId, r.partnerName])]);
       sources.push({ type: 'customer', record: customer.companyName, history: customer.history ?? [], parties, people });
     }
     return sources;
   }
+}
+
+/** The items of several async lists, one list after the other. */
+async function* concat<T>(lists: readonly AsyncIterable<T>[]): AsyncIterable<T> {
+  for (const list of lists) yield* list;
 }

@@ -15,22 +15,23 @@ import {
 import type { Action } from '../domain/access.js';
 import type { Organization } from '../domain/organization/organization.js';
 import type { ProviderLink } from '../domain/provider/provider-link.js';
-import { paginate, type Page } from '../domain/provider/provider.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 import type { PartnerCenter } from './partner-center.port.js';
 import { acceptSeen, applySeenAcceptance, type SeenCustomer } from '../domain/customer/partner-center-acceptance.js';
+import type { CustomerInvitationStore, CustomerStore, LinkStore } from './indexes.js';
+import { indexPage, type CursorPage, type PageRequest } from './paging.js';
 
 /** What the customer use cases need. */
 export interface CustomerDeps extends InvitationContext {
-  readonly invitations: RecordStore<CustomerInvitation>;
-  readonly customers: RecordStore<Customer>;
+  readonly invitations: CustomerInvitationStore;
+  readonly customers: CustomerStore;
   /** The access table applied to callers. */
   readonly access: AccessService;
   readonly organizations: RecordStore<Organization>;
-  readonly links: RecordStore<ProviderLink>;
+  readonly links: LinkStore;
   readonly providerApprovers: (providerTenantId: string) => Promise<readonly string[]>;
   /** With the Partner Center API, where the e-mail's links come from (absent or embedded: the assistant's own page). */
   readonly partnerCenter?: PartnerCenter;
@@ -166,11 +167,11 @@ export class CustomerService {
     if (!org.ok) return org;
     const now = this.deps.clock.now().getTime();
     const found: (CustomerInvitation & { expired: boolean })[] = [];
-    for await (const r of this.deps.invitations.list()) {
-      const { status, resellerId, expiresAt } = r.value;
-      if (resellerId === org.value.tenantId && (status === 'sent' || status === 'expired')) found.push({ ...r.value, expired: status === 'expired' || Date.parse(expiresAt) <= now });
+    // Newest first, through the index of the organization's open invitations.
+    for await (const r of this.deps.invitations.listBy('openByReseller', org.value.tenantId, { descending: true })) {
+      found.push({ ...r.value, expired: r.value.status === 'expired' || Date.parse(r.value.expiresAt) <= now });
     }
-    return ok(found.sort((a, b) => (b.sentAt ?? '').localeCompare(a.sentAt ?? '')));
+    return ok(found);
   }
 
   /** Every invitation of the caller's organization, whatever its state, for its agents (the dashboard's pipeline). */
@@ -178,7 +179,7 @@ export class CustomerService {
     const org = await this.agentOrganization(actor, 'customer.invitations');
     if (!org.ok) return org;
     const found: CustomerInvitation[] = [];
-    for await (const r of this.deps.invitations.list()) if (r.value.resellerId === org.value.tenantId) found.push(r.value);
+    for await (const r of this.deps.invitations.listBy('byReseller', org.value.tenantId)) found.push(r.value);
     return ok(found);
   }
 
@@ -298,21 +299,17 @@ export class CustomerService {
     return (await this.deps.invitations.get(id))?.value;
   }
 
-  /** Customers: the reseller's customers, searchable by name or domain, paged, with the order rule for their provider. */
-  async customers(actor: Actor | undefined, search: string, page: number): Promise<Result<Page<CustomerRow>>> {
+  /**
+   * Customers: the reseller's customers by name, a page at a time through the index (Next and
+   * Previous carry a cursor), searchable by the start of any word of the name or domain, with the
+   * order rule for their provider.
+   */
+  async customers(actor: Actor | undefined, search: string, page: number | PageRequest): Promise<Result<CursorPage<CustomerRow>>> {
     const granted = await this.agentOrganization(actor, 'customer.list');
     if (!granted.ok) return granted;
-    const org = granted.value;
-    const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-    const rows: CustomerRow[] = [];
-    for await (const r of this.deps.customers.list()) {
-      const c = r.value;
-      if (c.resellerId !== org.tenantId) continue;
-      if (!words.every((w) => `${c.companyName} ${c.domain}`.toLowerCase().includes(w))) continue;
-      rows.push({ customer: c, provider: this.providerOf(c) });
-    }
-    rows.sort((a, b) => a.customer.companyName.localeCompare(b.customer.companyName));
-    return ok(paginate(rows, page, PAGE_SIZE));
+    const lists = { index: 'byReseller', search: 'searchByReseller', key: granted.value.tenantId, words: (c: Customer) => `${c.companyName} ${c.domain}` } as const;
+    const request = typeof page === 'number' ? { page } : page;
+    return indexPage(this.deps.customers, lists, search, request, PAGE_SIZE, (r) => ({ customer: r.value, provider: this.providerOf(r.value) }));
   }
 
   /** When each customer of the caller's organization was acquired, for its agents (the dashboard's pipeline). */
@@ -320,7 +317,7 @@ export class CustomerService {
     const org = await this.agentOrganization(actor, 'customer.list');
     if (!org.ok) return org;
     const dates: string[] = [];
-    for await (const r of this.deps.customers.list()) if (r.value.resellerId === org.value.tenantId) dates.push(r.value.createdAt);
+    for await (const r of this.deps.customers.listBy('byReseller', org.value.tenantId)) dates.push(r.value.createdAt);
     return ok(dates);
   }
 
@@ -330,7 +327,7 @@ export class CustomerService {
     if (!desk.ok) return desk;
     const providerId = desk.value.scope.tenantId;
     const dates: string[] = [];
-    for await (const r of this.deps.customers.list()) {
+    for await (const r of this.deps.customers.listBy('byProvider', providerId)) {
       const shared = r.value.relationships.find((x) => x.kind === 'provider' && x.partnerId === providerId);
       if (shared) dates.push(shared.since);
     }
@@ -356,10 +353,7 @@ export class CustomerService {
   /** View customers: exactly the customers a reseller and a provider share. */
   async shared(link: ProviderLink): Promise<Customer[]> {
     const found: Customer[] = [];
-    for await (const r of this.deps.customers.list()) {
-      const c = r.value;
-      if (c.resellerId === link.resellerId && c.relationships.some((x) => x.kind === 'provider' && x.partnerId === link.providerTenantId)) found.push(c);
-    }
+    for await (const r of this.deps.customers.listBy('byPair', `${link.resellerId}|${link.providerTenantId}`)) found.push(r.value);
     return found.sort((a, b) => a.companyName.localeCompare(b.companyName));
   }
 
@@ -367,9 +361,9 @@ export class CustomerService {
   async addableProviders(actor: Actor | undefined, c: Customer): Promise<{ linkId: string; name: string }[]> {
     if (!(await this.agentOrganization(actor, 'customer.addProvider')).ok) return [];
     const found: { linkId: string; name: string }[] = [];
-    for await (const r of this.deps.links.list()) {
+    for await (const r of this.deps.links.listBy('byReseller', c.resellerId)) {
       const link = r.value;
-      if (link.resellerId === c.resellerId && link.status === 'authorized' && !canPlaceOrder(c, link.providerTenantId)) found.push({ linkId: link.id, name: link.providerName });
+      if (link.status === 'authorized' && !canPlaceOrder(c, link.providerTenantId)) found.push({ linkId: link.id, name: link.providerName });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -377,9 +371,9 @@ export class CustomerService {
   /** For each active indirect provider of the customer's reseller: may it submit orders for this customer? */
   async orderRights(c: Customer): Promise<{ provider: string; canOrder: boolean }[]> {
     const rights: { provider: string; canOrder: boolean }[] = [];
-    for await (const r of this.deps.links.list()) {
+    for await (const r of this.deps.links.listBy('byReseller', c.resellerId)) {
       const link = r.value;
-      if (link.resellerId === c.resellerId && link.status === 'authorized') rights.push({ provider: link.providerName, canOrder: canPlaceOrder(c, link.providerTenantId) });
+      if (link.status === 'authorized') rights.push({ provider: link.providerName, canOrder: canPlaceOrder(c, link.providerTenantId) });
     }
     return rights.sort((a, b) => a.provider.localeCompare(b.provider));
   }

@@ -32,6 +32,7 @@ import type { StatusMail } from './status-mail.js';
 import type { Outbox } from './outbox.port.js';
 import type { PartnerCenter, PartnerIdCheck } from './partner-center.port.js';
 import { mutate, type Clock, type RecordStore } from './ports.js';
+import type { ApplicationStore } from './indexes.js';
 
 /** Which application a user is working on. */
 export interface ApplicantIndex {
@@ -45,7 +46,7 @@ export interface ReviewCards {
 
 /** What the enrollment use cases need. */
 export interface EnrollmentDeps {
-  readonly applications: RecordStore<EnrollmentApplication>;
+  readonly applications: ApplicationStore;
   readonly applicants: RecordStore<ApplicantIndex>;
   readonly organizations: RecordStore<Organization>;
   readonly reviewCards: RecordStore<ReviewCards>;
@@ -301,16 +302,20 @@ export class EnrollmentService {
   }
 
   /** Applications waiting for a decision, for the operator's reviewers only. */
-  async reviewQueue(actor: Actor | undefined): Promise<Result<EnrollmentApplication[]>> {
+  async reviewQueue(actor: Actor | undefined, limit = Infinity): Promise<Result<EnrollmentApplication[]>> {
     const granted = this.deps.access.asOperator('enrollment.review', actor);
-    return granted.ok ? ok(await this.pendingReviews()) : granted;
+    return granted.ok ? ok(await this.pendingReviews(limit)) : granted;
   }
 
-  /** Applications waiting for a decision. */
-  async pendingReviews(): Promise<EnrollmentApplication[]> {
+  /** Applications waiting for a decision, oldest submission first (through the index); the first `limit` when given. */
+  async pendingReviews(limit = Infinity): Promise<EnrollmentApplication[]> {
     const pending: EnrollmentApplication[] = [];
-    for await (const record of this.deps.applications.list()) if (record.value.status === 'underReview') pending.push(record.value);
-    return pending.sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''));
+    if (limit < 1) return pending;
+    for await (const record of this.deps.applications.listBy('underReview', 'all', Number.isFinite(limit) ? { pageSize: limit } : {})) {
+      pending.push(record.value);
+      if (pending.length >= limit) break;
+    }
+    return pending;
   }
 
   /** The organization of the caller's proven tenant, adding them as a member (no role) on first sight. */

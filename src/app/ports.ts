@@ -28,6 +28,79 @@ export interface RecordStore<T> {
   list(): AsyncIterable<Versioned<T>>;
 }
 
+/** One entry a record has in a secondary index: the index key it is listed under, and its place there (ordered by `sort`, then id). */
+export interface IndexEntry {
+  readonly key: string;
+  readonly sort: string;
+}
+
+/** The entries one record has in one index (none: the record is not listed there). Pure: the same value gives the same entries. */
+export type IndexFunction<T> = (value: T) => readonly IndexEntry[];
+
+/** Named index functions of a record type. */
+export type IndexDefinitions<T> = Readonly<Record<string, IndexFunction<T>>>;
+
+/** One page asked of an index: from the start (or after a cursor), ascending or descending, optionally only sort keys with a prefix. */
+export interface PageQuery<T = unknown> {
+  /** A cursor from a previous page's `next` or `previous`; the page continues past it in its own direction. */
+  readonly cursor?: string;
+  /** At most this many records (1 to 500). */
+  readonly limit: number;
+  /** Newest/last first. A cursor carries its own direction and overrides this. */
+  readonly descending?: boolean;
+  /** Only entries whose sort key starts with this. */
+  readonly prefix?: string;
+  /** Only records this accepts (read past, not counted: a narrow filter reads more of the index). */
+  readonly where?: (value: T) => boolean;
+}
+
+/** A page of records in index order, with cursors to the pages after and before it (absent when there is none). */
+export interface RecordPage<T> {
+  readonly records: readonly Versioned<T>[];
+  readonly next?: string;
+  readonly previous?: string;
+}
+
+/**
+ * A record store with secondary indexes kept in the same atomic write as each record, so a list
+ * or a search reads one page of its index instead of the whole namespace.
+ */
+export interface IndexedRecordStore<T, I extends string = string> extends RecordStore<T> {
+  /**
+   * One page of the records listed under `key` in `index`, in a stable order (sort key, then id).
+   * A cursor that is not one this store made is refused (`LIST.BAD_CURSOR`); a stale one (its record
+   * changed or went away) still continues from its place.
+   */
+  page(index: I, key: string, query: PageQuery<T>): Promise<Result<RecordPage<T>>>;
+  /** How many records are listed under `key` (with `prefix`: whose sort key starts with it). */
+  count(index: I, key: string, prefix?: string): Promise<number>;
+  /** Every record listed under `key`, in index order, read `pageSize` (default 200) at a time: a caller that stops early reads no more than it asked for. */
+  listBy(index: I, key: string, options?: { readonly descending?: boolean; readonly prefix?: string; readonly where?: (value: T) => boolean; readonly pageSize?: number }): AsyncIterable<Versioned<T>>;
+}
+
+/** The index entry of `key` sorted by `sort`, or none when `key` is absent. */
+export function entry(key: string | undefined, sort = ''): IndexEntry[] {
+  return key ? [{ key, sort }] : [];
+}
+
+/** Text as index sort keys and search prefixes compare it: without case, accents or repeated spaces. */
+export function foldText(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The words of `text`, folded, each once: what a search by word prefix finds a record by. */
+export function wordsOf(text: string): string[] {
+  return [...new Set(foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+}
+
+/**
+ * Search entries under `key`: one per word of `text`, sorted by the word and then `order`, so a
+ * typed word finds the records with a word starting with it through the index.
+ */
+export function wordEntries(key: string | undefined, text: string, order: string): IndexEntry[] {
+  return key ? wordsOf(text).map((word) => ({ key, sort: `${word}\u0001${order}` })) : [];
+}
+
 /** What claiming a key told the caller: the first claimant goes ahead; a later one sees what the first recorded. */
 export type Claim = { readonly first: true } | { readonly first: false; readonly result?: string };
 

@@ -18,7 +18,9 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import type { Delivery } from './notifier.port.js';
-import { mutate, type InvitationContext, type RecordStore } from './ports.js';
+import type { LinkStore, OrganizationStore, ProviderStore } from './indexes.js';
+import { indexPage, type CursorPage, type PageRequest } from './paging.js';
+import { mutate, type InvitationContext, type RecordStore, type Versioned } from './ports.js';
 
 /** A provider's invitation to a reseller, reachable through a signed link. */
 export interface ResellerInvitation {
@@ -48,14 +50,14 @@ export interface ResellerSide {
 
 /** What the provider use cases need. */
 export interface ProviderDeps extends InvitationContext {
-  readonly providers: RecordStore<Provider>;
-  readonly links: RecordStore<ProviderLink>;
+  readonly providers: ProviderStore;
+  readonly links: LinkStore;
   readonly invitations: RecordStore<ResellerInvitation>;
   readonly approvalCards: RecordStore<ApprovalCards>;
   /** The access table applied to callers: their organization, provider and roles. */
   readonly access: AccessService;
-  /** Every enrolled organization, to find a reseller by MPN ID. */
-  readonly organizations: RecordStore<Organization>;
+  /** Every enrolled organization, to find a reseller by MPN ID (through its index). */
+  readonly organizations: OrganizationStore;
 }
 
 /** Notification kinds of the provider journey. */
@@ -81,9 +83,12 @@ const TEAM_PAGE_SIZE = 8;
 export class ProviderService {
   constructor(private readonly deps: ProviderDeps) {}
 
-  /** Providers matching the search, one page at a time. */
+  /** Providers matching the search, one page at a time: the listed providers (of the country asked for) through the index, then the keyword. */
   async directory(query: DirectoryQuery, page: number): Promise<Page<Provider>> {
-    return paginate(searchDirectory(await this.allProviders(), query), page, PAGE_SIZE);
+    const country = query.country?.trim().toUpperCase();
+    const listed: Provider[] = [];
+    for await (const record of country ? this.deps.providers.listBy('listedByCountry', country) : this.deps.providers.listBy('listed', 'all')) listed.push(record.value);
+    return paginate(searchDirectory(listed, query), page, PAGE_SIZE);
   }
 
   /** An approved provider by tenant id. */
@@ -117,7 +122,7 @@ export class ProviderService {
     const provider = registerProvider(input, actor.tenantId, { userId: actor.userId, name: actor.name }, this.deps.clock.now());
     if (!provider.ok) return provider;
     const key = nameKey(provider.value.name);
-    if ((await this.allProviders()).some((p) => p.tenantId !== actor.tenantId && nameKey(p.name) === key)) {
+    if ((await this.providersNamed(key)).some((p) => p.tenantId !== actor.tenantId && nameKey(p.name) === key)) {
       return fail('PROVIDER.NAME_TAKEN', 'provider.errors.nameTaken', { name: provider.value.name }, 'name');
     }
     const saved = await mutate(this.deps.providers, actor.tenantId, (current) =>
@@ -202,21 +207,17 @@ export class ProviderService {
     return ok(link);
   }
 
-  /** Requests waiting for a decision of the caller's provider (its approvers and admins). */
-  async pendingRequests(actor: Actor | undefined): Promise<Result<ProviderLink[]>> {
+  /** Requests waiting for a decision of the caller's provider (its approvers and admins), oldest first; the first `limit` of them when given. */
+  async pendingRequests(actor: Actor | undefined, limit = Infinity): Promise<Result<ProviderLink[]>> {
     const granted = await this.deps.access.asProvider('provider.requests', actor);
     if (!granted.ok) return granted;
-    const provider = granted.value.scope;
-    return ok(
-      (await this.linksWhere((l) => l.providerTenantId === provider.tenantId && l.status === 'requested')).sort((a, b) =>
-        (a.requestedAt ?? '').localeCompare(b.requestedAt ?? ''),
-      ),
-    );
+    return ok(await this.linksBy('requestedByProvider', granted.value.scope.tenantId, limit));
   }
 
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
   async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<ProviderLink>> {
-    const link = await this.link(id);
+    const read = await this.deps.links.get(id);
+    const link = read?.value;
     const addressed = link ? await this.provider(link.providerTenantId) : undefined;
     if (!link || !addressed) {
       const desk = await this.deps.access.asProvider('provider.decide', actor);
@@ -224,7 +225,8 @@ export class ProviderService {
     }
     const granted = await this.deps.access.asProvider('provider.decide', actor, addressed);
     if (!granted.ok) return granted;
-    const saved = await mutate(this.deps.links, id, (current) =>
+    // The first attempt decides on the version read above (the compare-and-set refuses it if it changed since; then it is read again).
+    const saved = await mutateFrom(this.deps.links, id, read, (current) =>
       current ? decideRequest(current, outcome, granted.value.actor, this.deps.clock.now(), reason) : fail('LINK.UNKNOWN', 'provider.errors.notRequested'),
     );
     if (!saved.ok) return saved;
@@ -368,7 +370,7 @@ export class ProviderService {
     if (!granted.ok) return granted;
     const org = granted.value.scope;
     const order: Record<string, number> = { approved: 0, invited: 0, authorized: 1, requested: 2 };
-    const links = await this.linksWhere((l) => l.resellerId === org.tenantId && l.status in order);
+    const links = (await this.linksBy('byReseller', org.tenantId)).filter((l) => l.status in order);
     return ok(links.sort((a, b) => order[a.status] - order[b.status] || a.providerName.localeCompare(b.providerName)));
   }
 
@@ -389,16 +391,15 @@ export class ProviderService {
     return ok(link);
   }
 
-  /** Indirect resellers: the provider's authorized resellers, searchable by name or MPN ID, paged. */
-  async indirectResellers(actor: Actor | undefined, search: string, page: number): Promise<Result<Page<ProviderLink>>> {
+  /**
+   * Indirect resellers: the provider's authorized resellers by name, a page at a time through the
+   * index (Next and Previous carry a cursor), searchable by the start of any word of the name or the MPN ID.
+   */
+  async indirectResellers(actor: Actor | undefined, search: string, page: number | PageRequest): Promise<Result<CursorPage<ProviderLink>>> {
     const granted = await this.deps.access.asProvider('provider.indirectResellers', actor);
     if (!granted.ok) return granted;
-    const provider = granted.value.scope;
-    const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-    const links = (await this.linksWhere((l) => l.providerTenantId === provider.tenantId && l.status === 'authorized'))
-      .filter((l) => words.every((w) => `${l.resellerName} ${l.resellerPartnerId ?? ''}`.toLowerCase().includes(w)))
-      .sort((a, b) => a.resellerName.localeCompare(b.resellerName));
-    return ok(paginate(links, page, PAGE_SIZE));
+    const lists = { index: 'authorizedByProvider', search: 'searchAuthorizedByProvider', key: granted.value.scope.tenantId, words: (l: ProviderLink) => `${l.resellerName} ${l.resellerPartnerId ?? ''}` } as const;
+    return indexPage(this.deps.links, lists, search, typeof page === 'number' ? { page } : page, PAGE_SIZE, (r) => r.value);
   }
 
   /** Every relationship of the caller's reseller organization, whatever its state, for its agents (the dashboard's pipeline). */
@@ -406,7 +407,7 @@ export class ProviderService {
     const granted = await this.deps.access.asReseller('provider.historyAsReseller', actor);
     if (!granted.ok) return granted;
     const resellerId = granted.value.scope.tenantId;
-    return ok(await this.linksWhere((l) => l.resellerId === resellerId));
+    return ok(await this.linksBy('byReseller', resellerId));
   }
 
   /** Every relationship of the caller's provider, whatever its state, for its desk (the dashboard's pipeline). */
@@ -414,7 +415,7 @@ export class ProviderService {
     const granted = await this.deps.access.asProvider('provider.historyAsProvider', actor);
     if (!granted.ok) return granted;
     const providerId = granted.value.scope.tenantId;
-    return ok(await this.linksWhere((l) => l.providerTenantId === providerId));
+    return ok(await this.linksBy('byProvider', providerId));
   }
 
   /** Every relationship the caller's organization is a party to, whatever its state, newest activity first. */
@@ -424,7 +425,8 @@ export class ProviderService {
     if (!asReseller.ok && !asProvider.ok) return (await this.deps.access.providerOf(actor)) ? asProvider : asReseller;
     const resellerId = asReseller.ok ? asReseller.value.scope.tenantId : undefined;
     const providerId = asProvider.ok ? asProvider.value.scope.tenantId : undefined;
-    const links = await this.linksWhere((l) => l.resellerId === resellerId || l.providerTenantId === providerId);
+    const both = [...(resellerId ? await this.linksBy('byReseller', resellerId) : []), ...(providerId ? await this.linksBy('byProvider', providerId) : [])];
+    const links = [...new Map(both.map((l) => [l.id, l])).values()];
     return ok(links.sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? '')));
   }
 
@@ -515,21 +517,40 @@ export class ProviderService {
   }
 
   private async organizationByPartnerId(partnerId: string): Promise<Organization | undefined> {
-    for await (const record of this.deps.organizations.list()) if (record.value.partnerId === partnerId) return record.value;
-    return undefined;
+    const found = await this.deps.organizations.page('byPartnerId', partnerId, { limit: 1 });
+    return found.ok ? found.value.records[0]?.value : undefined;
   }
 
-  private async allProviders(): Promise<Provider[]> {
-    const all: Provider[] = [];
-    for await (const record of this.deps.providers.list()) all.push(record.value);
-    return all;
-  }
-
-  private async linksWhere(predicate: (link: ProviderLink) => boolean): Promise<ProviderLink[]> {
-    const found: ProviderLink[] = [];
-    for await (const record of this.deps.links.list()) if (predicate(record.value)) found.push(record.value);
+  /** Providers whose name, compared without case, accents or extra spaces, is `key` (through the index). */
+  private async providersNamed(key: string): Promise<Provider[]> {
+    const found: Provider[] = [];
+    for await (const record of this.deps.providers.listBy('byName', key)) found.push(record.value);
     return found;
   }
+
+  /** Every relationship listed under `key` in a links index. */
+  private async linksBy(index: 'byReseller' | 'byProvider' | 'requestedByProvider', key: string, limit = Infinity): Promise<ProviderLink[]> {
+    const found: ProviderLink[] = [];
+    if (limit < 1) return found;
+    for await (const record of this.deps.links.listBy(index, key, Number.isFinite(limit) ? { pageSize: limit } : {})) {
+      found.push(record.value);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+}
+
+/**
+ * `mutate`, whose first attempt starts from a version the caller has just read instead of reading
+ * it again. The write is a compare-and-set on that version, so a record changed in between is
+ * never overwritten: the attempt fails and the next ones read the record afresh, as `mutate` does.
+ */
+async function mutateFrom<T>(store: RecordStore<T>, id: string, read: Versioned<T> | undefined, change: (current: T | undefined) => Result<T>): Promise<Result<Versioned<T>>> {
+  const next = change(read?.value);
+  if (!next.ok) return next;
+  if (read && next.value === read.value) return ok(read);
+  const saved = await store.compareAndSet(id, read?.version ?? 0, next.value);
+  return saved ? ok(saved) : mutate(store, id, change, 7);
 }
 
 function partiesOf(provider: Provider, org: Organization) {

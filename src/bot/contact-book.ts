@@ -1,4 +1,5 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import type { RecordStore } from '../app/ports.js';
 import { mutate } from '../app/ports.js';
 import { ok } from '../domain/result.js';
@@ -12,14 +13,30 @@ export interface Contact {
   readonly name: string;
 }
 
+/** Users whose last written contact this process remembers (about 1 KB each): the recently active ones. */
+export const REMEMBERED_CONTACTS = 10_000;
+
+/** What the contact book remembers of a contact it wrote: the JSON written, and the channel's id of the user. */
+interface Remembered {
+  readonly json: string;
+  readonly channelId: string | undefined;
+}
+
 /**
  * The conversation reference of every user who talked to the assistant, kept so that
- * decisions and status changes can be sent to them later. Written only when it changes.
+ * decisions and status changes can be sent to them later. Written only when it changes: the
+ * contact last written is remembered for the most recently active users only (an LRU), so memory
+ * stays bounded however many users there are; a user no longer remembered costs one write.
  */
 export class ContactBook {
-  private readonly known = new Map<string, string>();
+  private readonly known: LRUCache<string, Remembered>;
 
-  constructor(private readonly store: RecordStore<Contact>) {}
+  constructor(
+    private readonly store: RecordStore<Contact>,
+    remembered = REMEMBERED_CONTACTS,
+  ) {
+    this.known = new LRUCache({ max: remembered });
+  }
 
   /**
    * Remembers where this user can be reached, from a turn whose serviceUrl identity vouches for
@@ -33,16 +50,25 @@ export class ContactBook {
     delete reference.activityId;
     const contact: Contact = { reference, locale, name: context.activity.from?.name ?? userId };
     const json = JSON.stringify(contact);
-    if (this.known.get(userId) === json) return true;
+    if (this.known.get(userId)?.json === json) return true;
     await mutate(this.store, userId, () => ok(contact));
-    this.known.set(userId, json);
+    this.known.set(userId, { json, channelId: reference.user?.id });
     return true;
   }
 
-  /** The channel's own ids (Teams MRIs such as 29:…) of the users who ever talked to the assistant. */
+  /**
+   * The channel's own ids (Teams MRIs such as 29:…) of the users who ever talked to the assistant,
+   * for Universal Actions refresh: from memory for the users this process wrote recently (a Teams
+   * user's id does not change), from the store for the others.
+   */
   async channelIds(userIds: readonly string[]): Promise<string[]> {
-    const contacts = await Promise.all(userIds.map((id) => this.find(id)));
-    return contacts.flatMap((c) => (c?.reference.user?.id ? [c.reference.user.id] : []));
+    const ids = await Promise.all(
+      userIds.map(async (id) => {
+        const remembered = this.known.get(id);
+        return remembered ? remembered.channelId : (await this.find(id))?.reference.user?.id;
+      }),
+    );
+    return ids.filter((id): id is string => !!id);
   }
 
   /** Where to reach a user, when they ever talked to the assistant. */

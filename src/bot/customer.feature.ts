@@ -145,7 +145,7 @@ export class CustomerFeature {
   private async list(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const result = await this.service.customers(actor, search, Number(text(data.page)) || 1);
+    const result = await this.service.customers(actor, search, { page: Number(text(data.page)) || 1, cursor: text(data.cursor) || undefined });
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;

@@ -103,7 +103,7 @@ export function customerSearchErrorView(typedSearch: string, errors: ErrorLine[]
 }
 
 /** The view of cards/customer-list.json: one page of customers found by a search. */
-export function customerListView(search: string, page: Page<CustomerRow>, t: Translate, locale: Locale) {
+export function customerListView(search: string, page: Page<CustomerRow> & { next?: string; previous?: string }, t: Translate, locale: Locale) {
   return {
     search,
     errors: [],
@@ -112,8 +112,9 @@ export function customerListView(search: string, page: Page<CustomerRow>, t: Tra
     items: page.items.map((row) => ({ customerId: row.customer.id, name: row.customer.companyName, detail: rowDetail(row, t, locale) })),
     hasPrevious: page.page > 1,
     hasNext: page.page < page.pages,
-    previous: { search, page: String(page.page - 1) },
-    next: { search, page: String(page.page + 1) },
+    // The buttons carry the list's cursor (a card from before cursors has only the page number).
+    previous: { search, page: String(page.page - 1), ...(page.previous ? { cursor: page.previous } : {}) },
+    next: { search, page: String(page.page + 1), ...(page.next ? { cursor: page.next } : {}) },
   };
 }
 

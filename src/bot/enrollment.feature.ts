@@ -325,7 +325,7 @@ export class EnrollmentFeature {
   }
 
   private async reviews(turn: Turn): Promise<void> {
-    const queue = await this.service.reviewQueue(turn.actor);
+    const queue = await this.service.reviewQueue(turn.actor, 10);
     if (!queue.ok) return turn.refuse(queue.error);
     const pending = queue.value;
     if (pending.length === 0) {

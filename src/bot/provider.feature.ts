@@ -204,16 +204,17 @@ export class ProviderFeature {
     await turn.context.sendActivity(turn.t('provider.request.sent', { provider: result.value.providerName }));
   }
 
-  /** The requests waiting for a decision; with a reseller's name (from a sentence), only theirs, else all with a note. */
+  /** The requests waiting for a decision; with a reseller's name (from a sentence), only theirs, else the first ten with a note. */
   private async requests(turn: Turn, data: ActionData = {}): Promise<void> {
-    const result = await this.service.pendingRequests(turn.actor);
+    const reseller = text(data.reseller).slice(0, 100);
+    // A name is looked for among all of this provider's pending requests; without one, the first ten are read.
+    const result = await this.service.pendingRequests(turn.actor, reseller ? Infinity : 10);
     if (!result.ok) return turn.refuse(result.error);
     const all = result.value;
     if (!all.length) {
       await turn.say('provider.request.none');
       return;
     }
-    const reseller = text(data.reseller).slice(0, 100);
     const theirs = reseller ? all.filter((l) => namePrefix(l.resellerName, reseller)) : all;
     if (reseller && !theirs.length) await turn.context.sendActivity(turn.t('provider.request.noneFrom', { reseller }));
     const pending = theirs.length ? theirs : all;
@@ -223,8 +224,8 @@ export class ProviderFeature {
   private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
     const id = text(data.linkId);
     const result = await this.service.decide(turn.actor, id, outcome, text(data.reason));
-    const link = await this.service.link(id);
     if (!result.ok) {
+      const link = await this.service.link(id);
       if (result.error.code.startsWith('ACCESS.') || !link) {
         await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
         return;
@@ -320,7 +321,7 @@ export class ProviderFeature {
   private async resellers(turn: Turn, data: ActionData): Promise<void> {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const result = await this.service.indirectResellers(turn.actor, search, Number(text(data.page)) || 1);
+    const result = await this.service.indirectResellers(turn.actor, search, { page: Number(text(data.page)) || 1, cursor: text(data.cursor) || undefined });
     if (!result.ok) return turn.refuse(result.error);
     const page = result.value;
     const canManageApprovers = await this.service.managesApprovers(turn.actor);
@@ -353,8 +354,9 @@ export class ProviderFeature {
       })),
       hasPrevious: page.page > 1,
       hasNext: page.page < page.pages,
-      previous: { search, page: String(page.page - 1) },
-      next: { search, page: String(page.page + 1) },
+      // The buttons carry the list's cursor (a card from before cursors has only the page number).
+      previous: { search, page: String(page.page - 1), ...(page.previous ? { cursor: page.previous } : {}) },
+      next: { search, page: String(page.page + 1), ...(page.next ? { cursor: page.next } : {}) },
       canManageApprovers,
     });
   }

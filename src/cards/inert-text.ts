@@ -20,25 +20,29 @@ export function stripControls(text: string): string {
  * HTML, entity, autolinked URL, e-mail or domain, and no `${` survives; what shows is the text as typed.
  */
 export function escapeMarkdown(text: string): string {
-  return stripControls(text)
+  const clean = stripControls(text);
+  // Most names and sentences have none of the characters below: the same text back, without the regular expressions.
+  if (!NEEDS_ESCAPE.test(clean)) return clean;
+  return clean
     .split('\n')
-    .map((line) =>
-      line
-        // Emphasis, code, strikethrough, links and images, HTML and autolinks, tables.
-        .replace(/[\\`*_~[\]<>|]/g, '\\$&')
-        // Character references would turn into the characters above.
-        .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&')
-        // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
-        // (a scheme ends in a letter, so times such as 09:30 stay as they are).
-        .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])/gu, '\\$&')
-        // A literal `${` stays literal and can never be taken for a template binding.
-        .replace(/\$\{/g, '$\\{')
-        // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
-        .replace(/^(\s*)([#+=>-])/, '$1\\$2')
-        .replace(/^(\s*\d+)([.)])/, '$1\\$2'),
-    )
+    .map((line) => {
+      // Emphasis, code, strikethrough, links and images, HTML and autolinks, tables.
+      let out = line.replace(/[\\`*_~[\]<>|]/g, '\\$&');
+      // Character references would turn into the characters above.
+      if (out.includes('&')) out = out.replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&');
+      // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
+      // (a scheme ends in a letter, so times such as 09:30 stay as they are).
+      if (out.includes('.') || out.includes(':')) out = out.replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])/gu, '\\$&');
+      // A literal `${` stays literal and can never be taken for a template binding.
+      if (out.includes('${')) out = out.replace(/\$\{/g, '$\\{');
+      // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
+      return out.replace(/^(\s*)([#+=>-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    })
     .join('\n');
 }
+
+/** Any character escapeMarkdown may escape (or that starts a line it may escape). */
+const NEEDS_ESCAPE = /[\\`*_~[\]<>|&.:${#+=>)\-\n]|^\s*\d/;
 
 /** Cuts text to at most `max` UTF-16 units, never inside a surrogate pair, marking the cut with an ellipsis. */
 export function clip(text: string, max: number): string {

@@ -1,9 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Template } from 'adaptivecards-templating';
+import type { Template } from 'adaptivecards-templating';
 import { catalogs, translate, type Locale } from '../i18n/catalog.js';
 import { clip, escapeMarkdown, stripControls } from './inert-text.js';
+import { compilePlain, expandPlain, type PlainTemplate } from './plain-template.js';
+
+/**
+ * adaptivecards-templating (with adaptive-expressions, about 0.4 s to load) is needed only for a
+ * template with expressions or a view the plain expander leaves to it: loaded on first use.
+ */
+let templating: typeof import('adaptivecards-templating') | undefined;
+function templateOf(payload: unknown): Template {
+  templating ??= createRequire(import.meta.url)('adaptivecards-templating') as typeof import('adaptivecards-templating');
+  return new templating.Template(payload);
+}
+
+/** A parsed template: its plain compilation when every binding is a path, and the engine's, made when first needed. */
+interface Loaded {
+  readonly payload: unknown;
+  readonly plain: PlainTemplate | undefined;
+  engine?: Template;
+}
 
 /** An Adaptive Card as JSON. */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -49,7 +68,7 @@ export const ACTION_NONCE = 'actionNonce';
  * The only reader of cards/: each template is parsed once and kept.
  */
 export class CardRenderer {
-  private readonly templates = new Map<string, Template>();
+  private readonly templates = new Map<string, Loaded>();
 
   constructor(private readonly dir: string) {}
 
@@ -62,24 +81,30 @@ export class CardRenderer {
   }
 
   /**
-   * Expands template `name`. Strings in `view` should already be formatted: expression
-   * functions in templates cost about 15 times more per card than plain `${path}` bindings.
+   * Expands template `name`. Strings in `view` should already be formatted: a template whose
+   * bindings are all plain `${path}`s is expanded by plain substitution (plain-template.ts); one
+   * expression function sends the whole template through the adaptive-expressions engine, many
+   * times slower.
    * Every string of `view` is user text unless wrapped in `trusted()`: it is escaped where the
    * card renders markdown, shown as typed elsewhere, and cut with an ellipsis when the card
    * would otherwise exceed the size Teams accepts. Templates therefore bind view strings only
    * as values, never compare them in expressions (use a boolean in the view for `$when`).
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
-    const expanded = this.template(name).expand({ $root: { ...(markUserText(view) as object), t: catalogs[target.locale] } }) as Json;
+    const loaded = this.template(name);
+    const root = { ...(markUserText(view) as object), t: catalogs[target.locale] };
+    const plain = loaded.plain ? expandPlain(loaded.plain, root) : undefined;
+    const expanded = (plain ?? (loaded.engine ??= templateOf(loaded.payload)).expand({ $root: root })) as Json;
     const card = adaptActions(expanded, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID());
     return fitCard(card, name) as AdaptiveCardJson;
   }
 
-  private template(name: string): Template {
+  private template(name: string): Loaded {
     let template = this.templates.get(name);
     if (!template) {
       if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Bad card template name ${name}`);
-      template = new Template(JSON.parse(readFileSync(join(this.dir, `${name}.json`), 'utf8')));
+      const payload: unknown = JSON.parse(readFileSync(join(this.dir, `${name}.json`), 'utf8'));
+      template = { payload, plain: compilePlain(payload) };
       this.templates.set(name, template);
     }
     return template;
@@ -96,13 +121,14 @@ function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMess
   if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage, nonce));
   if (!node || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     // Universal Actions refresh is a Teams feature; its action stays as written.
     if (key === 'refresh') {
       if (channel === 'msteams') out[key] = value;
       continue;
     }
-    out[key] = adaptActions(value, channel, requiredMessage, nonce);
+    out[key] = typeof value === 'object' && value !== null ? adaptActions(value, channel, requiredMessage, nonce) : value;
   }
   // A required input says what is missing when the client checks it (and screen readers read it).
   if (typeof out.type === 'string' && out.type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
@@ -175,7 +201,8 @@ function finish(node: Json, cap: number, longest: { chars: number }, within?: 'f
   if (!node || typeof node !== 'object') return node;
   const type = typeof node.type === 'string' ? node.type : undefined;
   const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     if (typeof value === 'string') {
       out[key] = finishString(value, placeOf(type, key, within), cap, longest);
     } else if (type === 'FactSet' && key === 'facts') {
@@ -190,6 +217,8 @@ function finish(node: Json, cap: number, longest: { chars: number }, within?: 'f
 }
 
 function finishString(value: string, place: Place, cap: number, longest: { chars: number }): string {
+  // The template's own text (types, catalog text, ids) carries no user text: nothing to do.
+  if (!value.includes(OPEN)) return value;
   return value.replace(USER_TEXT, (_m, text: string) => {
     longest.chars = Math.max(longest.chars, text.length);
     // Ids, verbs and search terms in action data are cut only when absurdly long, never below any real id.

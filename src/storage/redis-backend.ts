@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@keyv/redis';
-import type { CasStore, StorageBackend } from './cas-store.js';
+import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
+import { cleanSort, entryChanges, safeEntries, SEP, split } from './index-support.js';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -20,6 +21,33 @@ if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1]
 return 1`;
 const CAS_SHA = createHash('sha1').update(CAS_SCRIPT).digest('hex');
 
+/**
+ * The same compare-and-set, and when it wins, the record's index entries change in the same
+ * script: KEYS[2..] are the sorted sets of the entries to remove (ARGV[5] of them) and then of
+ * those to add, ARGV[6..] their members (`sort \0 id`, all at score 0, ordered by ZRANGE BYLEX).
+ */
+const INDEXED_CAS_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
+local removes = tonumber(ARGV[5])
+for i = 2, #KEYS do
+  if i - 1 <= removes then redis.call('ZREM', KEYS[i], ARGV[4 + i]) else redis.call('ZADD', KEYS[i], 0, ARGV[4 + i]) end
+end
+return 1`;
+const INDEXED_CAS_SHA = createHash('sha1').update(INDEXED_CAS_SCRIPT).digest('hex');
+
+/** Backfill of one record: its entries are added only when it still holds the value they were computed from. */
+const BACKFILL_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[i]) end
+return 1`;
+const BACKFILL_SHA = createHash('sha1').update(BACKFILL_SCRIPT).digest('hex');
+
 /** Namespace names become part of the key prefix; a ':' in one could make two namespaces overlap. */
 const NAMESPACE_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -37,10 +65,20 @@ type Call = <T>(work: Promise<T>, command: string) => Promise<T>;
 /** A namespace in Redis: keys `csp:<namespace>:<key>`, values stored as given. */
 class RedisCasStore implements CasStore {
   constructor(
-    private readonly client: Client,
-    private readonly prefix: string,
-    private readonly call: Call,
+    protected readonly client: Client,
+    protected readonly prefix: string,
+    protected readonly call: Call,
   ) {}
+
+  /** Runs a script by its digest, sending the script itself when the server's cache does not have it (a restart, a new server). */
+  protected async script(source: string, sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown> {
+    try {
+      return await this.call(this.client.evalSha(sha, options), 'EVALSHA');
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      return this.call(this.client.eval(source, options), 'EVAL');
+    }
+  }
 
   async get(key: string): Promise<string | undefined> {
     const value = await this.call(this.client.get(this.prefix + key), 'GET');
@@ -52,15 +90,7 @@ class RedisCasStore implements CasStore {
       keys: [this.prefix + key],
       arguments: [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? ''],
     };
-    let result: unknown;
-    try {
-      result = await this.call(this.client.evalSha(CAS_SHA, options), 'EVALSHA');
-    } catch (error) {
-      // The script cache is empty after a Redis restart or on a new server: send the script itself once.
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      result = await this.call(this.client.eval(CAS_SCRIPT, options), 'EVAL');
-    }
-    return Number(result) === 1;
+    return Number(await this.script(CAS_SCRIPT, CAS_SHA, options)) === 1;
   }
 
   async *entries(): AsyncIterable<[string, string]> {
@@ -84,8 +114,91 @@ class RedisCasStore implements CasStore {
   }
 }
 
+/**
+ * A Redis namespace with secondary indexes: one sorted set per index and key,
+ * `csi:<namespace>:<index>:<key>`, whose members `sort \0 id` all have score 0, so ZRANGE BYLEX
+ * reads them in (sort, id) order; changed by the same script that writes the record.
+ */
+class RedisIndexedStore extends RedisCasStore implements IndexedCasStore {
+  constructor(
+    client: Client,
+    prefix: string,
+    call: Call,
+    private readonly indexPrefix: string,
+    private readonly entriesOf: EntriesOf,
+  ) {
+    super(client, prefix, call);
+  }
+
+  override compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
+    const { remove, add } = entryChanges(this.entriesOf, expected, next);
+    return this.compareAndSetIndexed(key, expected, next, remove, add);
+  }
+
+  private async compareAndSetIndexed(key: string, expected: string | undefined, next: string | undefined, remove: readonly IndexRef[], add: readonly IndexRef[]): Promise<boolean> {
+    const entries = [...remove, ...add];
+    const options = {
+      keys: [this.prefix + key, ...entries.map((r) => this.setOf(r.index, r.key))],
+      arguments: [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? '', String(remove.length), ...entries.map((r) => member(r.sort, key))],
+    };
+    return Number(await this.script(INDEXED_CAS_SCRIPT, INDEXED_CAS_SHA, options)) === 1;
+  }
+
+  async scan(q: IndexScan): Promise<IndexHit[]> {
+    const prefix = q.prefix ? cleanSort(q.prefix) : '';
+    // Lexicographic bounds: '(' excludes, '[' includes, '-' and '+' are the ends; the byte 0xff is past any UTF-8 text.
+    const low: string | Buffer = q.from && !q.descending ? `(${member(q.from[0], q.from[1])}` : prefix ? `[${prefix}` : '-';
+    const high: string | Buffer = q.from && q.descending ? `(${member(q.from[0], q.from[1])}` : prefix ? Buffer.concat([Buffer.from(`[${prefix}`), Buffer.from([0xff])]) : '+';
+    const set = this.setOf(q.index, q.key);
+    const args: (string | Buffer)[] = q.descending ? ['ZRANGE', set, high, low, 'BYLEX', 'REV'] : ['ZRANGE', set, low, high, 'BYLEX'];
+    const members = (await this.call(this.client.sendCommand([...args, 'LIMIT', '0', String(q.limit)]), 'ZRANGE')) as unknown as string[];
+    // With `from` and a prefix, the bound on the other side is the prefix's: drop what lies outside it.
+    const entries = members.map(String).map(split).filter((e) => e.sort.startsWith(prefix));
+    if (!entries.length) return [];
+    const values = await this.call(this.client.mGet(entries.map((e) => this.prefix + e.id)), 'MGET');
+    return entries.map((e, i) => ({ ...e, raw: values[i] ?? undefined }));
+  }
+
+  async count(index: string, key: string, prefix?: string): Promise<number> {
+    const set = this.setOf(index, key);
+    if (!prefix) return Number(await this.call(this.client.zCard(set), 'ZCARD'));
+    const clean = cleanSort(prefix);
+    const members = (await this.call(
+      this.client.sendCommand(['ZRANGE', set, `[${clean}`, Buffer.concat([Buffer.from(`[${clean}`), Buffer.from([0xff])]), 'BYLEX']),
+      'ZRANGE',
+    )) as unknown as string[];
+    return new Set(members.map((m) => split(String(m)).id)).size;
+  }
+
+  async backfill(): Promise<void> {
+    const batch: Promise<unknown>[] = [];
+    for await (const [key, raw] of this.entries()) {
+      const add = safeEntries(this.entriesOf, raw);
+      if (!add.length) continue;
+      batch.push(this.script(BACKFILL_SCRIPT, BACKFILL_SHA, { keys: [this.prefix + key, ...add.map((r) => this.setOf(r.index, r.key))], arguments: [raw, ...add.map((r) => member(r.sort, key))] }));
+      if (batch.length >= 200) await Promise.all(batch.splice(0));
+    }
+    await Promise.all(batch);
+  }
+
+  async insertMany(records: readonly { readonly key: string; readonly value: string }[]): Promise<void> {
+    for (let at = 0; at < records.length; at += 500) {
+      await Promise.all(records.slice(at, at + 500).map((r) => this.compareAndSet(r.key, undefined, r.value)));
+    }
+  }
+
+  private setOf(index: string, key: string): string {
+    return `${this.indexPrefix}${index}:${key}`;
+  }
+}
+
+/** A sorted-set member: the sort key (without the separator) and the record id. */
+function member(sort: string, id: string): string {
+  return `${cleanSort(sort)}${SEP}${id}`;
+}
+
 /** Redis (`STORAGE_URL=redis://…`), the store that several instances behind a load balancer share. */
-export class RedisBackend implements StorageBackend {
+export class RedisBackend implements IndexedStorageBackend {
   // Reads and writes go through the node-redis client that @keyv/redis ships, not through a Keyv:
   // the compare-and-set script must write exactly what get() reads, and Keyv wraps every value in
   // an envelope of its own (a raw value read through Keyv comes back as undefined or as its
@@ -96,6 +209,7 @@ export class RedisBackend implements StorageBackend {
 
   private lastError = '';
   private readonly stores = new Map<string, RedisCasStore>();
+  private readonly indexed = new Map<string, RedisIndexedStore>();
   /** Calls not settled yet: close() lets them finish (each within the time limit) before it disconnects. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -139,8 +253,18 @@ export class RedisBackend implements StorageBackend {
 
   namespace(name: string): CasStore {
     if (!NAMESPACE_NAME.test(name)) throw new Error(`Storage namespace "${name}" must match ${NAMESPACE_NAME}`);
+    const indexed = this.indexed.get(name);
+    if (indexed) return indexed;
     let store = this.stores.get(name);
     if (!store) this.stores.set(name, (store = new RedisCasStore(this.client, `csp:${name}:`, this.call)));
+    return store;
+  }
+
+  /** A namespace whose records have secondary indexes (sorted sets under `csi:<namespace>:`). */
+  indexedNamespace(name: string, entriesOf: EntriesOf): IndexedCasStore {
+    if (!NAMESPACE_NAME.test(name)) throw new Error(`Storage namespace "${name}" must match ${NAMESPACE_NAME}`);
+    let store = this.indexed.get(name);
+    if (!store) this.indexed.set(name, (store = new RedisIndexedStore(this.client, `csp:${name}:`, this.call, `csi:${name}:`, entriesOf)));
     return store;
   }
 

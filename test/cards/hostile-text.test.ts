@@ -25,7 +25,7 @@ export const HOSTILE: Record<string, string> = {
 };
 
 /** Keys whose values are not text: URLs the assistant builds, and enums. */
-const NOT_TEXT = new Set(['url', 'mailto', 'color', 'globalAdminColor', 'signInUrl']);
+const NOT_TEXT = new Set(['url', 'mailto', 'color', 'globalAdminColor', 'signInUrl', 'csvUrl']);
 
 /** The same view with every string replaced by `text`. */
 function hostileView(view: unknown, text: string): unknown {

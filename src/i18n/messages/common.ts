@@ -40,6 +40,7 @@ const en = {
     generic: 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment; if it keeps happening, contact your administrator and mention reference {reference}.',
     invalidAction: 'That button belongs to a card I can no longer act on. Type "help" to start again.',
     notSignedIn: 'I could not tell who you are in this chat, so I cannot do that. Sign in and try again.',
+    badCursor: 'That page of the list is no longer available. Open the list again to start from its first page.',
   },
   validation: {
     fixFields: 'Please check the highlighted fields:',
@@ -91,6 +92,7 @@ const it: typeof en = {
     generic: 'Si è verificato un errore da parte mia e non è stato modificato nulla. Riprova tra poco; se il problema continua, contatta il tuo amministratore indicando il riferimento {reference}.',
     invalidAction: 'Quel pulsante appartiene a una scheda su cui non posso più agire. Digita "aiuto" per ricominciare.',
     notSignedIn: 'Non riesco a capire chi sei in questa chat, quindi non posso farlo. Accedi e riprova.',
+    badCursor: 'Quella pagina dell\'elenco non è più disponibile. Apri di nuovo l\'elenco per ripartire dalla prima pagina.',
   },
   validation: {
     fixFields: 'Controlla i campi indicati:',

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { linkId } from '../src/domain/provider/provider-link.js';
+import { BENCH_PROVIDER, BENCH_RESELLER, agentId, approverId, requestResellerId } from './identities.js';
+import type { BenchOptions } from './options.js';
+import { startServer, type BenchServer } from './servers/fork.js';
+
+/** A kind of turn the benchmark sends. */
+type TurnKind = 'echo' | 'help' | 'customers' | 'approve';
+
+/** Customers seeded for the list turn. */
+export const LIST_ROWS = 20;
+
+/** Where a turn comes from: the connection (its user and conversation) and, for Approve, which request it decides. */
+interface Sender {
+  readonly run: string;
+  readonly connection: number;
+  readonly request: () => number;
+}
+
+/** The activity of one turn, as a channel posts it with deliveryMode expectReplies (a fresh activity id each time, as channels send). */
+function activity(kind: TurnKind, from: Sender): Record<string, unknown> {
+  const base = {
+    id: randomUUID(),
+    serviceUrl: 'http://127.0.0.1:1/',
+    deliveryMode: 'expectReplies',
+    timestamp: new Date().toISOString(),
+    locale: 'en-US',
+    recipient: { id: 'assistant', name: 'CSP Partner Assistant' },
+  };
+  const conversation = `bench-${from.run}-${kind}-${from.connection}`;
+  switch (kind) {
+    case 'echo':
+    case 'help':
+      return { ...base, type: 'message', text: 'help', channelId: 'emulator', from: { id: `bench-user-${from.run}-${from.connection}`, name: `User ${from.connection}` }, conversation: { id: conversation } };
+    case 'customers':
+      return teams(base, agentId(from.connection), BENCH_RESELLER, conversation, { type: 'message', text: 'customers' });
+    case 'approve': {
+      const data = { linkId: linkId(BENCH_PROVIDER, requestResellerId(from.request())), actionNonce: randomUUID() };
+      return teams(base, approverId(from.connection), BENCH_PROVIDER, conversation, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'provider.approve', data }, trigger: 'manual' },
+      });
+    }
+  }
+}
+
+function teams(base: Record<string, unknown>, userId: string, tenantId: string, conversation: string, rest: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...base,
+    ...rest,
+    channelId: 'msteams',
+    from: { id: `29:${userId}`, name: userId, aadObjectId: userId },
+    conversation: { id: conversation, tenantId, conversationType: 'personal' },
+    channelData: { tenant: { id: tenantId } },
+  };
+}
+
+/** One timed run of one turn against one server. */
+interface Sample {
+  readonly turnsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuMsPerTurn: number;
+  readonly readsPerTurn: number;
+  readonly writesPerTurn: number;
+  readonly scansPerTurn: number;
+  readonly failed: number;
+  /** Store operations per turn by namespace, e.g. `botstate 2r 2w`. */
+  readonly detail: string;
+}
+
+/** A line of the table: a server and the turn sent to it. */
+interface Target {
+  readonly label: string;
+  readonly server: BenchServer;
+  readonly kind: TurnKind;
+  /** Approve only: the requests seeded so far and the next one to decide. */
+  pool?: { seeded: number; next: number; lastRate: number; missed: number };
+  readonly samples: Sample[];
+}
+
+async function drive(target: Target, options: BenchOptions, run: string): Promise<Sample> {
+  const pool = target.pool;
+  if (pool) {
+    // Each Approve decides a request still pending: seed enough for this run, outside the timed part.
+    const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 2000) * options.seconds * 1.5) + options.connections;
+    if (wanted > pool.seeded) {
+      await target.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
+      pool.seeded = wanted;
+    }
+  }
+  let connections = 0;
+  const before = await target.server.stats();
+  const result = await autocannon({
+    url: target.server.url,
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 30,
+    // Each connection is one user in one conversation for the whole run (autocannon's request
+    // context is reset before every request, so the identity is fixed per client here).
+    setupClient: (client) => {
+      const sender: Sender = { run, connection: connections++, request: () => (pool ? pool.next++ : 0) };
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/api/messages',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify(activity(target.kind, sender)) }),
+        },
+      ]);
+    },
+  });
+  const after = await target.server.stats();
+  const turns = result.requests.total;
+  const per = (n: number) => (turns ? n / turns : 0);
+  const sample: Sample = {
+    turnsPerSecond: turns / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMsPerTurn: per((after.cpuMicros - before.cpuMicros) / 1000),
+    readsPerTurn: per(after.reads - before.reads),
+    writesPerTurn: per(after.writes - before.writes),
+    scansPerTurn: per(after.scans - before.scans),
+    failed: result.non2xx + result.errors + result.timeouts,
+    detail: Object.entries(after.byNamespace ?? {})
+      .map(([name, ops]) => {
+        const was = before.byNamespace?.[name] ?? { reads: 0, writes: 0, scans: 0 };
+        const r = per(ops.reads - was.reads);
+        const w = per(ops.writes - was.writes);
+        const s = per(ops.scans - was.scans);
+        return r + w + s >= 0.05 ? `${name} ${r.toFixed(1)}r ${w.toFixed(1)}w${s >= 0.05 ? ` ${s.toFixed(1)}s` : ''}` : '';
+      })
+      .filter(Boolean)
+      .join(', '),
+  };
+  if (pool) {
+    pool.lastRate = sample.turnsPerSecond;
+    if (pool.next > pool.seeded) pool.missed += pool.next - pool.seeded;
+  }
+  return sample;
+}
+
+/** Sends one turn of each kind and checks the answer is what a user gets (a card, the list, the decided request), so the timed runs measure real turns. */
+async function probe(target: Target, run: string): Promise<string | undefined> {
+  const sender: Sender = { run: `${run}-probe`, connection: 0, request: () => target.pool!.next++ };
+  const response = await fetch(`${target.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(target.kind, sender)) });
+  const body = (await response.json().catch(() => ({}))) as { activities?: { type?: string; text?: string; attachments?: unknown[]; value?: { status?: number } }[] };
+  const json = JSON.stringify(body);
+  if (response.status !== 200) return `answered ${response.status}: ${json.slice(0, 200)}`;
+  const activities = body.activities ?? [];
+  switch (target.kind) {
+    case 'echo':
+      return activities.some((a) => a.text === 'Echo: help') ? undefined : `no echo: ${json.slice(0, 200)}`;
+    case 'help':
+      return activities.some((a) => a.attachments?.length) ? undefined : `no card: ${json.slice(0, 200)}`;
+    case 'customers': {
+      const shown = json.match(/Customer \d\d /g)?.length ?? 0;
+      return shown >= Math.min(LIST_ROWS, 5) ? undefined : `the list shows ${shown} customers: ${json.slice(0, 300)}`;
+    }
+    case 'approve': {
+      const invoke = activities.find((a) => a.type === 'invokeResponse');
+      return invoke?.value?.status === 200 && /Approved by/.test(json) ? undefined : `not decided: ${json.slice(0, 300)}`;
+    }
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Starts the servers side by side, runs every target once per round (rotating the order), and prints the medians. */
+export async function benchTurns(options: BenchOptions, redisUrl: string | undefined, dataDir: (name: string) => string): Promise<void> {
+  const run = randomUUID().slice(0, 8);
+  const servers: BenchServer[] = [];
+  const profile = (name: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  try {
+    const bare = await startServer('bare restify route', 'bare', { execArgv: profile('bare') });
+    const echo = await startServer('stock echo bot', 'echo', { execArgv: profile('echo') });
+    servers.push(bare, echo);
+    const targets: Target[] = [
+      { label: 'bare restify route', server: bare, kind: 'echo', samples: [] },
+      { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', server: echo, kind: 'echo', samples: [] },
+    ];
+    const stores: [string, string | undefined][] = [['SQLite', undefined]];
+    if (redisUrl) stores.push(['Redis', redisUrl]);
+    const kinds: { kind: TurnKind; label: (store: string) => string }[] = [
+      { kind: 'help', label: (store) => `assistant help (${store})` },
+      { kind: 'customers', label: (store) => `assistant customers, ${LIST_ROWS} records, page of 5 (${store})` },
+      { kind: 'approve', label: (store) => `assistant Approve, Action.Execute + compare-and-set (${store})` },
+    ];
+    for (const [store, url] of stores) {
+      // One assistant per turn, each with its own database (a SQLite file, a Redis database number):
+      // what one turn leaves in the store (once-only marks, seeded requests) does not slow another's listing.
+      for (const [n, { kind, label }] of kinds.entries()) {
+        if (options.turns.length && !options.turns.includes(kind)) continue;
+        const env: Record<string, string> = { DATA_DIR: dataDir(`${store}-${kind}`), ...(url ? { STORAGE_URL: `${url}/${n + 1}` } : {}) };
+        const assistant = await startServer(label(store), 'assistant', { env, execArgv: profile(`assistant-${store}-${kind}`) });
+        servers.push(assistant);
+        if (kind === 'customers') await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
+        if (kind === 'approve') await assistant.command('seedApprovers', { approvers: options.connections });
+        targets.push({ label: label(store), server: assistant, kind, samples: [], ...(kind === 'approve' ? { pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 } } : {}) });
+      }
+    }
+    for (const target of targets) {
+      if (target.pool) await target.server.command('seedRequests', { from: 0, count: 1 });
+      if (target.pool) target.pool.seeded = 1;
+      const problem = await probe(target, run);
+      if (problem) throw new Error(`${target.label}: the probe turn ${problem}`);
+    }
+    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians`);
+    for (let round = 0; round < options.rounds; round++) {
+      // Systems alternate within each round, starting one further along each round.
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(i + round) % targets.length];
+        target.samples.push(await drive(target, options, run));
+      }
+    }
+    const echoRate = median(targets[1].samples.map((s) => s.turnsPerSecond));
+    const echoP99 = median(targets[1].samples.map((s) => s.p99));
+    const header = `  ${'turn'.padEnd(64)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'vs echo'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'reads'.padStart(6)} ${'writes'.padStart(7)} ${'scans'.padStart(6)}`;
+    console.log(header);
+    for (const target of targets) {
+      const m = (pick: (s: Sample) => number) => median(target.samples.map(pick));
+      const rate = m((s) => s.turnsPerSecond);
+      const isEcho = target === targets[1];
+      const ratio = target === targets[0] ? '—' : isEcho ? '1.00' : (rate / echoRate).toFixed(2);
+      const ops = target.server === targets[0].server || target.server === targets[1].server ? ['—', '—', '—'] : [m((s) => s.readsPerTurn).toFixed(1), m((s) => s.writesPerTurn).toFixed(1), m((s) => s.scansPerTurn).toFixed(1)];
+      const failed = target.samples.reduce((n, s) => n + s.failed, 0);
+      const notes = [
+        failed ? `${failed} failed requests` : '',
+        target.pool?.missed ? `${target.pool.missed} approves found no pending request` : '',
+        !isEcho && target !== targets[0] ? `p99 ${m((s) => s.p99) <= echoP99 ? '≤' : '>'} echo's` : '',
+      ].filter(Boolean);
+      console.log(
+        `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${notes.length ? `  (${notes.join('; ')})` : ''}`,
+      );
+    }
+    if (options.detail) {
+      console.log('  store operations per turn by namespace (r reads, w writes, s scans; last round):');
+      for (const target of targets) if (target.samples.at(-1)?.detail) console.log(`    ${target.label}: ${target.samples.at(-1)!.detail}`);
+    }
+    console.log('  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo\'s; Approve ≥ 0.80 ×; reads, writes and scans are store operations per turn, background work a turn starts included)');
+  } finally {
+    for (const server of servers.reverse()) await server.stop();
+  }
+}

@@ -1,0 +1,58 @@
+import type { Page } from '../domain/provider/provider.js';
+import { ok, type Result } from '../domain/result.js';
+import { wordsOf, type IndexedRecordStore, type Versioned } from './ports.js';
+
+/** A page of a list read through an index, with the cursors its Next and Previous buttons carry. */
+export interface CursorPage<T> extends Page<T> {
+  readonly next?: string;
+  readonly previous?: string;
+}
+
+/** Which page a card asks for: its number (shown, and used alone by older cards) and the cursor it carries. */
+export interface PageRequest {
+  readonly page: number;
+  readonly cursor?: string;
+}
+
+/**
+ * One page of a list through an index, by cursor: `index`/`key` lists every record, and a typed
+ * search goes through `search` (word entries) with its longest word as the prefix and every other
+ * word a prefix of one of the record's words (`words` gives them). The total is counted through
+ * the index. A request with a page number and no cursor (a card from before cursors) walks to it.
+ */
+export async function indexPage<T, I extends string, R>(
+  store: IndexedRecordStore<T, I>,
+  lists: { readonly index: I; readonly search: I; readonly key: string; readonly words: (value: T) => string },
+  text: string,
+  request: PageRequest,
+  size: number,
+  row: (record: Versioned<T>) => R,
+): Promise<Result<CursorPage<R>>> {
+  const typed = wordsOf(text);
+  const prefix = [...typed].sort((a, b) => b.length - a.length)[0];
+  const where = typed.length > 1 ? (value: T) => typed.every((w) => wordsOf(lists.words(value)).some((own) => own.startsWith(w))) : undefined;
+  const index = prefix === undefined ? lists.index : lists.search;
+  let total: number;
+  if (where) {
+    total = 0;
+    for await (const record of store.listBy(index, lists.key, { prefix, where })) if (record) total++;
+  } else total = await store.count(index, lists.key, prefix);
+  const pages = Math.max(1, Math.ceil(total / size));
+  let number = Math.min(Math.max(1, Math.floor(request.page) || 1), pages);
+  let cursor = request.cursor;
+  if (cursor === undefined && number > 1) {
+    // No cursor: read forward page by page (bounded by the page number asked for).
+    for (let at = 1; at < number; at++) {
+      const skipped = await store.page(index, lists.key, { cursor, limit: size, prefix, where });
+      if (!skipped.ok || !skipped.value.next) {
+        number = at;
+        break;
+      }
+      cursor = skipped.value.next;
+    }
+  }
+  const found = await store.page(index, lists.key, { cursor, limit: size, prefix, where });
+  if (!found.ok) return found;
+  const { records, next, previous } = found.value;
+  return ok({ items: records.map(row), page: number, pages, total, ...(next ? { next } : {}), ...(previous ? { previous } : {}) });
+}

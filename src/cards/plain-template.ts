@@ -1,0 +1,224 @@
+/**
+ * A fast expander for card templates whose every binding is a plain path (`${name}`,
+ * `${$root.t.provider.title}`, `${$index}`): the same result as adaptivecards-templating's
+ * `Template.expand`, without parsing and evaluating adaptive expressions, whose property lookups
+ * scan every key of every object on the path (the catalogs have hundreds).
+ *
+ * It follows the engine's rules: `$data` bound to an array repeats the element (an empty array
+ * drops it), `$data` bound to anything else becomes the scope of the element; `$when` keeps the
+ * element only when its value is `true`; a string that is a single binding takes the bound value
+ * with its type, and a string with several parts is concatenated; `null` items are dropped from
+ * arrays. Whenever a case is not certain to come out the same — a missing or null value (the engine
+ * writes `${path}` back), a name found only by ignoring case, a non-primitive in a sentence — it
+ * returns `undefined` and the caller expands with the engine instead. A template with any other
+ * expression is not compiled at all (`compilePlain` returns undefined).
+ */
+
+/** A reference to a value: where it starts and the property names after that. */
+interface PathRef {
+  readonly base: '$data' | '$root' | '$index';
+  readonly parts: readonly string[];
+}
+
+type Node =
+  | { readonly kind: 'literal'; readonly value: unknown }
+  | { readonly kind: 'path'; readonly ref: PathRef }
+  | { readonly kind: 'concat'; readonly parts: readonly (string | PathRef)[] }
+  | { readonly kind: 'array'; readonly items: readonly Node[] }
+  | {
+      readonly kind: 'object';
+      readonly entries: readonly (readonly [string, Node])[];
+      /** Absent: no `$data`. */
+      readonly data?: Node;
+      /** Absent: no `$when`; 'drop': a `$when` that is not a binding (the engine drops the element). */
+      readonly when?: PathRef | 'drop';
+    };
+
+/** A compiled template. */
+export interface PlainTemplate {
+  readonly root: Node;
+}
+
+/** The engine's reserved names: not copied to the output. */
+const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
+const BINDING = /\$\{([^}]*)\}/g;
+const PLAIN_PATH = /^\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_$][A-Za-z0-9_]*)*$/;
+
+/** Thrown while compiling a template that is not plain; caught by compilePlain. */
+class NotPlain extends Error {}
+
+/** Compiles a template of plain bindings; undefined when any binding is an expression. */
+export function compilePlain(payload: unknown): PlainTemplate | undefined {
+  try {
+    return { root: compile(payload) };
+  } catch (error) {
+    if (error instanceof NotPlain) return undefined;
+    throw error;
+  }
+}
+
+function compile(node: unknown): Node {
+  if (typeof node === 'string') return compileString(node);
+  if (Array.isArray(node)) return { kind: 'array', items: node.map(compile) };
+  if (node === null || typeof node !== 'object') return { kind: 'literal', value: node };
+  const record = node as Record<string, unknown>;
+  const entries: (readonly [string, Node])[] = [];
+  for (const key of Object.keys(record)) if (!RESERVED.has(key)) entries.push([key, compile(record[key])]);
+  const compiled: { kind: 'object'; entries: typeof entries; data?: Node; when?: PathRef | 'drop' } = { kind: 'object', entries };
+  if (record.$data !== undefined) {
+    // The engine uses a literal $data (an object or array written in the template) unexpanded.
+    if (typeof record.$data !== 'string') throw new NotPlain();
+    compiled.data = compileString(record.$data);
+  }
+  if (typeof record.$when === 'string') {
+    const when = compileString(record.$when);
+    if (when.kind === 'path') compiled.when = when.ref;
+    else if (when.kind === 'concat') throw new NotPlain();
+    // A $when that is not a binding drops the element, unless empty (the engine's rule).
+    else if (record.$when) compiled.when = 'drop';
+  } else if (record.$when) {
+    compiled.when = 'drop';
+  }
+  return compiled;
+}
+
+function compileString(text: string): Extract<Node, { kind: 'literal' | 'path' | 'concat' }> {
+  if (!text.includes('${')) return { kind: 'literal', value: text };
+  // The engine parses the string as an expression's template literal: escapes and backticks mean something there.
+  if (text.includes('\\') || text.includes('`')) throw new NotPlain();
+  const parts: (string | PathRef)[] = [];
+  let last = 0;
+  for (const match of text.matchAll(BINDING)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push(pathOf(match[1].trim()));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  if (parts.some((p) => typeof p === 'string' && p.includes('${'))) throw new NotPlain();
+  if (parts.length === 1 && typeof parts[0] !== 'string') return { kind: 'path', ref: parts[0] };
+  return { kind: 'concat', parts };
+}
+
+function pathOf(expression: string): PathRef {
+  if (!PLAIN_PATH.test(expression)) throw new NotPlain();
+  const names = expression.split('.');
+  const first = names[0];
+  if (first === '$root' || first === '$data') return { base: first, parts: names.slice(1) };
+  if (first === '$index') {
+    if (names.length > 1) throw new NotPlain();
+    return { base: '$index', parts: [] };
+  }
+  if (first.startsWith('$')) throw new NotPlain();
+  return { base: '$data', parts: names };
+}
+
+/** Where bindings are resolved: the root view, the current `$data` (the root when unset) and `$index`. */
+interface Scope {
+  readonly root: unknown;
+  readonly data: unknown;
+  readonly index: unknown;
+}
+
+/** Signals a case the engine must decide; caught by expandPlain. */
+class Unsure extends Error {
+  constructor() {
+    super('not certain to match the engine');
+  }
+}
+const UNSURE = new Unsure();
+const MISSING = Symbol('missing');
+
+/** Expands a compiled template with `$root`; undefined when the engine must do it (see the module comment). */
+export function expandPlain(template: PlainTemplate, root: unknown): unknown {
+  try {
+    return expand(template.root, { root, data: undefined, index: undefined });
+  } catch (error) {
+    if (error === UNSURE) return undefined;
+    throw error;
+  }
+}
+
+function expand(node: Node, scope: Scope): unknown {
+  switch (node.kind) {
+    case 'literal':
+      return node.value;
+    case 'path':
+      return present(resolve(node.ref, scope));
+    case 'concat': {
+      let out = '';
+      for (const part of node.parts) {
+        if (typeof part === 'string') {
+          out += part;
+          continue;
+        }
+        const value = present(resolve(part, scope));
+        // The engine writes a value into a sentence with its toString(): the same for these.
+        if (typeof value === 'string') out += value;
+        else if (typeof value === 'number' || typeof value === 'boolean') out += String(value);
+        else throw UNSURE;
+      }
+      return out;
+    }
+    case 'array': {
+      const out: unknown[] = [];
+      for (const item of node.items) {
+        const expanded = expand(item, scope);
+        if (expanded === null) continue;
+        if (Array.isArray(expanded)) out.push(...(expanded as unknown[]));
+        else out.push(expanded);
+      }
+      return out;
+    }
+    case 'object': {
+      let contexts: readonly unknown[] = [undefined];
+      let repeated = false;
+      if (node.data) {
+        const data = expand(node.data, scope);
+        if (Array.isArray(data)) {
+          contexts = data;
+          repeated = true;
+        } else contexts = [data];
+      }
+      const out: unknown[] = [];
+      for (let i = 0; i < contexts.length; i++) {
+        const context = contexts[i];
+        if (node.data && (context === undefined || context === null)) throw UNSURE;
+        const inner: Scope = node.data ? { root: scope.root, data: context, index: repeated ? i : scope.index } : scope;
+        if (node.when === 'drop') continue;
+        if (node.when && resolve(node.when, inner) !== true) continue;
+        const object: Record<string, unknown> = {};
+        for (const [key, value] of node.entries) {
+          const expanded = expand(value, inner);
+          if (expanded !== undefined) object[key] = expanded;
+        }
+        out.push(object);
+      }
+      return out.length === 0 ? null : out.length === 1 ? out[0] : out;
+    }
+  }
+}
+
+/** A bound value the engine would write back as `${path}`: leave it to the engine. */
+function present(value: unknown): unknown {
+  if (value === MISSING || value === undefined || value === null) throw UNSURE;
+  return value;
+}
+
+/** The value at a path, MISSING when a name is absent; unsure when a name exists only in another case (the engine ignores case). */
+function resolve(ref: PathRef, scope: Scope): unknown {
+  let value: unknown = ref.base === '$root' ? scope.root : ref.base === '$index' ? scope.index : (scope.data ?? scope.root);
+  for (const name of ref.parts) {
+    if (value === undefined || value === null) return MISSING;
+    if (typeof value !== 'object') throw UNSURE;
+    if (Array.isArray(value) || value instanceof Map) throw UNSURE;
+    const record = value as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(record, name)) {
+      value = record[name];
+      continue;
+    }
+    const lower = name.toLowerCase();
+    if (Object.keys(record).some((k) => k.toLowerCase() === lower)) throw UNSURE;
+    return MISSING;
+  }
+  return value;
+}
