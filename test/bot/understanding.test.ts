@@ -64,6 +64,13 @@ describe('Understanding free text in a conversation', () => {
     expect(textOf(pending)).to.not.include('Contoso');
   });
 
+  it('fills the invitation form with a company named after "to" or "cliente", with its legal form, up to "at" or "con"', async () => {
+    const english = inputsOf(onlyCard(await (await reseller()).say('send the relationship request link to Adatum Corp at admin@adatum.example')));
+    expect([english.companyName.value, english.adminEmail.value]).to.deep.equal(['Adatum Corp', 'admin@adatum.example']);
+    const italian = inputsOf(onlyCard(await (await reseller('it-IT')).say('nuovo cliente Verdi SpA con admin m.verdi@verdispa.example')));
+    expect([italian.companyName.value, italian.adminEmail.value]).to.deep.equal(['Verdi SpA', 'm.verdi@verdispa.example']);
+  });
+
   it('understands "voglio invitare un nuovo cliente" and a request with "a che punto è la mia domanda?"', async () => {
     const chat = await reseller('it-IT');
     expect(textOf(onlyCard(await chat.say('voglio invitare un nuovo cliente')))).to.include('Richiedi una relazione di rivenditore');
