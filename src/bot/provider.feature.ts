@@ -106,7 +106,7 @@ export class ProviderFeature {
         [v.approveRegistration]: (turn, data) => this.decideRegistration(turn, data, 'approved'),
         [v.declineRegistration]: (turn, data) => this.decideRegistration(turn, data, 'declined'),
         [v.approvers]: (turn, data) => this.approvers(turn, data),
-        [v.requests]: (turn) => this.requests(turn),
+        [v.requests]: (turn, data) => this.requests(turn, data),
         [v.setApproverRoles]: (turn, data) => this.setApproverRoles(turn, data),
       },
     };
@@ -204,14 +204,20 @@ export class ProviderFeature {
     await turn.context.sendActivity(turn.t('provider.request.sent', { provider: result.value.providerName }));
   }
 
-  private async requests(turn: Turn): Promise<void> {
-    const result = await this.service.pendingRequests(turn.actor, 10);
+  /** The requests waiting for a decision; with a reseller's name (from a sentence), only theirs, else the first ten with a note. */
+  private async requests(turn: Turn, data: ActionData = {}): Promise<void> {
+    const reseller = text(data.reseller).slice(0, 100);
+    // A name is looked for among all of this provider's pending requests; without one, the first ten are read.
+    const result = await this.service.pendingRequests(turn.actor, reseller ? Infinity : 10);
     if (!result.ok) return turn.refuse(result.error);
-    const pending = result.value;
-    if (!pending.length) {
+    const all = result.value;
+    if (!all.length) {
       await turn.say('provider.request.none');
       return;
     }
+    const theirs = reseller ? all.filter((l) => namePrefix(l.resellerName, reseller)) : all;
+    if (reseller && !theirs.length) await turn.context.sendActivity(turn.t('provider.request.noneFrom', { reseller }));
+    const pending = theirs.length ? theirs : all;
     for (const link of pending.slice(0, 10)) await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, []));
   }
 
@@ -576,3 +582,9 @@ function notice(title: string, body: string, buttonTitle: string, verb: string) 
   return { card: 'provider-notice', view: { title, body, buttonTitle, verb } };
 }
 
+/** Whether a name starts with the words typed, ignoring case and accents ("demo res" matches "Démo Reseller"). */
+function namePrefix(name: string, typed: string): boolean {
+  const fold = (v: string) => v.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  const wanted = fold(typed);
+  return wanted.length > 0 && fold(name).startsWith(wanted);
+}

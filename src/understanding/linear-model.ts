@@ -121,13 +121,14 @@ export class LinearModel {
 }
 
 /** Features of a sentence from its stems: each stem, and each pair of neighbouring stems, scaled to length one. */
-export function featuresOf(stems: readonly string[]): Features {
+export function featuresOf(stems: readonly string[], forms: readonly string[] = []): Features {
   const features = new Map<string, number>();
   const add = (name: string) => features.set(name, (features.get(name) ?? 0) + 1);
   stems.forEach((stem, i) => {
     add(`w:${stem}`);
     if (i + 1 < stems.length) add(`b:${stem}_${stems[i + 1]}`);
   });
+  for (const form of forms) add(`f:${form}`);
   const norm = Math.sqrt([...features.values()].reduce((sum, v) => sum + v * v, 0)) || 1;
   for (const [name, value] of features) features.set(name, value / norm);
   return features;

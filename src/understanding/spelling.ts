@@ -77,7 +77,24 @@ export class SpellingCorrector {
         }
       }
     }
-    return bestDistance <= limit ? best : word;
+    return bestDistance <= limit ? best : (this.completed(word) ?? word);
+  }
+
+  /**
+   * A word cut short ("iscriz", "enrol", "applic"): the most common training word it begins, when
+   * that word is in at least three training sentences' worth of uses and nothing closer matched.
+   */
+  private completed(word: string): string | undefined {
+    if (word.length < 5) return undefined;
+    let best: string | undefined;
+    let bestCount = 2;
+    for (const [candidate, count] of this.counts) {
+      if (count > bestCount && candidate.length > word.length && candidate.startsWith(word)) {
+        best = candidate;
+        bestCount = count;
+      }
+    }
+    return best;
   }
 
   private common(word: string, known: number): string | undefined {

@@ -64,6 +64,13 @@ describe('Understanding free text in a conversation', () => {
     expect(textOf(pending)).to.not.include('Contoso');
   });
 
+  it('fills the invitation form with a company named after "to" or "cliente", with its legal form, up to "at" or "con"', async () => {
+    const english = inputsOf(onlyCard(await (await reseller()).say('send the relationship request link to Adatum Corp at admin@adatum.example')));
+    expect([english.companyName.value, english.adminEmail.value]).to.deep.equal(['Adatum Corp', 'admin@adatum.example']);
+    const italian = inputsOf(onlyCard(await (await reseller('it-IT')).say('nuovo cliente Verdi SpA con admin m.verdi@verdispa.example')));
+    expect([italian.companyName.value, italian.adminEmail.value]).to.deep.equal(['Verdi SpA', 'm.verdi@verdispa.example']);
+  });
+
   it('understands "voglio invitare un nuovo cliente" and a request with "a che punto è la mia domanda?"', async () => {
     const chat = await reseller('it-IT');
     expect(textOf(onlyCard(await chat.say('voglio invitare un nuovo cliente')))).to.include('Richiedi una relazione di rivenditore');
@@ -76,6 +83,24 @@ describe('Understanding free text in a conversation', () => {
     const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: '11111111-1111-4111-8111-111111111111', channelId: 'msteams', locale: 'it-IT' });
     const asked = await approver.say('ci sono richieste da approvare?');
     expect(JSON.stringify(asked.map((a) => a.attachments?.[0]?.content?.body ?? a.text))).to.equal(JSON.stringify((await approver.say('richieste')).map((a) => a.attachments?.[0]?.content?.body ?? a.text)));
+  });
+
+  it('shows "approve the request from Demo Reseller" only that reseller\'s request, and all with a note when none is theirs', async () => {
+    const contoso = '11111111-1111-4111-8111-111111111111';
+    for (const [n, name] of [[901, 'Démo Reseller'], [902, 'Northwind Resale']] as const) {
+      const tenantId = `dddddddd-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      await seedReseller(app, { tenantId, name, admin: { userId: `aad-nlu-${n}`, name: `Admin ${n}` } });
+      await new Chat(app.baseUrl, { id: `29:nlu-${n}`, aadObjectId: `aad-nlu-${n}`, tenantId, channelId: 'msteams' }).submit('provider.request', { providerTenantId: contoso });
+    }
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: contoso, channelId: 'msteams' });
+    const card = onlyCard(await approver.say('approve the request from Demo Reseller'));
+    expect(textOf(card)).to.include('Démo Reseller').and.not.include('Northwind Resale');
+    const italian = new Chat(app.baseUrl, { id: 'provider-approver-contoso', aadObjectId: 'provider-approver-contoso', tenantId: contoso, channelId: 'msteams', locale: 'it-IT' });
+    expect(textOf(onlyCard(await italian.say('approva la richiesta di collegamento da Northwind')))).to.include('Northwind Resale').and.not.include('Démo Reseller');
+    const unknown = await approver.say('approve the request from Fabrikam');
+    expect(textsOf(unknown).join(' ')).to.include('No request from Fabrikam is waiting for your decision');
+    const names = cardsOf(unknown).map(textOf).join(' ');
+    expect(names).to.include('Démo Reseller').and.include('Northwind Resale');
   });
 
   it('answers what to prepare before enrolling and why a distributor cannot order for a customer', async () => {

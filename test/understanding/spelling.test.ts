@@ -16,6 +16,11 @@ describe('Correcting typing mistakes against the training words', () => {
     expect(corrector.correct('cleinti')).to.equal('clienti');
   });
 
+  it('reads a word cut short as the most common training word it begins', () => {
+    expect(corrector.correct('custo clien')).to.equal('customer clienti');
+    expect(corrector.correct('birth')).to.equal('birth');
+  });
+
   it('keeps names as typed and tells the words no training sentence has', () => {
     expect(corrector.correct('invite Fabrikam')).to.equal('invite fabrikam');
     expect(corrector.unknown('invite my friends to a Birthday party')).to.deep.equal(['friends', 'party']);
@@ -32,6 +37,13 @@ describe('The linear model', () => {
     const scores = model.classify(featuresOf(['invite', 'a', 'customer']));
     expect(scores[0].intent).to.equal('customer.invite');
     expect(scores.reduce((sum, s) => sum + s.score, 0)).to.be.closeTo(1, 1e-6);
+  });
+
+  it('tells apart the word forms a stemmer merges ("invite" and "invitations" are both "invit")', () => {
+    const sample = (intent: string, form: string) => ({ intent, features: featuresOf(['invit', 'customer'], [form, 'customer']) });
+    const forms = LinearModel.train([sample('customer.invite', 'invite'), sample('customer.invite', 'invite'), sample('customer.invitations', 'invitations'), sample('customer.invitations', 'invitations')]);
+    expect(forms.classify(featuresOf(['invit', 'customer'], ['invite', 'customer']))[0].intent).to.equal('customer.invite');
+    expect(forms.classify(featuresOf(['invit', 'customer'], ['invitations', 'customer']))[0].intent).to.equal('customer.invitations');
   });
 
   it('reads the same after saving, and refuses what is not a saved model', () => {

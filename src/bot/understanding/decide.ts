@@ -22,10 +22,14 @@ export const THRESHOLDS = {
 /**
  * Intents a sentence's details rule out in favour of another: an invite verb followed by a company
  * name ("invite Fourth Coffee") asks to send an invitation, never to see the invitations sent,
- * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit").
+ * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit"); a company
+ * name with an e-mail address are the details of a customer invitation, which no question about
+ * the program carries ("invite Gallo Logistica, the admin is luca@…" is not a question on admins).
  */
 function ruledOut(intent: string, entities: Entities): string {
-  return entities.companyName && intent === 'customer.invitations' ? 'customer.invite' : intent;
+  if (!entities.companyName) return intent;
+  if (intent === 'customer.invitations') return 'customer.invite';
+  return entities.email && isQuestion(intent) ? 'customer.invite' : intent;
 }
 
 /**

@@ -25,7 +25,15 @@ const FILLER = new Set([
 ]);
 /** Parts of a company name written in lower case (legal forms, connectors). */
 const NAME_PARTS = /^(s\.?r\.?l\.?|s\.?p\.?a\.?|spa|srl|ltd\.?|llc|inc\.?|gmbh|ag|bv|plc|sas|&|and|e|co\.?|corp\.?)$/i;
-const INVITE_VERB = /^(invite|inviting|invita|invitare|invitiamo|invito|onboard|add|aggiungi|aggiungere|connect|collega|collegare)$/i;
+/**
+ * Words a company name follows: an invite verb ("invite Contoso"), the party it becomes ("new
+ * customer Tailspin Toys", "nuovo cliente Verdi SpA") or a preposition ("send the link to Adatum
+ * Corp", "the request from Demo Reseller", "manda la richiesta a Bianchi Costruzioni").
+ */
+const NAME_AFTER =
+  /^(invite|inviting|invita|invitare|invitiamo|invito|onboard|add|aggiungi|aggiungere|connect|collega|collegare|customer|client|cliente|company|azienda|reseller|rivenditore|to|for|from|a|per|da|dal|dalla)$/i;
+/** Capitalized words that are never a company the user names (the program, products, "I"). */
+const NOT_A_NAME = /^(i|microsoft|partner|csp|cloud|admin|indirect|direct|it)$/i;
 const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 
 const fold = (s: string): string =>
@@ -59,24 +67,40 @@ export function extractEntities(text: string): Entities {
   };
 }
 
-/** The capitalized words after an invite verb, up to a comma or a lower-case word: "invite Contoso Ltd, …" gives "Contoso Ltd". */
+/**
+ * The capitalized words after a word a company name follows, up to a comma or a lower-case word
+ * ("at", "con", "l'amministratore", "email"): "invite Contoso Ltd, …" gives "Contoso Ltd", "nuovo
+ * cliente Verdi SpA con admin …" gives "Verdi SpA". The first such name wins; a country/region, a
+ * product or the program itself is not a company.
+ */
 function companyOf(text: string): string | undefined {
-  const tokens = text.split(/\s+/).filter(Boolean);
-  const verbAt = tokens.findIndex((t) => INVITE_VERB.test(t.replace(/[^\p{L}]/gu, '')));
-  if (verbAt < 0) return undefined;
-  let i = verbAt + 1;
+  const tokens = text.split(/\s+/).filter(Boolean).slice(0, 100);
+  for (let at = 0; at < tokens.length; at++) {
+    if (!NAME_AFTER.test(tokens[at].replace(/[^\p{L}]/gu, ''))) continue;
+    const name = nameAt(tokens, at + 1);
+    if (name) return name;
+  }
+  return undefined;
+}
+
+function nameAt(tokens: readonly string[], from: number): string | undefined {
+  let i = from;
   while (i < tokens.length && FILLER.has(tokens[i].toLowerCase().replace(/[^\p{L}]/gu, ''))) i++;
   const name: string[] = [];
   for (; i < tokens.length; i++) {
     const token = tokens[i];
-    const bare = token.replace(/[,;:!?]+$/, '');
+    const bare = token.replace(/[,;:!?]+$/, '').replace(/^["'(]+|["')]+$/g, '');
     const capital = /^[\p{Lu}\p{N}]/u.test(bare);
     if (!bare || (!capital && !(name.length && NAME_PARTS.test(bare)))) break;
+    if (!name.length && (NOT_A_NAME.test(bare) || NAME_AFTER.test(bare))) break;
     name.push(bare);
-    if (bare !== token) break;
+    if (bare !== token.replace(/^["'(]+|["')]+$/g, '')) break;
   }
   const last = name[name.length - 1] ?? '';
   // A legal form keeps its dots (S.r.l.); any other trailing full stop ends the sentence.
-  const joined = NAME_PARTS.test(last) ? name.join(' ') : name.join(' ').replace(/\.+$/, '');
-  return joined && !FILLER.has(joined.toLowerCase()) ? joined.slice(0, 100) : undefined;
+  const joined = (NAME_PARTS.test(last) ? name.join(' ') : name.join(' ').replace(/\.+$/, '')).slice(0, 100);
+  if (!joined || FILLER.has(joined.toLowerCase())) return undefined;
+  const folded = fold(joined);
+  if (COUNTRY_NAMES.some((c) => c.name === folded) || PRODUCTS.some((p) => fold(p) === folded)) return undefined;
+  return joined;
 }

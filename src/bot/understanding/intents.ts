@@ -38,7 +38,12 @@ export const JOURNEYS = {
   'provider.providers': { titleKey: 'provider.menu.providers', verb: PROVIDER_VERBS.providers },
   'provider.resellers': { titleKey: 'provider.menu.resellers', verb: PROVIDER_VERBS.resellers },
   'provider.invite': { titleKey: 'understanding.journeys.providerInvite', command: 'provider.commands.invite' },
-  'provider.requests': { titleKey: 'understanding.journeys.providerRequests', command: 'provider.commands.requests' },
+  'provider.requests': {
+    titleKey: 'understanding.journeys.providerRequests',
+    verb: PROVIDER_VERBS.requests,
+    command: 'provider.commands.requests',
+    data: (e: Entities) => ({ ...(e.companyName ? { reseller: e.companyName } : {}) }),
+  },
   'provider.register': { titleKey: 'understanding.journeys.providerRegister', command: 'provider.commands.register' },
   'provider.history': { titleKey: 'understanding.journeys.providerHistory', command: 'provider.commands.history' },
   'customer.list': { titleKey: 'customer.menu.customers', verb: CUSTOMER_VERBS.list },

@@ -78,6 +78,7 @@ const en = {
     sent: 'Your request to connect was sent to {provider}. I will tell you when they answer.',
     pending: 'You asked {provider} on {date}, and the request is still waiting for their decision. I will tell you here when they answer; Indirect providers shows it meanwhile.',
     none: 'No request is waiting for your decision.',
+    noneFrom: 'No request from {reseller} is waiting for your decision; here are all the pending requests.',
   },
   outcomes: { approved: 'Approved', declined: 'Declined' },
   consent: {
@@ -294,6 +295,7 @@ const it: typeof en = {
     sent: 'La tua richiesta di collegamento è stata inviata a {provider}. Ti avviserò quando risponderà.',
     pending: 'Hai inviato la richiesta a {provider} il {date} ed è ancora in attesa della sua decisione. Ti avviserò qui quando risponderà; intanto la trovi in Provider indiretti.',
     none: 'Nessuna richiesta è in attesa della tua decisione.',
+    noneFrom: 'Nessuna richiesta di {reseller} è in attesa della tua decisione; ecco tutte le richieste in sospeso.',
   },
   outcomes: { approved: 'Approvata', declined: 'Rifiutata' },
   consent: {

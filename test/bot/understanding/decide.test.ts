@@ -32,6 +32,12 @@ describe('decide', () => {
     expect(decide({ intents }, { companyName: 'Fourth Coffee' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
     expect(decide({ intents })).to.deep.include({ kind: 'journey', intent: 'customer.invitations' });
   });
+
+  it('reads a company name with an e-mail address as a customer invitation, never a question about the program', () => {
+    const intents = [{ intent: 'question.delegatedAdmin', score: 0.6 }, { intent: 'customer.invite', score: 0.2 }];
+    expect(decide({ intents }, { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
+    expect(decide({ intents }, { companyName: 'Gallo Logistica' })).to.deep.include({ kind: 'answer', intent: 'question.delegatedAdmin' });
+  });
 });
 
 describe('extractEntities', () => {
@@ -42,6 +48,13 @@ describe('extractEntities', () => {
     ['invite Contoso, admin@contoso.example', { companyName: 'Contoso', email: 'admin@contoso.example' }],
     ['per favore invita Fabrikam S.r.l. con it@fabrikam.example', { companyName: 'Fabrikam S.r.l.', email: 'it@fabrikam.example' }],
     ['invita il cliente Rossi Impianti, mario@rossi.example', { companyName: 'Rossi Impianti', email: 'mario@rossi.example' }],
+    ['send the relationship request link to Adatum Corp at admin@adatum.example', { companyName: 'Adatum Corp', email: 'admin@adatum.example' }],
+    ['nuovo cliente Verdi SpA con admin m.verdi@verdispa.example', { companyName: 'Verdi SpA', email: 'm.verdi@verdispa.example' }],
+    ["vorrei invitare Gallo Logistica come cliente, l'amministratore è luca@gallologistica.example", { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' }],
+    ['manda la richiesta a Bianchi Costruzioni, email it@bianchi.example', { companyName: 'Bianchi Costruzioni', email: 'it@bianchi.example' }],
+    ['approve the request from Demo Reseller', { companyName: 'Demo Reseller' }],
+    ['how do I invite customers to Partner Center', {}],
+    ['distributori per Microsoft 365 in Italia', { country: 'IT', keyword: 'Microsoft 365' }],
     ['invite a new customer', {}],
     ['show my customers', {}],
   ];
