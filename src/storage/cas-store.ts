@@ -74,3 +74,38 @@ export interface IndexedStorageBackend extends StorageBackend {
   /** The namespace `name` with the entries `entriesOf` gives each value; namespace(name) returns the same store from then on. */
   indexedNamespace(name: string, entriesOf: EntriesOf): IndexedCasStore;
 }
+
+/** Writes (or, with undefined, removes) a value whatever it was, retrying while other writers change it. */
+export async function overwrite(store: CasStore, key: string, next: string | undefined): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const raw = await store.get(key);
+    if (raw === next || (await store.compareAndSet(key, raw, next))) return;
+  }
+  throw new Error(`${key} kept changing under 8 attempts to write it`);
+}
+
+/**
+ * A sweep of expired entries started from ordinary calls at most once per period, one at a time;
+ * a failed sweep leaves its work to the next one, which is harmless.
+ */
+export class PeriodicSweep {
+  private last: number;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly sweep: () => Promise<void>,
+    private readonly everyMs: number,
+    private readonly now: () => number,
+  ) {
+    this.last = now();
+  }
+
+  /** Starts a sweep in the background when the period has passed since the last one. */
+  due(): void {
+    if (this.now() - this.last < this.everyMs) return;
+    this.last = this.now();
+    this.running ??= this.sweep()
+      .catch(() => undefined)
+      .finally(() => (this.running = undefined));
+  }
+}

@@ -1,5 +1,5 @@
 import type { ExpiringValue, ExpiringValues } from '../app/shared-state.port.js';
-import type { CasStore } from './cas-store.js';
+import { overwrite, PeriodicSweep, type CasStore } from './cas-store.js';
 
 /** Time between sweeps of expired values: a sweep reads the whole namespace, so not often. */
 const SWEEP_EVERY_MS = 3600_000;
@@ -9,14 +9,13 @@ const SWEEP_EVERY_MS = 3600_000;
  * value counts as absent, and a periodic sweep removes expired ones.
  */
 export class CasExpiringValues implements ExpiringValues {
-  private lastSweep: number;
-  private sweeping?: Promise<void>;
+  private readonly sweeper: PeriodicSweep;
 
   constructor(
     private readonly store: CasStore,
     private readonly now: () => number = Date.now,
   ) {
-    this.lastSweep = now();
+    this.sweeper = new PeriodicSweep(() => this.sweep(), SWEEP_EVERY_MS, now);
   }
 
   async get(key: string): Promise<ExpiringValue | undefined> {
@@ -24,12 +23,12 @@ export class CasExpiringValues implements ExpiringValues {
   }
 
   async set(key: string, value: string, expiresAt?: number): Promise<void> {
-    if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
-    await this.write(key, JSON.stringify(expiresAt === undefined ? { value } : { value, expiresAt }));
+    this.sweeper.due();
+    await overwrite(this.store, key, JSON.stringify(expiresAt === undefined ? { value } : { value, expiresAt }));
   }
 
   async delete(key: string): Promise<void> {
-    await this.write(key, undefined);
+    await overwrite(this.store, key, undefined);
   }
 
   async setIfAbsent(key: string, value: string): Promise<string> {
@@ -47,21 +46,7 @@ export class CasExpiringValues implements ExpiringValues {
     for await (const [key, raw] of this.store.entries()) if (!this.live(raw)) await this.store.compareAndSet(key, raw, undefined);
   }
 
-  private sweepSoon(): void {
-    this.lastSweep = this.now();
-    // One sweep at a time; a failed sweep leaves expired values for the next one, which is harmless.
-    this.sweeping ??= this.sweep()
-      .catch(() => undefined)
-      .finally(() => (this.sweeping = undefined));
-  }
 
-  private async write(key: string, next: string | undefined): Promise<void> {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const raw = await this.store.get(key);
-      if (raw === next || (await this.store.compareAndSet(key, raw, next))) return;
-    }
-    throw new Error(`${key} kept changing under 8 attempts to write it`);
-  }
 
   private live(raw: string | undefined): ExpiringValue | undefined {
     if (raw === undefined) return undefined;

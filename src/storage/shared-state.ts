@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Broadcast, ConversationLog, LoggedActivity, RateDecision, RateLimits, StoredConversation } from '../app/shared-state.port.js';
-import type { CasStore, StorageBackend } from './cas-store.js';
+import { overwrite, PeriodicSweep, type CasStore, type StorageBackend } from './cas-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 /** A Direct Line conversation is kept this long after its last activity (its tokens can be refreshed meanwhile). */
@@ -53,18 +53,17 @@ type Meta = StoredConversation & { readonly count: number; readonly until: numbe
  */
 export class CasConversationLog implements ConversationLog {
   private readonly mutex = new KeyedMutex();
-  private lastSweep: number;
-  private sweeping?: Promise<void>;
+  private readonly sweeper: PeriodicSweep;
 
   constructor(
     private readonly store: CasStore,
     private readonly now: () => number = Date.now,
   ) {
-    this.lastSweep = now();
+    this.sweeper = new PeriodicSweep(() => this.sweep(), SWEEP_EVERY_MS, now);
   }
 
   async start(conversationId: string, conversation: StoredConversation): Promise<boolean> {
-    if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
+    this.sweeper.due();
     return this.mutex.run(conversationId, async () => {
       const key = `m:${conversationId}`;
       const raw = await this.store.get(key);
@@ -90,8 +89,8 @@ export class CasConversationLog implements ConversationLog {
         if (!meta) throw new Error(`Unknown Direct Line conversation ${conversationId}`);
         const watermark = meta.count + 1;
         if (!(await this.store.compareAndSet(key, raw, JSON.stringify({ ...meta, count: watermark, until: this.now() + CONVERSATION_TTL_MS } satisfies Meta)))) continue;
-        await this.put(`a:${conversationId}:${watermark}`, json);
-        if (watermark > KEEP_ACTIVITIES) await this.put(`a:${conversationId}:${watermark - KEEP_ACTIVITIES}`, undefined);
+        await overwrite(this.store, `a:${conversationId}:${watermark}`, json);
+        if (watermark > KEEP_ACTIVITIES) await overwrite(this.store, `a:${conversationId}:${watermark - KEEP_ACTIVITIES}`, undefined);
         return watermark;
       }
       throw new Error(`Direct Line conversation ${conversationId} kept changing under 8 attempts to append to it`);
@@ -116,7 +115,7 @@ export class CasConversationLog implements ConversationLog {
   }
 
   async rememberClientActivity(conversationId: string, clientActivityId: string, activityId: string): Promise<void> {
-    await this.put(clientKey(conversationId, clientActivityId), activityId);
+    await overwrite(this.store, clientKey(conversationId, clientActivityId), activityId);
   }
 
   /** Removes expired conversations with their activities; resolves when done. */
@@ -135,22 +134,7 @@ export class CasConversationLog implements ConversationLog {
     }
   }
 
-  private sweepSoon(): void {
-    this.lastSweep = this.now();
-    // One sweep at a time; a failed sweep leaves expired entries for the next one, which is harmless.
-    this.sweeping ??= this.sweep()
-      .catch(() => undefined)
-      .finally(() => (this.sweeping = undefined));
-  }
 
-  /** Writes (or, undefined, removes) a value whatever it was. */
-  private async put(key: string, value: string | undefined): Promise<void> {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const raw = await this.store.get(key);
-      if (raw === value || (await this.store.compareAndSet(key, raw, value))) return;
-    }
-    throw new Error(`${key} kept changing under 8 attempts to write it`);
-  }
 }
 
 /** Pub/sub inside one process: enough when one instance holds every stream. */
