@@ -74,7 +74,7 @@ export class EmbeddedClassifier implements TextClassifier {
       trained.set(hash, model);
       model.catch(() => trained.delete(hash));
     }
-    const spelling = Object.fromEntries(LOCALES.map((l) => [l, new SpellingCorrector(Object.values(data[l]).flat())])) as Record<Locale, SpellingCorrector>;
+    const spelling = Object.fromEntries(LOCALES.map((l) => [l, new SpellingCorrector(Object.values(data[l]).flat(), l === 'it')])) as Record<Locale, SpellingCorrector>;
     const domainWords = Object.fromEntries(LOCALES.map((l) => [l, telling(data[l])])) as Record<Locale, Set<string>>;
     const helpWords = Object.fromEntries(LOCALES.map((l) => [l, new Set((data[l][HELP] ?? []).flatMap((s) => words(s)))])) as Record<Locale, Set<string>>;
     return new EmbeddedClassifier(await model, spelling, domainWords, helpWords);
