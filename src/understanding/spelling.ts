@@ -49,7 +49,7 @@ export class SpellingCorrector {
    */
   unknown(sentence: string): string[] {
     const names = namesIn(sentence);
-    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.closest(w).split(' ').every((part) => this.counts.has(part)));
+    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.counts.has(this.closest(w).split(' ')[0]));
   }
 
   private closest(word: string): string {
