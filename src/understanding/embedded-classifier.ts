@@ -8,6 +8,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangIt } from '@nlpjs/lang-it';
 import { LOCALES, type Locale } from '../i18n/catalog.js';
 import { NO_INTENT, OUT_OF_SCOPE, type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
+import { isQuestion } from '../bot/understanding/intents.js';
 import { featuresOf, LinearModel, type Features } from './linear-model.js';
 import { SpellingCorrector, words } from './spelling.js';
 import type { TrainingData } from './utterances.js';
@@ -24,6 +25,18 @@ const MODEL_VERSION = '4';
  * 0.6 beat an even average in both languages without losing out-of-scope rejection).
  */
 const LINEAR_SHARE = 0.6;
+
+/**
+ * Words that ask about the program rather than for a page ("why", "how long", "should I", "do I
+ * need", "perché", "quanto tempo", "bisogna", "differenza"): with one of them, the questions'
+ * scores weigh this much more, since a journey's words ("distributor", "invitation") are also
+ * the subject of the questions about it.
+ */
+const QUESTION_CUE_WEIGHT = 1.5;
+const QUESTION_CUES: Readonly<Record<Locale, RegExp>> = {
+  en: /(?:^| )(?:why|how long|should (?:i|we)|do (?:i|we) (?:need|have to)|must (?:i|we)|what is an?|what does .+ mean|what s an?|vs|versus|difference|differ)(?: |$)/,
+  it: /(?:^| )(?:perche|come mai|quanto tempo|quanto ci vuole|devo|dobbiamo|bisogna|occorre|serve|servono|differenza|vs|cosa significa|cos e|che cos e)(?: |$)/,
+};
 
 /** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */
 export const BUILT_MODEL = fileURLToPath(new URL('../../understanding-model.json', import.meta.url));
@@ -105,6 +118,8 @@ export class EmbeddedClassifier implements TextClassifier {
     const vote = (intent: string, score: number) => scores.set(intent, (scores.get(intent) ?? 0) + score);
     if (opinion) for (const c of network.classifications ?? []) vote(c.intent, c.score * (1 - share));
     for (const c of linear) vote(c.intent, c.score * share);
+    const folded = corrected.normalize('NFD').replace(/\p{M}/gu, '');
+    if (QUESTION_CUES[language].test(folded)) for (const [intent, score] of scores) if (isQuestion(intent)) scores.set(intent, score * QUESTION_CUE_WEIGHT);
     const intents = [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
     const top = intents[0]?.intent;
     // Not one word of the assistant's work: text about something else, or not understood, whatever else the models guess;
