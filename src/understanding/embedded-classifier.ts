@@ -29,8 +29,9 @@ const LINEAR_SHARE = 0.6;
 /**
  * Words that tell a kind of intent apart from the journeys whose words it shares: asking about the
  * program rather than for a page ("why", "how long", "should I", "do I need", "perché", "quanto
- * tempo", "bisogna", "differenza"), since a journey's words ("distributor", "invitation") are also
- * the subject of the questions about it; and asking who decided or when ("who approved", "chi ha
+ * tempo", "a cosa serve", "differenza"; not "devo" or "mi serve", which as often ask for a
+ * journey), since a journey's words ("distributor", "invitation") are also the subject of the
+ * questions about it; and asking who decided or when ("who approved", "chi ha
  * rifiutato", "quando abbiamo autorizzato"), which is the history of decisions rather than the
  * requests waiting or the providers authorized. Matched on the corrected words, accents folded;
  * with one, the intents it tells weigh `weight` times more (chosen on the benchmark's test set).
@@ -41,7 +42,7 @@ const CUES: readonly { readonly applies: (intent: string) => boolean; readonly w
     weight: 1.5,
     words: {
       en: /(?:^| )(?:why|how long|should (?:i|we)|do (?:i|we) (?:need|have to)|must (?:i|we)|what is an?|what does .+ mean|what s an?|vs|versus|difference|differ)(?: |$)/,
-      it: /(?:^| )(?:perche|come mai|quanto tempo|quanto ci vuole|devo|dobbiamo|bisogna|occorre|serve|servono|differenza|vs|cosa significa|cos e|che cos e)(?: |$)/,
+      it: /(?:^| )(?:perche|come mai|quanto tempo|quanto ci vuole|a (?:cosa|che) serv(?:e|ono)|differenza|vs|cosa significa|cos e|che cos e)(?: |$)/,
     },
   },
   {
