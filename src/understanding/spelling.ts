@@ -11,7 +11,15 @@ export class SpellingCorrector {
   private readonly byLength = new Map<number, string[]>();
   private readonly corrections = new Map<string, string>();
 
-  constructor(sentences: Iterable<string>) {
+  /**
+   * @param clitics whether the language puts its pronouns at the end of an imperative
+   *   (Italian "registraci", "mostrami", "fammi"): an unknown word that is a known verb with one
+   *   of them reads as the two words, so every way of fusing them needs no training sentence.
+   */
+  constructor(
+    sentences: Iterable<string>,
+    private readonly clitics = false,
+  ) {
     for (const sentence of sentences) {
       for (const word of words(sentence)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
     }
@@ -41,7 +49,7 @@ export class SpellingCorrector {
    */
   unknown(sentence: string): string[] {
     const names = namesIn(sentence);
-    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.counts.has(this.closest(w)));
+    return words(sentence).filter((w) => !names.has(w) && !/[\d@]/.test(w) && !this.counts.has(this.closest(w).split(' ')[0]));
   }
 
   private closest(word: string): string {
@@ -60,6 +68,8 @@ export class SpellingCorrector {
     // A word the training sentences have once or twice, one edit from a word they have ten times as
     // often, is one of their own typing mistakes ("invte", "cleinti"): read as the common word.
     if (known) return known > RARE || word.length < 5 ? word : (this.common(word, known) ?? word);
+    const split = this.clitics ? this.unfused(word) : undefined;
+    if (split) return split;
     // A short word is only corrected for two swapped letters ("hlep"): one other edit makes too many other words.
     if (word.length === 4) return this.swapped(word) ?? word;
     const limit = word.length >= 8 ? 2 : 1;
@@ -112,6 +122,17 @@ export class SpellingCorrector {
     return best;
   }
 
+  /** An imperative with its pronoun fused on ("aggiungici", "dammi", "mandaglielo") as the verb and the pronoun, when the verb is a known word. */
+  private unfused(word: string): string | undefined {
+    const match = CLITIC.exec(word);
+    if (!match) return undefined;
+    const [, verb, pronoun] = match as unknown as [string, string, string];
+    // A doubled first letter follows a one-syllable verb ("fammi", "dacci", "dimmi").
+    const candidate = /[aeiou]$/.test(verb) ? verb : pronoun[0] === verb.at(-1) ? verb.slice(0, -1) : undefined;
+    const known = candidate !== undefined && (this.counts.get(candidate) ?? 0) >= RARE ? candidate : undefined;
+    return known ? `${known} ${pronoun}` : undefined;
+  }
+
   private swapped(word: string): string | undefined {
     let best: string | undefined;
     for (let i = 0; i + 1 < word.length; i++) {
@@ -121,6 +142,9 @@ export class SpellingCorrector {
     return best;
   }
 }
+
+/** A word that may be a verb with an object pronoun fused on after it (the verb ends in a vowel, or doubles the pronoun's first letter). */
+const CLITIC = /^(\p{L}{2,}?)(glielo|gliela|glieli|gliele|gliene|melo|mela|celo|cela|mi|ci|ti|vi|gli|lo|la|li|le|ne|me|ce)$/u;
 
 /** A capitalized word after the first is a name (Rome, Contoso): it is kept as typed. */
 function namesIn(sentence: string): Set<string> {

@@ -25,6 +25,15 @@ describe('Correcting typing mistakes against the training words', () => {
     expect(corrector.correct('invite Fabrikam')).to.equal('invite fabrikam');
     expect(corrector.unknown('invite my friends to a Birthday party')).to.deep.equal(['friends', 'party']);
   });
+
+  it('reads an Italian imperative with its pronoun fused on as the known verb and the pronoun, in Italian only', () => {
+    const italian = new SpellingCorrector(['registra la nostra azienda', 'registra un provider', 'fa vedere i clienti', 'fa vedere gli inviti', 'manda un invito', 'manda il modulo'], true);
+    expect(italian.correct('registraci come provider')).to.equal('registra ci come provider');
+    expect(italian.correct('fammi vedere i clienti')).to.equal('fa mi vedere i clienti');
+    expect(italian.correct('mandaglielo')).to.equal('manda glielo');
+    expect(italian.unknown('registraci subito')).to.deep.equal(['subito']);
+    expect(new SpellingCorrector(['registra la nostra azienda', 'registra un provider']).correct('registraci')).to.not.include(' ');
+  });
 });
 
 describe('The linear model', () => {
