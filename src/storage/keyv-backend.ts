@@ -78,11 +78,25 @@ class SqliteCasStore extends KeyvCasStore {
     // One write of this process at a time (see Writer): a write waiting for the file's lock must not
     // hold a worker thread the lock's holder in this process needs to finish its transaction.
     return this.inProcess(key, () => this.writer.exclusive(async () => {
+      const written = next === undefined ? undefined : ((await keyv.serializeData({ value: next })) as string);
+      // The usual case in one statement: the row as this store would have written the expected
+      // value (or no row). When the statement changes nothing, the row is read and compared below,
+      // since it may hold the expected value serialized otherwise.
+      if (expected !== undefined || written !== undefined) {
+        const stored = expected === undefined ? undefined : ((await keyv.serializeData({ value: expected })) as string);
+        const direct = (
+          stored === undefined
+            ? await store.query(`INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key`, row, written)
+            : written === undefined
+              ? await store.query(`DELETE FROM ${table} WHERE key = ? AND value = ? RETURNING key`, row, stored)
+              : await store.query(`UPDATE ${table} SET value = ? WHERE key = ? AND value = ? RETURNING key`, written, row, stored)
+        ) as unknown[];
+        if (direct.length === 1) return true;
+      }
       const [found] = (await store.query(`SELECT value FROM ${table} WHERE key = ?`, row)) as { value: string }[];
       const current = found === undefined ? undefined : (await keyv.deserializeData<string>(found.value))?.value;
       if ((current ?? undefined) !== expected) return false;
       if (found === undefined && next === undefined) return true;
-      const written = next === undefined ? undefined : ((await keyv.serializeData({ value: next })) as string);
       // Each statement names the row as it was read, and RETURNING says whether it still was.
       const changed = (
         found === undefined
