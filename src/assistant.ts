@@ -17,7 +17,7 @@ import { MainMenu } from './bot/main-menu.feature.js';
 import type { Preferences, Session, Turn } from './bot/turn.js';
 import { TeamsSignIn } from './bot/teams-sign-in.js';
 import { FreeText } from './bot/understanding/free-text.js';
-import { createClassifier } from './understanding/create-classifier.js';
+import { DeferredClassifier } from './understanding/create-classifier.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
@@ -43,8 +43,6 @@ import { EnrollmentFeature } from './bot/enrollment.feature.js';
 import { verificationKey } from './domain/enrollment/enrollment.js';
 import { FileOutbox, SmtpOutbox } from './storage/outboxes.js';
 import { ReferencePartnerCenter } from './storage/reference-partner-center.js';
-import { PartnerCenterApi } from './storage/partner-center-api.js';
-import { PartnerCenterTokens } from './storage/partner-center-tokens.js';
 import { partnerCenterRoutes, type PartnerCenterSignIn } from './http/partner-center.routes.js';
 import type { PartnerCenter } from './app/partner-center.port.js';
 import type { INetworkModule } from '@azure/msal-node';
@@ -150,7 +148,10 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
   let boundPort = config.port;
   const messaging = buildMessaging(config, { log, stores, overrides, ownBaseUrl: () => `http://127.0.0.1:${boundPort}` });
   const services = await buildServices(config, { log, clock, stores, messaging, overrides });
-  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides });
+  // Built once the server listens (or by the first sentence that needs it), so that it costs the start nothing.
+  const classifier = overrides.classifier ?? new DeferredClassifier(config, log);
+  const deferredClassifier = classifier instanceof DeferredClassifier ? classifier : undefined;
+  const bot = await buildBot(config, { log, clock, stores, messaging, services, overrides, classifier });
   const http = await buildHttp(config, { log, clock, stores, messaging, services, bot, overrides, boundPort: () => boundPort });
 
   const { server, inFlight } = http;
@@ -180,6 +181,7 @@ export async function createAssistant(config: Config, overrides: AssistantOverri
           boundPort = address.port;
           log.info({ port: address.port, host: config.host, storage: storage.kind }, 'listening');
           scheduler.start();
+          deferredClassifier?.warm();
           partnerCenterPoll?.start();
           reconciliationSchedule?.start();
           resolve(address.port);
@@ -298,7 +300,7 @@ async function buildServices(
   const access = new AccessService({ organizations, providers: stores.providers, reviewerIds, clock });
   const outbox = config.smtpUrl ? new SmtpOutbox(config.smtpUrl, config.mailFrom) : new FileOutbox(join(config.dataDir, 'outbox'), config.mailFrom, log);
   const statusMail = new StatusMail(outbox, config.defaultLocale);
-  const { partnerCenter, partnerCenterSignIn } = buildPartnerCenter(config, stores, overrides);
+  const { partnerCenter, partnerCenterSignIn } = await buildPartnerCenter(config, stores, overrides);
   const enrollment = new EnrollmentService({
     access,
     applications,
@@ -435,7 +437,7 @@ async function buildServices(
 /** The activity handler: each journey's feature (its notices registered with the notifier), the menu and free text, Teams sign-in and who each turn's user is. */
 async function buildBot(
   config: Config,
-  { log, clock, stores, messaging, services, overrides }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; services: Services; overrides: AssistantOverrides },
+  { log, clock, stores, messaging, services, overrides, classifier }: { log: Logger; clock: Clock; stores: Stores; messaging: Messaging; services: Services; overrides: AssistantOverrides; classifier: TextClassifier },
 ): Promise<AssistantBot> {
   const { privateConversationState, userState, once, azureWebUsers } = stores;
   const { contacts, notifier, renderer } = messaging;
@@ -454,7 +456,7 @@ async function buildBot(
 
   const features: Feature[] = [];
   const menu = new MainMenu(() => features);
-  const understanding = new FreeText(overrides.classifier ?? (await createClassifier(config, log)), () => features, menu);
+  const understanding = new FreeText(classifier, () => features, menu);
   features.push(enrollmentFeature.feature(), providerFeature.feature(), customerFeature.feature(), colleagueFeature.feature(), auditFeature.feature(), reconciliationFeature.feature(), menu.feature(), understanding.feature());
   features.push(...(overrides.extraFeatures ?? []));
 
@@ -609,9 +611,11 @@ class BuiltInDirectLineAuthentication extends ConfigurationBotFrameworkAuthentic
 }
 
 /** The embedded Partner Center (reference data and the assistant's ledger), or the API adapter with its msal tokens and the provider admin's sign-in. */
-function buildPartnerCenter(config: Config, stores: Stores, overrides: AssistantOverrides): { partnerCenter: PartnerCenter; partnerCenterSignIn?: PartnerCenterSignIn } {
+async function buildPartnerCenter(config: Config, stores: Stores, overrides: AssistantOverrides): Promise<{ partnerCenter: PartnerCenter; partnerCenterSignIn?: PartnerCenterSignIn }> {
   const pc = config.partnerCenter;
   if (pc.kind === 'reference') return { partnerCenter: new ReferencePartnerCenter(join(seedDir, 'partner-profiles.json'), { links: stores.links, customers: stores.customers }) };
+  // Loaded only here: msal and the API adapter cost a start that uses the embedded Partner Center.
+  const [{ PartnerCenterApi }, { PartnerCenterTokens }] = await Promise.all([import('./storage/partner-center-api.js'), import('./storage/partner-center-tokens.js')]);
   const tokens = new PartnerCenterTokens({
     clientId: pc.appId,
     clientSecret: pc.appSecret,

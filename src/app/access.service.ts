@@ -38,9 +38,10 @@ export class AccessService {
   }
 
   /** The provider registered (and approved) for the caller's proven tenant, adding the caller as a member with no role on first sight. */
-  async providerOf(actor: Actor | undefined): Promise<Provider | undefined> {
+  async providerOf(actor: Actor | undefined, read?: Provider): Promise<Provider | undefined> {
     if (!actor?.tenantId) return undefined;
-    const provider = (await this.deps.providers.get(actor.tenantId))?.value;
+    // The caller's own provider just read (the one a request is addressed to) is not read again.
+    const provider = read?.tenantId === actor.tenantId ? read : (await this.deps.providers.get(actor.tenantId))?.value;
     if (!provider || !isApproved(provider)) return undefined;
     if (isVerifiedMember(provider, actor.userId)) return provider;
     const joined = await mutate(this.deps.providers, actor.tenantId, (current) =>
@@ -74,7 +75,7 @@ export class AccessService {
   /** A provider-side action, in the caller's own provider or in `provider` when given (it must be the caller's). */
   async asProvider(action: Action, actor: Actor | undefined, provider?: Provider): Promise<Result<Granted<Provider>>> {
     this.expectSide(action, 'provider');
-    const own = await this.providerOf(actor);
+    const own = await this.providerOf(actor, provider);
     if (actor && provider && provider.tenantId !== own?.tenantId) {
       return fail('ACCESS.OTHER_ORGANIZATION', 'access.otherOrganization', { roles: rolesFor(action).join(','), organization: provider.name });
     }

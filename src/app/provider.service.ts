@@ -231,12 +231,15 @@ export class ProviderService {
     );
     if (!saved.ok) return saved;
     const decided = saved.value.value;
+    // The notice and the mail both need the reseller organization: read once for both.
+    let reseller: Promise<Organization | undefined> | undefined;
+    const resellerOrg = () => (reseller ??= this.deps.organizations.get(decided.resellerId).then((read) => read?.value));
     this.deps.tasks.run('provider decision notices', async () => {
       await this.refreshApprovalCards(decided);
       const kind = outcome === 'approved' ? PROVIDER_NOTICES.consent : PROVIDER_NOTICES.declined;
-      await this.notifyReseller(decided, kind);
+      await this.notifyReseller(decided, kind, resellerOrg);
     });
-    this.deps.tasks.run('provider decision mail', () => this.mailParties(decided, outcome === 'approved' ? 'requestApproved' : 'requestDeclined', { reseller: true }));
+    this.deps.tasks.run('provider decision mail', () => this.mailParties(decided, outcome === 'approved' ? 'requestApproved' : 'requestDeclined', { reseller: true }, resellerOrg));
     return ok(decided);
   }
 
@@ -498,22 +501,31 @@ export class ProviderService {
     for (const delivery of cards?.deliveries ?? []) await this.deps.notifier.update(delivery, { kind: PROVIDER_NOTICES.request, data: { linkId: link.id } });
   }
 
-  private async notifyReseller(link: ProviderLink, kind: string): Promise<void> {
-    const org = (await this.deps.organizations.get(link.resellerId))?.value;
+  private async notifyReseller(link: ProviderLink, kind: string, resellerOrg = () => this.organization(link.resellerId)): Promise<void> {
+    const org = await resellerOrg();
     const admins = org?.members.filter((m) => m.roles.includes('adminAgent')).map((m) => m.userId) ?? [];
     for (const userId of admins) await this.deps.notifier.notify(userId, { kind, data: { linkId: link.id } });
   }
 
   /** Mails a relationship's change to the reseller's primary contact and the provider's contact address. */
-  private async mailParties(link: ProviderLink, kind: 'requestApproved' | 'requestDeclined' | 'authorized' | 'ended', to: { reseller?: boolean; provider?: boolean }): Promise<void> {
+  private async mailParties(
+    link: ProviderLink,
+    kind: 'requestApproved' | 'requestDeclined' | 'authorized' | 'ended',
+    to: { reseller?: boolean; provider?: boolean },
+    resellerOrg = () => this.organization(link.resellerId),
+  ): Promise<void> {
     const last = link.history[link.history.length - 1];
     const params = { reseller: link.resellerName, provider: link.providerName, at: (last?.at ?? '').slice(0, 10), by: last?.byName ?? '', reason: link.decision?.reason ?? '—' };
-    if (to.reseller) await this.deps.statusMail.toOrganization((await this.deps.organizations.get(link.resellerId))?.value, kind, params);
+    if (to.reseller) await this.deps.statusMail.toOrganization(await resellerOrg(), kind, params);
     if (to.provider) await this.deps.statusMail.toProvider(await this.provider(link.providerTenantId), kind, params);
   }
 
   private async notifyProvider(link: ProviderLink, kind: string): Promise<void> {
     for (const userId of await this.approversOf(link)) await this.deps.notifier.notify(userId, { kind, data: { linkId: link.id } });
+  }
+
+  private async organization(tenantId: string): Promise<Organization | undefined> {
+    return (await this.deps.organizations.get(tenantId))?.value;
   }
 
   private async organizationByPartnerId(partnerId: string): Promise<Organization | undefined> {

@@ -16,6 +16,14 @@ export interface Contact {
 /** Users whose last written contact this process remembers (about 1 KB each): the recently active ones. */
 export const REMEMBERED_CONTACTS = 10_000;
 
+/**
+ * How long this process remembers that a user has no contact (never talked to the assistant):
+ * an approval card lists its approvers' channel ids for Universal Actions refresh on every click,
+ * and most approvers may never have talked to it. A user who talks to another instance meanwhile
+ * is listed once this has passed (until then their copy of the card refreshes on their own click).
+ */
+const NO_CONTACT_MS = 30_000;
+
 /** What the contact book remembers of a contact it wrote: the JSON written, and the channel's id of the user. */
 interface Remembered {
   readonly json: string;
@@ -30,12 +38,15 @@ interface Remembered {
  */
 export class ContactBook {
   private readonly known: LRUCache<string, Remembered>;
+  /** Users found without a contact lately (see NO_CONTACT_MS). */
+  private readonly absent: LRUCache<string, true>;
 
   constructor(
     private readonly store: RecordStore<Contact>,
     remembered = REMEMBERED_CONTACTS,
   ) {
     this.known = new LRUCache({ max: remembered });
+    this.absent = new LRUCache({ max: remembered, ttl: NO_CONTACT_MS });
   }
 
   /**
@@ -53,6 +64,7 @@ export class ContactBook {
     if (this.known.get(userId)?.json === json) return true;
     await mutate(this.store, userId, () => ok(contact));
     this.known.set(userId, { json, channelId: reference.user?.id });
+    this.absent.delete(userId);
     return true;
   }
 
@@ -65,7 +77,11 @@ export class ContactBook {
     const ids = await Promise.all(
       userIds.map(async (id) => {
         const remembered = this.known.get(id);
-        return remembered ? remembered.channelId : (await this.find(id))?.reference.user?.id;
+        if (remembered) return remembered.channelId;
+        if (this.absent.has(id)) return undefined;
+        const found = await this.find(id);
+        if (!found) this.absent.set(id, true);
+        return found?.reference.user?.id;
       }),
     );
     return ids.filter((id): id is string => !!id);

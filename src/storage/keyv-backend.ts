@@ -1,5 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import type { Database, Statement } from 'sqlite3';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
@@ -78,11 +80,25 @@ class SqliteCasStore extends KeyvCasStore {
     // One write of this process at a time (see Writer): a write waiting for the file's lock must not
     // hold a worker thread the lock's holder in this process needs to finish its transaction.
     return this.inProcess(key, () => this.writer.exclusive(async () => {
+      const written = next === undefined ? undefined : ((await keyv.serializeData({ value: next })) as string);
+      // The usual case in one statement: the row as this store would have written the expected
+      // value (or no row). When the statement changes nothing, the row is read and compared below,
+      // since it may hold the expected value serialized otherwise.
+      if (expected !== undefined || written !== undefined) {
+        const stored = expected === undefined ? undefined : ((await keyv.serializeData({ value: expected })) as string);
+        const direct = (
+          stored === undefined
+            ? await store.query(`INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key`, row, written)
+            : written === undefined
+              ? await store.query(`DELETE FROM ${table} WHERE key = ? AND value = ? RETURNING key`, row, stored)
+              : await store.query(`UPDATE ${table} SET value = ? WHERE key = ? AND value = ? RETURNING key`, written, row, stored)
+        ) as unknown[];
+        if (direct.length === 1) return true;
+      }
       const [found] = (await store.query(`SELECT value FROM ${table} WHERE key = ?`, row)) as { value: string }[];
       const current = found === undefined ? undefined : (await keyv.deserializeData<string>(found.value))?.value;
       if ((current ?? undefined) !== expected) return false;
       if (found === undefined && next === undefined) return true;
-      const written = next === undefined ? undefined : ((await keyv.serializeData({ value: next })) as string);
       // Each statement names the row as it was read, and RETURNING says whether it still was.
       const changed = (
         found === undefined
@@ -499,8 +515,70 @@ export class KeyvBackend implements IndexedStorageBackend {
    * namespace's connection) waits up to this long for it, instead of failing with SQLITE_BUSY.
    */
   private connect(): KeyvSqlite {
-    return new KeyvSqlite({ uri: `sqlite://${this.file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, iterationLimit: 500 });
+    const file = this.file!;
+    return new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, iterationLimit: 500, connect: () => openPrepared(file) });
   }
+}
+
+/** Distinct statements a connection keeps prepared (the others, such as multi-row inserts of varying length, are prepared each time). */
+const PREPARED_PER_CONNECTION = 64;
+
+/**
+ * A connection as @keyv/sqlite wants it (`query`, `close`), whose statements are prepared once and
+ * run again with new parameters: half the CPU of preparing each one (sqlite3's `db.all`). sqlite3
+ * runs the calls on one statement one after the other, each from the start and to its end; a
+ * statement that failed to prepare or to run is finalized and prepared again next time.
+ */
+async function openPrepared(file: string): Promise<{ query: (sql: string, ...params: unknown[]) => Promise<unknown[]>; close: () => Promise<void> }> {
+  const db = await new Promise<Database>((resolve, reject) => {
+    const opened: Database = new (sqlite3().Database)(file, (error) => (error ? reject(error) : resolve(opened)));
+  });
+  db.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+  const prepared = new Map<string, Promise<Statement>>();
+  const forget = (sql: string, statement: Promise<Statement>) => {
+    if (prepared.get(sql) !== statement) return;
+    prepared.delete(sql);
+    statement.then((s) => s.finalize(), () => undefined);
+  };
+  const query = (sql: string, ...params: unknown[]) =>
+    new Promise<unknown[]>((resolve, reject) => {
+      const done = (error: Error | null, rows: unknown[]) => (error ? reject(error) : resolve(rows));
+      let statement = prepared.get(sql);
+      if (!statement) {
+        if (prepared.size >= PREPARED_PER_CONNECTION) return db.all(sql, params, done);
+        const preparing = new Promise<Statement>((ready, fail) => {
+          const made: Statement = db.prepare(sql, (error: Error | null) => (error ? fail(error) : ready(made)));
+        });
+        statement = preparing;
+        prepared.set(sql, preparing);
+        preparing.catch(() => forget(sql, preparing));
+      }
+      const used = statement;
+      used.then(
+        (ready) =>
+          ready.all(params, (error: Error | null, rows: unknown[]) => {
+            // A statement that failed (busy, constraint) is prepared afresh next time.
+            if (error) forget(sql, used);
+            done(error, rows);
+          }),
+        reject,
+      );
+    });
+  const close = async () => {
+    const all = [...prepared.values()];
+    prepared.clear();
+    await Promise.all(all.map((statement) => statement.then((s) => new Promise<void>((resolve) => s.finalize(() => resolve())), () => undefined)));
+    await new Promise<void>((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
+  };
+  return { query, close };
+}
+
+/** The sqlite3 module @keyv/sqlite itself uses (a dependency of it, not of the assistant). */
+let sqlite3Module: typeof import('sqlite3') | undefined;
+function sqlite3(): typeof import('sqlite3') {
+  const require = createRequire(import.meta.url);
+  sqlite3Module ??= createRequire(require.resolve('@keyv/sqlite'))('sqlite3') as typeof import('sqlite3');
+  return sqlite3Module;
 }
 
 /** The index tables (idempotent: any process may be first), created with the journal mode on the first connection. */

@@ -6,6 +6,8 @@ type Entry = { until: number; result?: string };
 
 /** Time between sweeps of expired entries: a sweep reads the whole namespace, so not often. */
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/** Claims in progress this process remembers its own written value for (turns running at once). */
+const MAX_HELD = 10_000;
 
 /**
  * Claim-once keys with an expiry on any compare-and-set store (memory, SQLite, Redis): the
@@ -15,6 +17,12 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 export class CasOnceStore implements OnceStore {
   private sweeping?: Promise<void>;
   private lastSweep: number;
+  /**
+   * The value this process wrote for each claim it holds: settling or releasing it is then one
+   * compare-and-set against that value, without reading it back first (another writer in between
+   * makes that write fail, and the careful read-then-write path below takes over).
+   */
+  private readonly held = new Map<string, string>();
 
   constructor(
     private readonly store: CasStore,
@@ -26,18 +34,26 @@ export class CasOnceStore implements OnceStore {
   async claim(key: string, ttlMs: number): Promise<Claim> {
     const id = storageKey(key);
     if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
+    // Most keys are new: one conditional insert claims them without reading first.
+    const first = JSON.stringify({ until: this.now() + ttlMs } satisfies Entry);
+    if (await this.store.compareAndSet(id, undefined, first)) return this.hold(id, first);
     for (let attempt = 0; attempt < 8; attempt++) {
       const raw = await this.store.get(id);
       const current = parse(raw);
       if (current && current.until > this.now()) return current.result === undefined ? { first: false } : { first: false, result: current.result };
-      const next: Entry = { until: this.now() + ttlMs };
-      if (await this.store.compareAndSet(id, raw, JSON.stringify(next))) return { first: true };
+      const next = JSON.stringify({ until: this.now() + ttlMs } satisfies Entry);
+      if (await this.store.compareAndSet(id, raw, next)) return this.hold(id, next);
     }
     throw new Error(`Claim ${id} kept changing under 8 attempts to take it`);
   }
 
   async settle(key: string, result: string, ttlMs: number): Promise<void> {
     const id = storageKey(key);
+    const written = this.held.get(id);
+    this.held.delete(id);
+    if (written !== undefined && this.now() < (parse(written)?.until ?? 0)) {
+      if (await this.store.compareAndSet(id, written, JSON.stringify({ until: this.now() + ttlMs, result } satisfies Entry))) return;
+    }
     for (let attempt = 0; attempt < 8; attempt++) {
       const raw = await this.store.get(id);
       const current = parse(raw);
@@ -50,6 +66,9 @@ export class CasOnceStore implements OnceStore {
 
   async release(key: string): Promise<void> {
     const id = storageKey(key);
+    const written = this.held.get(id);
+    this.held.delete(id);
+    if (written !== undefined && (await this.store.compareAndSet(id, written, undefined))) return;
     const raw = await this.store.get(id);
     const current = parse(raw);
     // A settled claim stays: its work is done and its answer is what a retry should get.
@@ -64,6 +83,13 @@ export class CasOnceStore implements OnceStore {
       const entry = parse(raw);
       if (!entry || entry.until <= now) await this.store.compareAndSet(id, raw, undefined);
     }
+  }
+
+  private hold(id: string, written: string): Claim {
+    // Bounded: a claim nobody settled (a hung turn) is forgotten here, and settling it reads first.
+    if (this.held.size >= MAX_HELD) this.held.delete(this.held.keys().next().value!);
+    this.held.set(id, written);
+    return { first: true };
   }
 
   private sweepSoon(): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mail, Outbox } from '../app/outbox.port.js';
 import type { Logger } from '../log.js';
 import { privateDir } from './private-dir.js';
@@ -14,7 +14,7 @@ import { privateDir } from './private-dir.js';
 export class FileOutbox implements Outbox {
   private ready?: Promise<void>;
   // The same message builder as SmtpOutbox, so the file is the RFC 5322 message a server would get.
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  private transport?: ReturnType<typeof fileTransport>;
 
   constructor(
     private readonly dir: string,
@@ -27,7 +27,8 @@ export class FileOutbox implements Outbox {
     await (this.ready ??= privateDir(this.dir, this.log));
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
-    const { message } = await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+    this.transport ??= fileTransport();
+    const { message } = await (await this.transport).sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
     await writeFile(file, message, { mode: 0o600, flag: 'wx' });
     this.log.info({ file }, 'mail written to the outbox folder');
   }
@@ -35,16 +36,21 @@ export class FileOutbox implements Outbox {
 
 /** Sends through an SMTP server (SMTP_URL). */
 export class SmtpOutbox implements Outbox {
-  private readonly transport;
+  private transport?: Promise<Transporter>;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly from: string,
-  ) {
-    this.transport = nodemailer.createTransport(url);
-  }
+  ) {}
 
   async send(mail: Mail): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+    this.transport ??= import('nodemailer').then(({ createTransport }) => createTransport(this.url));
+    await (await this.transport).sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
   }
+}
+
+/** nodemailer's message builder, loaded with the first mail: a start that sends none does not pay for it. */
+async function fileTransport() {
+  const { createTransport } = await import('nodemailer');
+  return createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 }

@@ -16,8 +16,8 @@ export interface EmbeddedProvider {
   /** `${publicBaseUrl}/oidc`. */
   readonly issuer: string;
   readonly clientId: string;
-  /** Generated at each start, or once for every instance sharing the store. */
-  readonly clientSecret: string;
+  /** Generated once the provider is first needed, or once for every instance sharing the store. */
+  clientSecret(): Promise<string>;
   /** Mounts the provider under `/oidc` (before restify's body parser) and its demo login page. */
   routes(server: Server): void;
 }
@@ -51,9 +51,62 @@ const SCOPES = 'openid profile email';
  * account: the demo personas are its accounts and their ID tokens carry Entra-like claims
  * (`oid`, `tid`, `wids`, `name`, `preferred_username`). Only ever built in demo mode.
  */
-export async function createEmbeddedProvider(options: EmbeddedProviderOptions): Promise<EmbeddedProvider> {
+export function createEmbeddedProvider(options: EmbeddedProviderOptions): EmbeddedProvider {
   const issuer = `${options.publicBaseUrl}${MOUNT}`;
   const log = options.log.child({ component: 'oidc-provider' });
+  const byOid = new Map(options.personas.map((p) => [p.oid, p]));
+  // oidc-provider and its signing key are made with the first sign-in, not at start: a start
+  // (and an instance that never signs anyone in) pays for neither. A failure is not kept.
+  let running: Promise<Running> | undefined;
+  const started = (): Promise<Running> => {
+    if (!running) {
+      const starting = startProvider(issuer, options, byOid, log);
+      running = starting;
+      starting.catch(() => {
+        if (running === starting) running = undefined;
+      });
+    }
+    return running;
+  };
+  const unavailable = (res: Response) => (err: unknown) => {
+    log.error({ err }, 'embedded OpenID provider failed');
+    if (!res.headersSent) sendPage(res, 503, options.defaultLocale, translate(options.defaultLocale, 'signin.unavailableTitle'), '');
+  };
+
+  return {
+    issuer,
+    clientId: CLIENT_ID,
+    clientSecret: async () => (await started()).clientSecret,
+    routes: (server: Server) => {
+      // oidc-provider reads its own request bodies (token endpoint, forms): it must run before restify parses them.
+      server.pre((req, res, next) => {
+        const path = req.path();
+        if ((path !== MOUNT && !path.startsWith(`${MOUNT}/`)) || path.startsWith(`${MOUNT}/interaction/`)) return next();
+        const raw = req as unknown as IncomingMessage & { originalUrl?: string };
+        raw.originalUrl = raw.url;
+        raw.url = (raw.url ?? '/').slice(MOUNT.length) || '/';
+        started()
+          .then(({ handle }) => handle(raw, res as unknown as ServerResponse))
+          .catch(unavailable(res));
+      });
+      server.get(`${MOUNT}/interaction/:uid`, async (req: Request, res: Response) =>
+        started().then(({ provider }) => loginPage(provider, options, req, res), unavailable(res)),
+      );
+      server.post(`${MOUNT}/interaction/:uid/login`, async (req: Request, res: Response) =>
+        started().then(({ provider }) => login(provider, options, byOid, req, res), unavailable(res)),
+      );
+    },
+  };
+}
+
+/** The provider once made: its request handler and the client secret the assistant signs in with. */
+interface Running {
+  readonly provider: Provider;
+  readonly handle: ReturnType<Provider['callback']>;
+  readonly clientSecret: string;
+}
+
+async function startProvider(issuer: string, options: EmbeddedProviderOptions, byOid: ReadonlyMap<string, Persona>, log: Logger): Promise<Running> {
   const { Provider, createMemoryAdapter } = await loadQuietly(log);
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -65,7 +118,6 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
   // The first instance to start writes its secrets; the others take them.
   const { jwk: signingKey, clientSecret, cookieKey } = options.shared ? (JSON.parse(await options.shared.setIfAbsent('secrets', JSON.stringify(generated))) as ProviderSecrets) : generated;
   const shared = options.shared;
-  const byOid = new Map(options.personas.map((p) => [p.oid, p]));
 
   const provider: Provider = new Provider(issuer, {
     // Alone, the state of a demo provider lives in memory on purpose: keys and the client secret are new at each start anyway.
@@ -126,29 +178,7 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
   for (const event of ['authorization.error', 'grant.error', 'discovery.error', 'jwks.error']) {
     provider.on(event, (_ctx: unknown, err: Error) => log.info({ reason: err.message, event }, 'embedded OpenID provider refused a request'));
   }
-  const handle = provider.callback();
-
-  return {
-    issuer,
-    clientId: CLIENT_ID,
-    clientSecret,
-    routes: (server: Server) => {
-      // oidc-provider reads its own request bodies (token endpoint, forms): it must run before restify parses them.
-      server.pre((req, res, next) => {
-        const path = req.path();
-        if ((path !== MOUNT && !path.startsWith(`${MOUNT}/`)) || path.startsWith(`${MOUNT}/interaction/`)) return next();
-        const raw = req as unknown as IncomingMessage & { originalUrl?: string };
-        raw.originalUrl = raw.url;
-        raw.url = (raw.url ?? '/').slice(MOUNT.length) || '/';
-        handle(raw, res as unknown as ServerResponse).catch((err: unknown) => {
-          log.error({ err }, 'embedded OpenID provider failed');
-          if (!res.headersSent) sendPage(res, 503, options.defaultLocale, translate(options.defaultLocale, 'signin.unavailableTitle'), '');
-        });
-      });
-      server.get(`${MOUNT}/interaction/:uid`, async (req: Request, res: Response) => loginPage(provider, options, req, res));
-      server.post(`${MOUNT}/interaction/:uid/login`, async (req: Request, res: Response) => login(provider, options, byOid, req, res));
-    },
-  };
+  return { provider, handle: provider.callback(), clientSecret };
 }
 
 /** The claims of a persona's tokens, shaped like Entra ID's. */

@@ -45,7 +45,7 @@ export async function setupSignIn(config: Config, deps: SignInSetupDeps): Promis
     return { signIn, routes: signInRoutes(signIn) };
   }
   if (config.demoMode && deps.personas) {
-    const provider = await createEmbeddedProvider({
+    const provider = createEmbeddedProvider({
       publicBaseUrl: config.publicBaseUrl,
       personas: deps.personas,
       defaultLocale: config.defaultLocale,

@@ -57,7 +57,8 @@ export interface WebSignIn {
 export interface SignInOptions {
   readonly issuer: string;
   readonly clientId: string;
-  readonly clientSecret?: string;
+  /** The secret, or how to get it when the provider makes it on first use (the embedded one). */
+  readonly clientSecret?: string | (() => Promise<string>);
   readonly scopes: string;
   readonly publicBaseUrl: string;
   readonly sessions: RecordStore<WebSession>;
@@ -276,7 +277,8 @@ export class OidcSignIn implements WebSignIn {
     const issuer = new URL(this.options.issuer);
     // openid-client refuses plain http; only the embedded provider on this computer uses it.
     const insecure = issuer.protocol === 'http:' && isLoopback(issuer.hostname);
-    return client.discovery(issuer, this.options.clientId, this.options.clientSecret, undefined, {
+    const secret = this.options.clientSecret;
+    return client.discovery(issuer, this.options.clientId, typeof secret === 'function' ? await secret() : secret, undefined, {
       // Also verify the ID token's signature against the provider's keys, not only TLS.
       execute: [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])],
       timeout: 10,
