@@ -1,8 +1,8 @@
-import type { CasStore, StorageBackend } from '../../src/storage/cas-store.js';
+import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, StorageBackend } from '../../src/storage/cas-store.js';
 
 /** Store operations counted since the process started. */
 export interface Operations {
-  /** Single-key reads (`get`). */
+  /** Single-key reads (`get`) and index queries (a page of an index, or its size): one round trip each. */
   reads: number;
   /** Compare-and-set writes (each also reads the current value inside the backend). */
   writes: number;
@@ -38,11 +38,34 @@ export function countingStorage(backend: StorageBackend): { backend: StorageBack
       },
     };
   };
-  const counted: StorageBackend = {
+  const indexed = new Map<string, IndexedCasStore>();
+  const countIndexed = (store: IndexedCasStore, name: string): IndexedCasStore => {
+    const mine = (operations.byNamespace[name] ??= { reads: 0, writes: 0, scans: 0 });
+    const read = () => {
+      operations.reads++;
+      mine.reads++;
+    };
+    return {
+      ...count(store, name),
+      scan: (query) => (read(), store.scan(query)),
+      count: (index, key, prefix) => (read(), store.count(index, key, prefix)),
+      backfill: () => store.backfill(),
+      insertMany: (records) => store.insertMany(records),
+    };
+  };
+  const counted: StorageBackend & Partial<IndexedStorageBackend> = {
     kind: backend.kind,
-    namespace: (name) => count(backend.namespace(name), name),
+    namespace: (name) => indexed.get(name) ?? count(backend.namespace(name), name),
     ping: () => backend.ping(),
     close: () => backend.close(),
   };
+  if ('indexedNamespace' in backend) {
+    const inner = backend as IndexedStorageBackend;
+    counted.indexedNamespace = (name: string, entriesOf: EntriesOf) => {
+      let store = indexed.get(name);
+      if (!store) indexed.set(name, (store = countIndexed(inner.indexedNamespace(name, entriesOf), name)));
+      return store;
+    };
+  }
   return { backend: counted, operations };
 }
