@@ -3,7 +3,8 @@ import { createClient } from '@keyv/redis';
 import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
 import { cleanSort, entryChanges, safeEntries, SEP, split } from './index-support.js';
 
-type Client = ReturnType<typeof createClient>;
+/** The node-redis client @keyv/redis ships. */
+export type Client = ReturnType<typeof createClient>;
 
 /**
  * Compare-and-set in one Redis round trip: Redis runs a script to completion before any other
@@ -227,25 +228,7 @@ export class RedisBackend implements IndexedStorageBackend {
   /** Connects, or rejects with the reason when Redis cannot be reached after a few attempts. */
   static async connect(url: string, options: RedisBackendOptions = {}): Promise<RedisBackend> {
     const attempts = options.connectAttempts ?? 5;
-    let wasReady = false;
-    // node-redis infers a narrower client type from these options than the one the backend keeps.
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-    const client = createClient({
-      url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 2000,
-        // Before the first connection: give up after a few attempts so a wrong STORAGE_URL stops
-        // the start. After it: never give up, so the instance recovers when Redis is back.
-        reconnectStrategy: (retries: number, cause: Error) =>
-          !wasReady && retries + 1 >= attempts
-            ? new Error(`Redis at ${redisAddress(url)} cannot be reached: ${cause.message}`)
-            : Math.min(50 * 2 ** retries, 2000),
-      },
-    }) as Client;
-    client.once('ready', () => {
-      wasReady = true;
-    });
+    const client = createRedisClient(url, attempts);
     const backend = new RedisBackend(client, options.commandTimeoutMs ?? 5000);
     await client.connect();
     return backend;
@@ -317,4 +300,28 @@ function redisAddress(url: string): string {
   } catch (error) {
     return `an unparsable URL (${(error as Error).message})`;
   }
+}
+
+/**
+ * A node-redis client (not yet connected) that, before its first connection, gives up after
+ * `attempts` tries so a wrong STORAGE_URL stops the start, and after it never gives up, so the
+ * instance recovers when Redis is back.
+ */
+export function createRedisClient(url: string, attempts: number): Client {
+  let wasReady = false;
+  // node-redis infers a narrower client type from these options than the one kept here.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2000,
+      reconnectStrategy: (retries: number, cause: Error) =>
+        !wasReady && retries + 1 >= attempts ? new Error(`Redis at ${redisAddress(url)} cannot be reached: ${cause.message}`) : Math.min(50 * 2 ** retries, 2000),
+    },
+  }) as Client;
+  client.once('ready', () => {
+    wasReady = true;
+  });
+  return client;
 }

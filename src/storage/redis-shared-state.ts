@@ -1,9 +1,7 @@
-import { createClient } from '@keyv/redis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Broadcast, ConversationLog, LoggedActivity, RateLimits, StoredConversation } from '../app/shared-state.port.js';
+import { createRedisClient, type Client } from './redis-backend.js';
 import { consume, CONVERSATION_TTL_MS, KEEP_ACTIVITIES, parseConversation, windowSeconds, type SharedState } from './shared-state.js';
-
-type Client = ReturnType<typeof createClient>;
 
 /**
  * Appends one activity in one step (Redis runs a script to completion before any other command),
@@ -97,21 +95,7 @@ class RedisBroadcast implements Broadcast {
  * for commands, one subscribed.
  */
 export async function connectRedisSharedState(url: string): Promise<SharedState> {
-  let wasReady = false;
-  // node-redis infers a narrower client type from these options than the one kept here.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      // Before the first connection give up after a few attempts; after it, keep reconnecting.
-      reconnectStrategy: (retries: number, cause: Error) => (!wasReady && retries >= 4 ? new Error(`Redis cannot be reached: ${cause.message}`) : Math.min(50 * 2 ** retries, 2000)),
-    },
-  }) as Client;
-  client.once('ready', () => {
-    wasReady = true;
-  });
+  const client = createRedisClient(url, 5);
   // Connection trouble arrives as events (an unhandled 'error' event would end the process); commands fail on their own meanwhile.
   client.on('error', () => undefined);
   await client.connect();
