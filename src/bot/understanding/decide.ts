@@ -1,4 +1,5 @@
 import { NO_INTENT, OUT_OF_SCOPE, type Classification, type Entities, type ScoredIntent } from './classifier.port.js';
+import { hasLegalForm } from './entities.js';
 import { isJourney, isQuestion, type JourneyIntent, type QuestionIntent } from './intents.js';
 
 /** What the assistant does with a sentence. */
@@ -24,11 +25,13 @@ export const THRESHOLDS = {
  * name ("invite Fourth Coffee") asks to send an invitation, never to see the invitations sent,
  * which the stemmers cannot tell apart ("invite" and "invitations" are both "invit"); a company
  * name with an e-mail address are the details of a customer invitation, which no question about
- * the program carries ("invite Gallo Logistica, the admin is luca@…" is not a question on admins).
+ * the program carries ("invite Gallo Logistica, the admin is luca@…" is not a question on admins);
+ * and a name with a legal form ("invita Bianchi Srl") is a company, so a customer, not a colleague.
  */
 function ruledOut(intent: string, entities: Entities): string {
   if (!entities.companyName) return intent;
   if (intent === 'customer.invitations') return 'customer.invite';
+  if (intent === 'colleague.invite' && hasLegalForm(entities.companyName)) return 'customer.invite';
   return entities.email && isQuestion(intent) ? 'customer.invite' : intent;
 }
 

@@ -24,16 +24,19 @@ const FILLER = new Set([
   'chiamato', 'di', 'nome', 'mio', 'mia', 'nostro', 'nostra', 'per', 'favore', 'anche',
 ]);
 /** Parts of a company name written in lower case (legal forms, connectors). */
-const NAME_PARTS = /^(s\.?r\.?l\.?|s\.?p\.?a\.?|spa|srl|ltd\.?|llc|inc\.?|gmbh|ag|bv|plc|sas|&|and|e|co\.?|corp\.?)$/i;
+const NAME_PARTS = /^(s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?n\.?c\.?|spa|srl|snc|ltd\.?|llc|inc\.?|gmbh|ag|bv|plc|sas|&|and|e|co\.?|corp\.?)$/i;
 /**
  * Words a company name follows: an invite verb ("invite Contoso"), the party it becomes ("new
- * customer Tailspin Toys", "nuovo cliente Verdi SpA") or a preposition ("send the link to Adatum
- * Corp", "the request from Demo Reseller", "manda la richiesta a Bianchi Costruzioni").
+ * customer Tailspin Toys", "nuovo cliente Verdi SpA"), a preposition ("send the link to Adatum
+ * Corp", "the request from Demo Reseller", "manda la richiesta a Bianchi Costruzioni") or its
+ * naming ("a new customer called Fabrikam", "si chiama Studio Greco").
  */
 const NAME_AFTER =
-  /^(invite|inviting|invita|invitare|invitiamo|invito|onboard|add|aggiungi|aggiungere|connect|collega|collegare|customer|client|cliente|company|azienda|reseller|rivenditore|to|for|from|a|per|da|dal|dalla)$/i;
+  /^(invite|inviting|invita|invitare|invitiamo|invito|onboard|add|aggiungi|aggiungere|connect|collega|collegare|customer|client|cliente|company|azienda|reseller|rivenditore|to|for|from|a|per|da|dal|dalla|called|named|chiama|chiamano|chiamata|chiamato)$/i;
 /** Capitalized words that are never a company the user names (the program, products, "I"). */
 const NOT_A_NAME = /^(i|microsoft|partner|csp|cloud|admin|indirect|direct|it)$/i;
+/** A company's legal form at the end of its name: such a name is a company, never a person. */
+const LEGAL_FORM = /\s(s\.?r\.?l\.?|s\.?n\.?c\.?|s\.?a\.?s\.?|s\.?p\.?a\.?|ltd\.?|llc|inc\.?|gmbh|ag|bv|plc|corp\.?)$/i;
 const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 
 const fold = (s: string): string =>
@@ -103,4 +106,9 @@ function nameAt(tokens: readonly string[], from: number): string | undefined {
   const folded = fold(joined);
   if (COUNTRY_NAMES.some((c) => c.name === folded) || PRODUCTS.some((p) => fold(p) === folded)) return undefined;
   return joined;
+}
+
+/** Whether a name ends with a company's legal form ("Bianchi Srl", "Contoso Ltd"): a company, not a colleague. */
+export function hasLegalForm(name: string): boolean {
+  return LEGAL_FORM.test(name);
 }

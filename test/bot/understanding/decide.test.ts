@@ -33,6 +33,12 @@ describe('decide', () => {
     expect(decide({ intents })).to.deep.include({ kind: 'journey', intent: 'customer.invitations' });
   });
 
+  it('reads a name with a legal form as a company to invite as a customer, never a colleague', () => {
+    const intents = [{ intent: 'colleague.invite', score: 0.5 }, { intent: 'customer.invite', score: 0.45 }];
+    expect(decide({ intents }, { companyName: 'Bianchi Srl', email: 'admin@bianchisrl.example' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
+    expect(decide({ intents }, { companyName: 'Anna Rossi', email: 'anna@contoso.example' })).to.deep.include({ kind: 'choose' });
+  });
+
   it('reads a company name with an e-mail address as a customer invitation, never a question about the program', () => {
     const intents = [{ intent: 'question.delegatedAdmin', score: 0.6 }, { intent: 'customer.invite', score: 0.2 }];
     expect(decide({ intents }, { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' })).to.deep.include({ kind: 'journey', intent: 'customer.invite' });
@@ -53,6 +59,9 @@ describe('extractEntities', () => {
     ["vorrei invitare Gallo Logistica come cliente, l'amministratore è luca@gallologistica.example", { companyName: 'Gallo Logistica', email: 'luca@gallologistica.example' }],
     ['manda la richiesta a Bianchi Costruzioni, email it@bianchi.example', { companyName: 'Bianchi Costruzioni', email: 'it@bianchi.example' }],
     ['approve the request from Demo Reseller', { companyName: 'Demo Reseller' }],
+    ['devo invitare un nuovo cliente, si chiama Studio Greco', { companyName: 'Studio Greco' }],
+    ['a new customer called Northwind Traders wants our services', { companyName: 'Northwind Traders' }],
+    ['invita Bianchi Snc, admin@bianchi.example', { companyName: 'Bianchi Snc', email: 'admin@bianchi.example' }],
     ['how do I invite customers to Partner Center', {}],
     ['distributori per Microsoft 365 in Italia', { country: 'IT', keyword: 'Microsoft 365' }],
     ['invite a new customer', {}],
