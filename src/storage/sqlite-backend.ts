@@ -140,11 +140,12 @@ async function whileBusy<T>(file: string, work: () => T): Promise<T> {
       return work();
     } catch (error) {
       if (!isBusy(error)) throw worded(error);
-      deadline ||= Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-      if (Date.now() + delay > deadline) {
+      const now = Date.now();
+      deadline ||= now + SQLITE_BUSY_TIMEOUT_MS;
+      if (now >= deadline) {
         throw new Error(`SQLITE_BUSY: ${file} stayed locked by another connection for ${SQLITE_BUSY_TIMEOUT_MS / 1000} s (${(error as Error).message})`, { cause: error });
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, deadline - now)));
     }
   }
 }
