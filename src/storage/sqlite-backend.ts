@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
 import { cleanSort, entryChanges, safeEntries } from './index-support.js';
@@ -19,6 +20,14 @@ const PAGE_ROWS = 500;
 
 /** Records per transaction of insertMany (seeding a benchmark). */
 const INSERT_BATCH = 2000;
+
+/** WAL: the checkpointing thread copies the log back into the file this often, and after this many writes. */
+const CHECKPOINT_EVERY_MS = 1000;
+const CHECKPOINT_EVERY_WRITES = 500;
+/** Frames (pages) of log past which the checkpointing thread empties the log, making writers wait the moment it takes (about 8 MB). */
+const CHECKPOINT_TRUNCATE_FRAMES = 2000;
+/** SQLite's own automatic checkpoint (pages of log), used again on the backend's thread if the checkpointing thread fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
 
 /**
  * The table @keyv/sqlite creates, word for word, so that a file written by either opens in the
@@ -133,8 +142,8 @@ function worded(error: unknown): unknown {
  * fails saying so. An attempt that met SQLITE_BUSY changed nothing (a statement or a transaction
  * that fails is rolled back), so running it again is safe.
  */
-async function whileBusy<T>(file: string, work: () => T): Promise<T> {
-  let deadline = 0;
+async function whileBusy<T>(file: string, work: () => T, started?: number): Promise<T> {
+  let deadline = started === undefined ? 0 : started + SQLITE_BUSY_TIMEOUT_MS;
   for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
     try {
       return work();
@@ -151,6 +160,66 @@ async function whileBusy<T>(file: string, work: () => T): Promise<T> {
 }
 
 /**
+ * The thread that checkpoints a WAL file (sqlite-checkpoint-worker.ts). With it, no statement on the
+ * backend's thread syncs the file to disk: commits in WAL with synchronous=NORMAL do not, and
+ * SQLite's automatic checkpoint, which does, is turned off on the backend's connection. The thread
+ * starts after the first CHECKPOINT_EVERY_WRITES writes (a backend that writes less, such as a
+ * command that changes one key, leaves the log to the checkpoint SQLite makes when it closes).
+ */
+class Checkpointer {
+  private writes = 0;
+  private worker?: Worker;
+  private exited?: Promise<void>;
+  private stopped = false;
+
+  /** `failed` runs if the thread cannot start or stops on an error (the caller then checkpoints itself). */
+  constructor(
+    private readonly file: string,
+    private readonly failed: () => void,
+  ) {}
+
+  /** Counts `n` writes; every CHECKPOINT_EVERY_WRITES, asks for a checkpoint without waiting for it. */
+  wrote(n: number): void {
+    this.writes += n;
+    if (this.writes < CHECKPOINT_EVERY_WRITES || this.stopped) return;
+    this.writes = 0;
+    if (this.worker) this.worker.postMessage('checkpoint');
+    else this.start();
+  }
+
+  /** Lets the thread close its connection and end (stopped outright if it has not within a second). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = this.worker;
+    if (!worker) return;
+    // Held open until the thread ends: a process whose last work is closing the store waits for it.
+    worker.ref();
+    worker.postMessage('close');
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([this.exited!.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
+    clearTimeout(timer);
+    if (!ended) await worker.terminate();
+  }
+
+  private start(): void {
+    try {
+      const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, truncateFrames: CHECKPOINT_TRUNCATE_FRAMES } });
+      // It never keeps the process alive, and an error in it is the backend's to handle, not a crash.
+      worker.unref();
+      worker.on('error', () => {
+        this.stopped = true;
+        this.failed();
+      });
+      this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      this.worker = worker;
+    } catch {
+      this.stopped = true;
+      this.failed();
+    }
+  }
+}
+
+/**
  * SQLite (`sqlite://path`, the default) on one better-sqlite3 connection per backend. The file
  * keeps @keyv/sqlite's format (table `keyv`, rows `<namespace>:<key>` → `{"value":…}`), so files
  * written before open and read the same, and the `record_index` tables of the secondary indexes.
@@ -160,6 +229,9 @@ async function whileBusy<T>(file: string, work: () => T): Promise<T> {
 export class SqliteBackend implements IndexedStorageBackend {
   readonly kind = 'sqlite' as const;
   private connection?: Connection;
+  private checkpointer?: Checkpointer;
+  /** Set while an operation waits for a lock another connection holds; the others wait for it to settle. */
+  private gate?: Promise<void>;
   private opening?: Promise<Connection>;
   private closed = false;
   private readonly plain = new Map<string, SqliteCasStore>();
@@ -203,20 +275,47 @@ export class SqliteBackend implements IndexedStorageBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection) connection.close();
     // A connection still opening is closed by open() once it is there.
     await this.opening?.catch(() => undefined);
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    await checkpointer?.stop();
+    const connection = this.connection;
+    this.connection = undefined;
+    // The last connection to the file checkpoints the log into it as it closes.
+    connection?.close();
   }
 
   /**
    * Runs `work` on the connection (opened on first use), again while another process holds the
    * file's lock (see whileBusy).
    */
-  async run<T>(work: (connection: Connection) => T): Promise<T> {
+  async run<T>(work: (connection: Connection) => T, writes = 0): Promise<T> {
     if (!this.connection) await this.open();
-    return whileBusy(this.file, () => work(this.live()));
+    let started: number | undefined;
+    while (this.gate) {
+      started ??= Date.now();
+      await this.gate;
+    }
+    let result: T;
+    try {
+      result = work(this.live());
+    } catch (error) {
+      if (!isBusy(error)) throw worded(error);
+      // The file is locked: this operation waits for it, and the ones that come meanwhile wait
+      // behind it rather than each sleeping in SQLite's busy wait on this thread.
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      this.gate = gate;
+      try {
+        result = await whileBusy(this.file, () => work(this.live()), started);
+      } finally {
+        if (this.gate === gate) this.gate = undefined;
+        open();
+      }
+    }
+    if (writes) this.checkpointer?.wrote(writes);
+    return result;
   }
 
   private live(): Connection {
@@ -233,6 +332,7 @@ export class SqliteBackend implements IndexedStorageBackend {
           throw new Error(`SQLite ${this.file} is closed`);
         }
         this.connection = connection;
+        if (this.wal && this.file !== ':memory:') this.checkpointOffThread(connection);
         return connection;
       },
       (error: unknown) => {
@@ -242,6 +342,14 @@ export class SqliteBackend implements IndexedStorageBackend {
       },
     );
     return this.opening;
+  }
+
+  /** Moves checkpoints to a thread of their own; if it fails, SQLite checkpoints on this connection again. */
+  private checkpointOffThread(connection: Connection): void {
+    connection.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(this.file, () => {
+      if (this.connection === connection) connection.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    });
   }
 
   private async connect(): Promise<Connection> {
@@ -309,7 +417,7 @@ class SqliteCasStore implements CasStore {
       // The statement names the row as it was read: another process that changed it meanwhile makes it change nothing.
       const changed = found === undefined ? c.insert.run(row, written) : written === undefined ? c.deleteIf.run(row, found) : c.updateIf.run(written, row, found);
       return changed.changes === 1;
-    });
+    }, 1);
   }
 
   /** Every key and value, a page of rows by key at a time, the event loop running between pages. */
@@ -372,6 +480,7 @@ class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
         this.changeEntries(c, key, remove, add);
         return true;
       }),
+      1,
     );
   }
 
@@ -414,6 +523,7 @@ class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
           }
           return rows.length === PAGE_ROWS ? rows[rows.length - 1].key : undefined;
         }),
+        PAGE_ROWS,
       );
       if (last === undefined) return;
       after = last;
@@ -434,6 +544,7 @@ class SqliteIndexedStore extends SqliteCasStore implements IndexedCasStore {
           }
           delta.apply(c, this.name);
         }),
+        batch.length,
       );
       await nextTurn();
     }

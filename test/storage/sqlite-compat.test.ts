@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
@@ -168,5 +168,27 @@ describe('SQLite files of @keyv/sqlite and of the better-sqlite3 backend', () =>
     let error: Error | undefined;
     await backend.namespace('x').get('k').catch((e: Error) => (error = e));
     expect(error?.message).to.match(/is closed/);
+  });
+});
+
+describe('SQLite write-ahead log', () => {
+  it('is checkpointed off the event loop while writes go on, so the log does not grow with every write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csp-sqlite-wal-'));
+    const file = join(dir, 'wal.sqlite');
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      const store = backend.namespace('many');
+      const value = 'x'.repeat(300);
+      // Each write adds at least one 4 KiB page to the log: 6,000 writes unchecked make it over 50 MB.
+      for (let i = 0; i < 6000; i++) expect(await store.compareAndSet(`k${i}`, undefined, `${value}${i}`)).to.equal(true);
+      // The checkpointing thread runs at least once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await store.compareAndSet('last', undefined, 'v');
+      expect(statSync(`${file}-wal`).size, 'bytes of log').to.be.below(24 * 1024 * 1024);
+      expect(await store.get('k5999')).to.equal(`${value}5999`);
+    } finally {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
