@@ -206,11 +206,17 @@ class Checkpointer {
       const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, truncateFrames: CHECKPOINT_TRUNCATE_FRAMES } });
       // It never keeps the process alive, and an error in it is the backend's to handle, not a crash.
       worker.unref();
-      worker.on('error', () => {
-        this.stopped = true;
-        this.failed();
-      });
-      this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // An error ends the thread too: either way, past this the backend checkpoints by itself.
+      worker.on('error', () => undefined);
+      this.exited = new Promise<void>((resolve) =>
+        worker.once('exit', () => {
+          if (!this.stopped) {
+            this.stopped = true;
+            this.failed();
+          }
+          resolve();
+        }),
+      );
       this.worker = worker;
     } catch {
       this.stopped = true;
