@@ -24,8 +24,12 @@ const INSERT_BATCH = 2000;
 /** WAL: the checkpointing thread copies the log back into the file this often, and after this many writes. */
 const CHECKPOINT_EVERY_MS = 1000;
 const CHECKPOINT_EVERY_WRITES = 500;
-/** Frames (pages) of log past which the checkpointing thread empties the log, making writers wait the moment it takes (about 8 MB). */
-const CHECKPOINT_TRUNCATE_FRAMES = 2000;
+/**
+ * Frames (pages) of log past which the checkpointing thread empties the log, making writers wait the
+ * moment it takes (about 16 MB of log: under steady writes only, since between bursts SQLite starts
+ * the log over by itself once a passive checkpoint has caught up).
+ */
+const CHECKPOINT_TRUNCATE_FRAMES = 4000;
 /** SQLite's own automatic checkpoint (pages of log), used again on the backend's thread if the checkpointing thread fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -294,12 +298,13 @@ export class SqliteBackend implements IndexedStorageBackend {
 
   /**
    * Runs `work` on the connection (opened on first use), again while another process holds the
-   * file's lock (see whileBusy).
+   * file's lock (see whileBusy). `writes`: how many rows it writes (0 for a read).
    */
   async run<T>(work: (connection: Connection) => T, writes = 0): Promise<T> {
     if (!this.connection) await this.open();
     let started: number | undefined;
-    while (this.gate) {
+    // Reads do not wait for the write lock (WAL), so only writes queue behind one that waits for it.
+    while (writes && this.gate) {
       started ??= Date.now();
       await this.gate;
     }
@@ -308,7 +313,8 @@ export class SqliteBackend implements IndexedStorageBackend {
       result = work(this.live());
     } catch (error) {
       if (!isBusy(error)) throw worded(error);
-      // The file is locked: this operation waits for it, and the ones that come meanwhile wait
+      if (!writes) return whileBusy(this.file, () => work(this.live()));
+      // The file is locked: this write waits for it, and the writes that come meanwhile wait
       // behind it rather than each sleeping in SQLite's busy wait on this thread.
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
