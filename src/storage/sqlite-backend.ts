@@ -25,11 +25,13 @@ const INSERT_BATCH = 2000;
 const CHECKPOINT_EVERY_MS = 1000;
 const CHECKPOINT_EVERY_WRITES = 500;
 /**
- * Frames (pages) of log past which the checkpointing thread empties the log, making writers wait the
- * moment it takes (about 16 MB of log: under steady writes only, since between bursts SQLite starts
- * the log over by itself once a passive checkpoint has caught up).
+ * Frames (pages) of log past which the checkpointing thread copies all of it, making writers wait
+ * the moment that takes (about 16 MB of log: under steady writes only, since between bursts a
+ * passive checkpoint catches up and the next write starts the log over by itself).
  */
-const CHECKPOINT_TRUNCATE_FRAMES = 4000;
+const CHECKPOINT_FULL_FRAMES = 4000;
+/** Bytes the log file is cut back to when SQLite starts it over. */
+const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 /** SQLite's own automatic checkpoint (pages of log), used again on the backend's thread if the checkpointing thread fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -207,7 +209,7 @@ class Checkpointer {
 
   private start(): void {
     try {
-      const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, truncateFrames: CHECKPOINT_TRUNCATE_FRAMES } });
+      const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, fullFrames: CHECKPOINT_FULL_FRAMES } });
       // It never keeps the process alive, and an error in it is the backend's to handle, not a crash.
       worker.unref();
       // An error ends the thread too: either way, past this the backend checkpoints by itself.
@@ -359,6 +361,7 @@ export class SqliteBackend implements IndexedStorageBackend {
   /** Moves checkpoints to a thread of their own; if it fails, SQLite checkpoints on this connection again. */
   private checkpointOffThread(connection: Connection): void {
     connection.db.pragma('wal_autocheckpoint = 0');
+    connection.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     this.checkpointer = new Checkpointer(this.file, () => {
       if (this.connection === connection) connection.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     });
