@@ -160,9 +160,13 @@ async function whileBusy<T>(file: string, work: () => T, started?: number): Prom
       if (now >= deadline) {
         throw new Error(`SQLITE_BUSY: ${file} stayed locked by another connection for ${SQLITE_BUSY_TIMEOUT_MS / 1000} s (${(error as Error).message})`, { cause: error });
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, deadline - now)));
+      await pause(Math.min(delay, deadline - now));
     }
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -242,7 +246,7 @@ export class SqliteBackend implements IndexedStorageBackend {
   readonly kind = 'sqlite' as const;
   private connection?: Connection;
   private checkpointer?: Checkpointer;
-  /** Set while an operation waits for a lock another connection holds; the others wait for it to settle. */
+  /** Set while a write waits for a lock another connection holds; other writes wait for it to settle. */
   private gate?: Promise<void>;
   private opening?: Promise<Connection>;
   private closed = false;
@@ -315,13 +319,15 @@ export class SqliteBackend implements IndexedStorageBackend {
       result = work(this.live());
     } catch (error) {
       if (!isBusy(error)) throw worded(error);
-      if (!writes) return whileBusy(this.file, () => work(this.live()));
+      started ??= Date.now();
+      if (!writes) return pause(2).then(() => whileBusy(this.file, () => work(this.live()), started));
       // The file is locked: this write waits for it, and the writes that come meanwhile wait
       // behind it rather than each sleeping in SQLite's busy wait on this thread.
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
       this.gate = gate;
       try {
+        await pause(2);
         result = await whileBusy(this.file, () => work(this.live()), started);
       } finally {
         if (this.gate === gate) this.gate = undefined;

@@ -150,6 +150,29 @@ describe('SQLite across processes', () => {
     }
   });
 
+  it('answers reads at once while another connection holds the write lock, and lands every queued write once it is released', async () => {
+    const file = join(dir, 'queued.sqlite');
+    const storage = KeyvBackend.sqlite(file);
+    const other = rawConnection(file);
+    try {
+      const store = storage.namespace('queued');
+      expect(await store.compareAndSet('read-me', undefined, 'here')).to.equal(true);
+      await other.run('BEGIN IMMEDIATE');
+      const writes = Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet(`k${i}`, undefined, `v${i}`)));
+      // WAL: a read needs no lock the writer holds.
+      const started = Date.now();
+      expect(await store.get('read-me')).to.equal('here');
+      expect(Date.now() - started, 'ms for a read during the lock').to.be.below(100);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await other.run('COMMIT');
+      expect(await writes).to.deep.equal(Array(20).fill(true));
+      for (let i = 0; i < 20; i++) expect(await store.get(`k${i}`)).to.equal(`v${i}`);
+    } finally {
+      await other.close();
+      await storage.close();
+    }
+  });
+
   it('gives up after SQLITE_BUSY_TIMEOUT_MS with a clear error when the lock is never released, and writes nothing', async () => {
     const file = join(dir, 'stuck.sqlite');
     const storage = KeyvBackend.sqlite(file);
