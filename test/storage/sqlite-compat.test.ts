@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
@@ -157,6 +157,21 @@ describe('SQLite files of @keyv/sqlite and of the better-sqlite3 backend', () =>
       expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
     } finally {
       db.close();
+    }
+  });
+
+  it('fails every operation on a file that is not a database with SQLite\'s code and words, as sqlite3 gave them', async () => {
+    const file = join(dir, 'not-a-database.sqlite');
+    writeFileSync(file, 'These bytes were never a SQLite database. '.repeat(200));
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      for (const op of [() => backend.namespace('x').get('k'), () => backend.namespace('x').compareAndSet('k', undefined, 'v'), () => backend.ping()]) {
+        let error: Error | undefined;
+        await op().catch((e: Error) => (error = e));
+        expect(error?.message).to.equal('SQLITE_NOTADB: file is not a database');
+      }
+    } finally {
+      await backend.close();
     }
   });
 
