@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import type { Actor } from '../../src/domain/actor.js';
 import {
   answerAlreadyEnrolled,
@@ -43,11 +43,27 @@ async function seeded(dir: string): Promise<{ url: string; problems: (reports: P
 
 /** Runs `sql` on its own connection to `file`, as another process would. */
 function rawConnection(file: string): { run(sql: string): Promise<void>; close(): Promise<void> } {
-  const db = new sqlite3.Database(file);
+  const db = new Database(file, { timeout: 0 });
   return {
-    run: (sql) => new Promise((resolve, reject) => db.run(sql, (error) => (error ? reject(error) : resolve()))),
-    close: () => new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve()))),
+    run: async (sql) => void db.exec(sql),
+    close: async () => void db.close(),
   };
+}
+
+/** The longest time the event loop went without running a timer while `work` ran (ms). */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stall: number }> {
+  let last = Date.now();
+  let stall = 0;
+  const tick = setInterval(() => {
+    stall = Math.max(stall, Date.now() - last);
+    last = Date.now();
+  }, 5);
+  try {
+    const result = await work();
+    return { result, stall: Math.max(stall, Date.now() - last) };
+  } finally {
+    clearInterval(tick);
+  }
 }
 
 describe('SQLite across processes', () => {
@@ -109,7 +125,7 @@ describe('SQLite across processes', () => {
     }
   });
 
-  it('waits for a lock another connection holds instead of failing with SQLITE_BUSY', async () => {
+  it('waits for a lock another connection holds instead of failing with SQLITE_BUSY, the event loop running meanwhile', async () => {
     const file = join(dir, 'busy.sqlite');
     const storage = KeyvBackend.sqlite(file);
     const other = rawConnection(file);
@@ -121,13 +137,88 @@ describe('SQLite across processes', () => {
       const held = 700;
       const started = Date.now();
       const release = new Promise<void>((resolve) => setTimeout(() => resolve(other.run('COMMIT')), held));
-      const written = await store.compareAndSet('k', 'one', 'two');
+      const { result: written, stall } = await longestStall(() => store.compareAndSet('k', 'one', 'two'));
       await release;
       expect(written, 'the write once the lock was released').to.equal(true);
       expect(Date.now() - started, 'ms waited').to.be.at.least(held - 50).and.below(SQLITE_BUSY_TIMEOUT_MS);
+      // SQLite's own busy wait sleeps on this thread for a few ms per attempt; the rest is timers.
+      expect(stall, 'longest ms without a timer while waiting').to.be.below(150);
       expect(await store.get('k')).to.equal('two');
     } finally {
       await other.close();
+      await storage.close();
+    }
+  });
+
+  it('answers reads at once while another connection holds the write lock, and lands every queued write once it is released', async () => {
+    const file = join(dir, 'queued.sqlite');
+    const storage = KeyvBackend.sqlite(file);
+    const other = rawConnection(file);
+    try {
+      const store = storage.namespace('queued');
+      expect(await store.compareAndSet('read-me', undefined, 'here')).to.equal(true);
+      await other.run('BEGIN IMMEDIATE');
+      const writes = Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet(`k${i}`, undefined, `v${i}`)));
+      // WAL: a read needs no lock the writer holds.
+      const started = Date.now();
+      expect(await store.get('read-me')).to.equal('here');
+      expect(Date.now() - started, 'ms for a read during the lock').to.be.below(100);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await other.run('COMMIT');
+      expect(await writes).to.deep.equal(Array(20).fill(true));
+      for (let i = 0; i < 20; i++) expect(await store.get(`k${i}`)).to.equal(`v${i}`);
+    } finally {
+      await other.close();
+      await storage.close();
+    }
+  });
+
+  it('gives up after SQLITE_BUSY_TIMEOUT_MS with a clear error when the lock is never released, and writes nothing', async () => {
+    const file = join(dir, 'stuck.sqlite');
+    const storage = KeyvBackend.sqlite(file);
+    const other = rawConnection(file);
+    try {
+      const store = storage.namespace('stuck');
+      expect(await store.compareAndSet('k', undefined, 'one')).to.equal(true);
+      await other.run('BEGIN IMMEDIATE');
+      const started = Date.now();
+      const { result: error, stall } = await longestStall(() => store.compareAndSet('k', 'one', 'two').then(() => undefined, (e: Error) => e));
+      const waited = Date.now() - started;
+      expect(error?.message).to.match(/^SQLITE_BUSY: .*stuck\.sqlite stayed locked by another connection for 5 s/);
+      expect(waited, 'ms waited').to.be.at.least(SQLITE_BUSY_TIMEOUT_MS).and.below(SQLITE_BUSY_TIMEOUT_MS + 1000);
+      expect(stall, 'longest ms without a timer while waiting').to.be.below(150);
+      await other.run('ROLLBACK');
+      expect(await store.get('k')).to.equal('one');
+    } finally {
+      await other.close();
+      await storage.close();
+    }
+  });
+
+  it('lists a namespace of 1,200 rows in pages, letting the event loop run between them', async () => {
+    const storage = KeyvBackend.sqlite(join(dir, 'pages.sqlite'));
+    try {
+      const store = storage.namespace('many');
+      const other = storage.namespace('many-more');
+      await Promise.all(Array.from({ length: 1200 }, (_, i) => store.compareAndSet(`k${String(i).padStart(4, '0')}`, undefined, `v${i}`)));
+      expect(await other.compareAndSet('k', undefined, 'not listed')).to.equal(true);
+      let turns = 0;
+      const tick = setInterval(() => turns++, 0);
+      const seen: string[] = [];
+      let turnsAtFirst = -1;
+      try {
+        for await (const [key, value] of store.entries()) {
+          if (turnsAtFirst < 0) turnsAtFirst = turns;
+          expect(value).to.equal(`v${Number(key.slice(1))}`);
+          seen.push(key);
+        }
+      } finally {
+        clearInterval(tick);
+      }
+      expect(seen).to.have.length(1200);
+      expect(new Set(seen).size).to.equal(1200);
+      expect(turns - turnsAtFirst, 'timer turns while listing').to.be.at.least(2);
+    } finally {
       await storage.close();
     }
   });

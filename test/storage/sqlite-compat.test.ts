@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import Keyv from 'keyv';
+import { entry, foldText } from '../../src/app/ports.js';
+import { KeyvBackend } from '../../src/storage/keyv-backend.js';
+import { IndexedCasRecordStore } from '../../src/storage/record-store.js';
+import { keyvDecode, keyvEncode } from '../../src/storage/sqlite-backend.js';
+
+/** Values that exercise keyv's encoding: JSON records, a leading ":" (keyv escapes it), ":base64:", quotes, control characters, emoji, non-BMP. */
+const VALUES = [
+  '{"value":{"n":1},"version":3}',
+  ':starts with a colon',
+  '::two colons',
+  ':base64:aGVsbG8=',
+  'quotes " and \\ backslashes \n newlines \t tabs \u0000 nul',
+  'Già fatto — “virgolette” 😀 𝄞',
+  '',
+  'x'.repeat(100_000),
+];
+
+/** Keys as the assistant writes them, one that starts with its own namespace (keyv keeps such a key as it is) and one with colons. */
+const KEYS = ['plain', 'msteams/conversations/19:abc@thread.v2/users/29:1', 'ns-a:already-prefixed', 'a:b:c'];
+
+/** @keyv/sqlite on `file`, as the assistant wrote SQLite before better-sqlite3 (sqlite3 under keyv). */
+function keyvOn(file: string, namespace: string): Keyv<string> {
+  return new Keyv<string>({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 }), namespace, throwOnErrors: true });
+}
+
+/** The `keyv` table's rows, raw, read with better-sqlite3 outside any backend. */
+function rows(file: string): Map<string, string> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return new Map((db.prepare('SELECT key, value FROM keyv').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite files of @keyv/sqlite and of the better-sqlite3 backend', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'csp-sqlite-compat-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('encodes every string exactly as keyv 5 serializes it, and decodes what keyv writes', async () => {
+    const keyv = new Keyv<string>();
+    const check = async (value: string) => {
+      const serialized = (await keyv.serializeData({ value })) as string;
+      expect(keyvEncode(value), JSON.stringify(value.slice(0, 40))).to.equal(serialized);
+      expect(keyvDecode(serialized)).to.equal(value);
+      expect(((await keyv.deserializeData<string>(keyvEncode(value))) as { value: string }).value).to.equal(value);
+    };
+    for (const value of VALUES) await check(value);
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string().map((s) => `:${s}`)), check), { numRuns: 300 });
+  });
+
+  it('reads a file written by @keyv/sqlite, and writes to it with compare-and-set against the values stored there', async () => {
+    const file = join(dir, 'assistant.sqlite');
+    const written = new Map<string, string>();
+    for (const ns of ['ns-a', 'ns-b']) {
+      const keyv = keyvOn(file, ns);
+      for (const [i, key] of KEYS.entries()) {
+        const value = `${VALUES[i % VALUES.length]}|${ns}`;
+        await keyv.set(key, value);
+        written.set(`${ns} ${key}`, value);
+      }
+      await keyv.disconnect();
+    }
+    const before = rows(file);
+
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      for (const ns of ['ns-a', 'ns-b']) {
+        const store = backend.namespace(ns);
+        for (const key of KEYS) expect(await store.get(key), `${ns} ${key}`).to.equal(written.get(`${ns} ${key}`));
+        // Keys listed as keyv lists them: without the namespace (a key that was already prefixed loses it, as with keyv).
+        const listed = new Map<string, string>();
+        for await (const [key, value] of store.entries()) listed.set(key, value);
+        const keyv = keyvOn(file, ns);
+        const expected = new Map<string, string>();
+        for await (const [key, value] of keyv.iterator!(undefined)) expected.set(String(key), value as string);
+        await keyv.disconnect();
+        expect([...listed].sort()).to.deep.equal([...expected].sort());
+      }
+      expect(rows(file), 'rows after reading').to.deep.equal(before);
+
+      // A compare-and-set against what @keyv/sqlite stored wins, and a stale one loses.
+      const a = backend.namespace('ns-a');
+      expect(await a.compareAndSet('plain', written.get('ns-a plain'), 'changed')).to.equal(true);
+      expect(await a.compareAndSet('plain', written.get('ns-a plain'), 'again')).to.equal(false);
+      expect(await a.compareAndSet(KEYS[1], written.get(`ns-a ${KEYS[1]}`), undefined)).to.equal(true);
+      expect(await a.get(KEYS[1])).to.equal(undefined);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('writes a file @keyv/sqlite reads the same, row for row as keyv writes it, with its secondary indexes', async () => {
+    const file = join(dir, 'assistant.sqlite');
+    type Thing = { group: string; name: string };
+    const backend = KeyvBackend.sqlite(file);
+    const values = new Map<string, string>();
+    try {
+      const plain = backend.namespace('ns-a');
+      for (const [i, key] of KEYS.entries()) {
+        const value = VALUES[(i + 1) % VALUES.length];
+        expect(await plain.compareAndSet(key, undefined, value)).to.equal(true);
+        values.set(key, value);
+      }
+      const things = IndexedCasRecordStore.open<Thing, 'byGroup'>(backend, 'things', { byGroup: (t: Thing) => entry(t.group, foldText(t.name)) });
+      for (let i = 0; i < 30; i++) expect(await things.compareAndSet(`thing-${i}`, 0, { group: i % 2 ? 'odd' : 'even', name: `Thing ${i}` })).to.not.equal(undefined);
+      expect(await things.count('byGroup', 'odd')).to.equal(15);
+      const listed: string[] = [];
+      for await (const r of things.listBy('byGroup', 'odd')) listed.push(r.value.name);
+      expect(listed).to.have.length(15);
+    } finally {
+      await backend.close();
+    }
+    await backend.close();
+
+    // keyv reads every value back, and its own writes of the same values are the same bytes.
+    const keyv = keyvOn(file, 'ns-a');
+    const copy = keyvOn(join(dir, 'keyv-copy.sqlite'), 'ns-a');
+    try {
+      for (const [key, value] of values) {
+        expect(await keyv.get(key), key).to.equal(value);
+        await copy.set(key, value);
+      }
+    } finally {
+      await keyv.disconnect();
+      await copy.disconnect();
+    }
+    const ours = rows(file);
+    const theirs = rows(join(dir, 'keyv-copy.sqlite'));
+    for (const [row, value] of theirs) expect(ours.get(row), row).to.equal(value);
+
+    const records = keyvOn(file, 'things');
+    try {
+      const record = JSON.parse((await records.get('thing-3'))!) as { value: Thing };
+      expect(record.value).to.deep.equal({ group: 'odd', name: 'Thing 3' });
+    } finally {
+      await records.disconnect();
+    }
+    // The index tables as the earlier backend made them.
+    const db = new Database(file, { readonly: true });
+    try {
+      const schema = Object.fromEntries((db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[]).map((t) => [t.name, t.sql]));
+      expect(schema.keyv).to.equal('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+      expect(schema.record_index).to.match(/^CREATE TABLE record_index \(ns TEXT NOT NULL, idx TEXT NOT NULL, key TEXT NOT NULL, sort TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY \(ns, idx, key, sort, id\)\) WITHOUT ROWID$/);
+      expect(db.prepare("SELECT n FROM record_index_count WHERE ns = 'things' AND idx = 'byGroup' AND key = 'odd'").pluck().get()).to.equal(15);
+      expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('fails every operation on a file that is not a database with SQLite\'s code and words, as sqlite3 gave them', async () => {
+    const file = join(dir, 'not-a-database.sqlite');
+    writeFileSync(file, 'These bytes were never a SQLite database. '.repeat(200));
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      for (const op of [() => backend.namespace('x').get('k'), () => backend.namespace('x').compareAndSet('k', undefined, 'v'), () => backend.ping()]) {
+        let error: Error | undefined;
+        await op().catch((e: Error) => (error = e));
+        expect(error?.message).to.equal('SQLITE_NOTADB: file is not a database');
+      }
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('closes once however often close() is called, and fails clearly when used after it', async () => {
+    const backend = KeyvBackend.sqlite(join(dir, 'closed.sqlite'));
+    await backend.ping();
+    await Promise.all([backend.close(), backend.close()]);
+    await backend.close();
+    let error: Error | undefined;
+    await backend.namespace('x').get('k').catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/is closed/);
+  });
+});
+
+describe('SQLite write-ahead log', () => {
+  it('is checkpointed off the event loop while writes go on, so the log does not grow with every write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csp-sqlite-wal-'));
+    const file = join(dir, 'wal.sqlite');
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      const store = backend.namespace('many');
+      const value = 'x'.repeat(300);
+      // Each write adds at least one 4 KiB page to the log: 6,000 writes unchecked make it over 50 MB.
+      for (let i = 0; i < 6000; i++) expect(await store.compareAndSet(`k${i}`, undefined, `${value}${i}`)).to.equal(true);
+      // The checkpointing thread runs at least once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await store.compareAndSet('last', undefined, 'v');
+      expect(statSync(`${file}-wal`).size, 'bytes of log').to.be.below(32 * 1024 * 1024);
+      expect(await store.get('k5999')).to.equal(`${value}5999`);
+    } finally {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
