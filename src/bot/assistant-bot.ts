@@ -3,6 +3,7 @@ import {
   ActivityHandler,
   ActivityTypes,
   TurnContext,
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type BotState,
@@ -101,12 +102,19 @@ export class AssistantBot extends ActivityHandler {
    * Runs the turn once per activity id (per conversation, for a day): a redelivery is ignored, or
    * for an invoke answered with the first delivery's response. A failed turn gives its claim up so
    * that the channel's retry is handled.
+   *
+   * One store write where one does: any other activity than an invoke is claimed for the day at
+   * once, since a redelivery of it is ignored and nothing of its answer is kept; and an
+   * Action.Execute on a state-changing button is not claimed here at all, since its click's own
+   * claim (user, verb, card rendering and inputs, all carried again by a redelivery) holds its
+   * answer for a redelivery.
    */
   override async run(context: TurnContext): Promise<void> {
     const key = deliveryKey(context);
     const once = this.options.once;
-    if (!key || !once) return this.runTurn(context);
-    const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
+    if (!key || !once || this.claimsItsClick(context.activity)) return this.runTurn(context);
+    const invoke = context.activity.type === ActivityTypes.Invoke;
+    const claim = await once.claim(key, invoke ? IN_PROGRESS_TTL_MS : ONCE_TTL_MS);
     if (!claim.first) return this.answerRedelivery(context, claim.result);
     try {
       await this.runTurn(context);
@@ -114,6 +122,7 @@ export class AssistantBot extends ActivityHandler {
       await once.release(key);
       throw error;
     }
+    if (!invoke) return;
     const answer = context.turnState.get<InvokeResponse | undefined>(INVOKE_ANSWER);
     // A refused invoke changed nothing: a redelivery is refused the same way, so nothing is kept.
     if ((answer?.status ?? 200) >= 400) await once.release(key);
@@ -141,6 +150,20 @@ export class AssistantBot extends ActivityHandler {
     return response;
   }
 
+  /** Whether an activity is an Action.Execute on a state-changing button of a card rendering (which `claimClick` claims). */
+  private claimsItsClick(activity: Activity): boolean {
+    if (activity.type !== ActivityTypes.Invoke || activity.name !== 'adaptiveCard/action') return false;
+    const action = (activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+    const data = action?.data;
+    return (
+      typeof action?.verb === 'string' &&
+      this.options.onceVerbs?.has(action.verb) === true &&
+      !!data &&
+      typeof data === 'object' &&
+      typeof (data as ActionData)[ACTION_NONCE] === 'string'
+    );
+  }
+
   /** Runs the turn, then saves conversation and user state only when nothing failed and nothing was refused. */
   private async runTurn(context: TurnContext): Promise<void> {
     await super.run(context);
@@ -163,6 +186,7 @@ export class AssistantBot extends ActivityHandler {
     const verb = typeof action?.verb === 'string' ? action.verb : '';
     const data = action?.data && typeof action.data === 'object' && !Array.isArray(action.data) ? (action.data as ActionData) : {};
     const claim = await this.claimClick(turn, verb, data);
+    if (claim === 'working') return message(turn.t('common.stillWorking'));
     if (claim === 'again') return message(turn.t('common.alreadyDone'));
     if (claim && typeof claim !== 'string') return claim;
     const response = await this.settleClick(claim, async () => {
@@ -189,7 +213,7 @@ export class AssistantBot extends ActivityHandler {
   /** An Action.Submit click: runs once per rendering, user, verb and inputs; a repeat is told so. */
   private async runSubmit(turn: Turn, verb: string, data: ActionData): Promise<void> {
     const claim = await this.claimClick(turn, verb, data);
-    if (claim === 'again' || (claim && typeof claim !== 'string')) {
+    if (claim === 'again' || claim === 'working' || (claim && typeof claim !== 'string')) {
       await turn.say('common.alreadyDone');
       return;
     }
@@ -202,9 +226,10 @@ export class AssistantBot extends ActivityHandler {
   /**
    * Claims a click on a state-changing button by the card rendering's nonce, the user, the verb
    * and a hash of the inputs (a corrected form is another click). Returns the claimed key, the
-   * first click's recorded answer, 'again' for a repeat without one, or undefined when not claimed.
+   * first click's recorded answer, 'again' for a repeat without one, 'working' while the first
+   * click still runs, or undefined when not claimed.
    */
-  private async claimClick(turn: Turn, verb: string, data: ActionData): Promise<string | 'again' | AdaptiveCardInvokeResponse | undefined> {
+  private async claimClick(turn: Turn, verb: string, data: ActionData): Promise<string | 'again' | 'working' | AdaptiveCardInvokeResponse | undefined> {
     const once = this.options.once;
     const nonce = data[ACTION_NONCE];
     const userId = turn.actor?.userId;
@@ -213,6 +238,7 @@ export class AssistantBot extends ActivityHandler {
     const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${createHash('sha256').update(stableJson(inputs)).digest('base64url')}`;
     const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
     if (claim.first) return key;
+    if (claim.result === undefined) return 'working';
     const recorded = claim.result ? (JSON.parse(claim.result) as AdaptiveCardInvokeResponse | null) : null;
     return recorded ?? 'again';
   }

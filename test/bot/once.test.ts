@@ -126,6 +126,22 @@ describe('Once only: redeliveries and double clicks', () => {
     expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
   });
 
+  it('an Action.Execute delivered twice at the same moment makes one invitation; the other delivery gets the same card or "still working"', async () => {
+    const anna = approverChat();
+    const invoke = {
+      id: 'teams-invoke-twice-at-once',
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'provider.invite', data: { email: 'twice@reseller.example', actionNonce: 'n-twice' } }, trigger: 'manual' },
+    };
+    const before = await countIn(app.assistant.storage, 'reseller-invitations');
+    const answers = (await Promise.all([anna.post(invoke), anna.post(invoke)])).map((activities) => activities.find((a) => a.type === 'invokeResponse')!.value.body);
+    expect(await countIn(app.assistant.storage, 'reseller-invitations')).to.equal(before + 1);
+    const cards = answers.filter((body) => body.type === 'application/vnd.microsoft.card.adaptive');
+    expect(cards.length).to.be.at.least(1);
+    for (const body of answers.filter((b) => !cards.includes(b))) expect(body.value.text).to.equal('I am still working on your previous click; the answer will follow.');
+  });
+
   it('an approver role update clicked again on its old card changes nothing the second time, even after the role was taken back', async () => {
     const ANNA = 'a1b2c3d4-0004-4a7e-8b1c-1f2e3d4c5b6a';
     const anna = user(`29:${ANNA}`, { aadObjectId: ANNA, tenantId: CONTOSO, channelId: 'msteams', name: 'Anna Weber' });
