@@ -45,8 +45,10 @@ type CommandEntry = { phrase: string; command: Command; feature: Feature };
 /** How long a delivered activity id or a card click is remembered (Teams and Direct Line retry within minutes). */
 export const ONCE_TTL_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a claim holds while its turn runs: if the instance dies mid-turn, the channel's
- * redelivery after this is handled instead of ignored for a day.
+ * How long an invoke's or a click's claim holds while its turn runs: if the instance dies mid-turn,
+ * the channel's redelivery after this is handled instead of ignored for a day. (A message is
+ * claimed for the day at once: one write instead of two, at the price of ignoring the retry of a
+ * message whose instance died mid-turn; the user sees no answer and says it again.)
  */
 const IN_PROGRESS_TTL_MS = 2 * 60 * 1000;
 /** Where a turn keeps the invoke response it answered, so a redelivery can be answered the same. */
