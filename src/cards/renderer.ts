@@ -69,6 +69,8 @@ export const ACTION_NONCE = 'actionNonce';
  */
 export class CardRenderer {
   private readonly templates = new Map<string, Loaded>();
+  /** Cards whose view depends only on the language and channel, rendered once: JSON with a stand-in for the nonce. */
+  private readonly constants = new Map<string, { json: string; nonce: string }>();
 
   constructor(private readonly dir: string) {}
 
@@ -91,12 +93,34 @@ export class CardRenderer {
    * as values, never compare them in expressions (use a boolean in the view for `$when`).
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
+    return this.renderWith(name, view, target, randomUUID());
+  }
+
+  private renderWith(name: string, view: object, target: RenderTarget, nonce: string): AdaptiveCardJson {
     const loaded = this.template(name);
     const root = { ...(markUserText(view) as object), t: catalogs[target.locale] };
     const plain = loaded.plain ? expandPlain(loaded.plain, root) : undefined;
     const expanded = (plain ?? (loaded.engine ??= templateOf(loaded.payload)).expand({ $root: root })) as Json;
-    const card = adaptActions(expanded, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID());
+    const card = adaptActions(expanded, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), nonce);
     return fitCard(card, name) as AdaptiveCardJson;
+  }
+
+  /**
+   * A card whose view depends on nothing but the language and the channel (help, the main menu):
+   * rendered the first time, then served from the rendering kept for `key`, language and channel,
+   * with a new action nonce each time (a new rendering to the bot's once-only clicks) and as a
+   * new object the caller may change. `key` names the view: the same key must always make the same view.
+   */
+  renderConstant(name: string, key: string, view: () => object, target: RenderTarget): AdaptiveCardJson {
+    const id = `${name}\u0000${key}\u0000${target.locale}\u0000${target.channel}`;
+    let kept = this.constants.get(id);
+    if (!kept) {
+      // The nonce is a fresh UUID: it cannot occur anywhere else in the card, so replacing it is exact.
+      const nonce = randomUUID();
+      kept = { json: JSON.stringify(this.renderWith(name, view(), target, nonce)), nonce };
+      this.constants.set(id, kept);
+    }
+    return JSON.parse(kept.json.replaceAll(kept.nonce, randomUUID())) as AdaptiveCardJson;
   }
 
   private template(name: string): Loaded {
