@@ -22,6 +22,7 @@ import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
 import { ConnectorClientsAuthentication } from './bot/connector-clients.js';
+import { AssistantAdapter } from './bot/adapter.js';
 import { plainTextReplies } from './bot/plain-text.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
@@ -271,7 +272,7 @@ function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: 
     overrides.botCredentials,
     config.directLineSecret ? {} : { proactiveServiceUrl: (serviceUrl) => ownConnector(serviceUrl, ownBaseUrl()) },
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new AssistantAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
   adapter.use(plainTextReplies());

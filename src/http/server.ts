@@ -1,11 +1,11 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter, TurnContext } from 'botbuilder';
 import { withDeadline } from '../deadline.js';
 import type { Logger } from '../log.js';
 import type { StorageHealth } from '../app/ports.js';
 import type { PartnerCenterHealth } from '../app/partner-center.port.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
+import { AssistantAdapter } from '../bot/adapter.js';
 
 /** The largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -86,7 +86,12 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     }
     if (deps.botAuth && !(await deps.botAuth(req, res))) return;
     dropNulls(req.body as Record<string, unknown>);
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    const logic = (context: TurnContext) => deps.bot.run(context);
+    // The body was checked above: the assistant's adapter takes it without checking its shape again.
+    if (deps.adapter instanceof AssistantAdapter) {
+      const authorization = req.headers.authorization;
+      await deps.adapter.processChecked(req.body as Activity, typeof authorization === 'string' ? authorization : '', res, logic);
+    } else await deps.adapter.process(req, res, logic);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
