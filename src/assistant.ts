@@ -1,8 +1,8 @@
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   PrivateConversationState,
   UserState,
+  type ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Server } from 'restify';
@@ -21,6 +21,8 @@ import { DeferredClassifier } from './understanding/create-classifier.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { turnLogger } from './bot/turn-log.js';
 import { connectorDeadline } from './bot/connector-deadline.js';
+import { ConnectorClientsAuthentication } from './bot/connector-clients.js';
+import { AssistantAdapter } from './bot/adapter.js';
 import { plainTextReplies } from './bot/plain-text.js';
 import { CardRenderer } from './cards/renderer.js';
 import type { Config } from './config.js';
@@ -262,10 +264,15 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
 /** The Bot Framework adapter (middleware, turn-error handler) and what reaches users through it: the card renderer, the contact book and the proactive notifier. */
 function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: { log: Logger; stores: Stores; overrides: AssistantOverrides; ownBaseUrl: () => string }) {
   const renderer = new CardRenderer(cardsDir);
-  const auth = config.directLineSecret
-    ? new ConfigurationBotFrameworkAuthentication(botAuthOptions(config), overrides.botCredentials)
-    : new BuiltInDirectLineAuthentication(botAuthOptions(config), overrides.botCredentials, ownBaseUrl);
-  const adapter = new CloudAdapter(auth);
+  // Built-in Direct Line conversations are sent to this instance's own connector whichever instance's
+  // loopback address their reference names (a proactive card to a web chat user last served by an
+  // instance that has stopped since).
+  const auth = new ConnectorClientsAuthentication(
+    botAuthOptions(config),
+    overrides.botCredentials,
+    config.directLineSecret ? {} : { proactiveServiceUrl: (serviceUrl) => ownConnector(serviceUrl, ownBaseUrl()) },
+  );
+  const adapter = new AssistantAdapter(auth);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
   adapter.use(plainTextReplies());
@@ -588,26 +595,6 @@ async function buildHttp(
     ],
   });
   return { server, inFlight, signIn: web.signIn, directLine };
-}
-
-/**
- * The bot's credentials and connectors, with built-in Direct Line conversations sent to this
- * instance's own connector whichever instance's loopback address their reference names (a
- * proactive card to a web chat user last served by an instance that has stopped since).
- */
-class BuiltInDirectLineAuthentication extends ConfigurationBotFrameworkAuthentication {
-  constructor(
-    options: ConfigurationBotFrameworkAuthenticationOptions,
-    credentials: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1],
-    private readonly ownBaseUrl: () => string,
-  ) {
-    super(options, credentials);
-  }
-
-  override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']> {
-    const factory = super.createConnectorFactory(...args);
-    return { create: (serviceUrl: string, audience?: string) => factory.create(ownConnector(serviceUrl, this.ownBaseUrl()), audience) };
-  }
 }
 
 /** The embedded Partner Center (reference data and the assistant's ledger), or the API adapter with its msal tokens and the provider admin's sign-in. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   ActivityHandler,
   ActivityTypes,
@@ -237,7 +237,7 @@ export class AssistantBot extends ActivityHandler {
     const userId = turn.actor?.userId;
     if (!once || typeof nonce !== 'string' || !userId || !this.options.onceVerbs?.has(verb)) return undefined;
     const { [ACTION_NONCE]: _nonce, ...inputs } = data;
-    const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${createHash('sha256').update(stableJson(inputs)).digest('base64url')}`;
+    const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${hash('sha256', stableJson(inputs), 'base64url')}`;
     const claim = await once.claim(key, IN_PROGRESS_TTL_MS);
     if (claim.first) return key;
     if (claim.result === undefined) return 'working';

@@ -31,17 +31,22 @@ export class MainMenu {
     return this.menuCard(turn, 'understanding.outOfScope');
   }
 
+  /** The menu card with the texts under `texts` (and only language-dependent parameters): the same for every user of a language. */
   private async menuCard(turn: Turn, texts: string, params?: Record<string, string>): Promise<void> {
-    await turn.show('welcome', {
+    await turn.showConstant('welcome', texts, () => ({
       title: turn.t(`${texts}.title`),
       body: turn.t(`${texts}.body`, params),
       prompt: turn.t('common.welcome.prompt'),
       menu: this.menuButtons(turn),
-    });
+    }));
   }
 
   /** Suggests phrasings in the user's language, each with the journey it leads to, and the buttons. */
   async help(turn: Turn): Promise<void> {
+    await turn.showConstant('help', 'help', () => this.helpView(turn));
+  }
+
+  private helpView(turn: Turn): object {
     const { t } = turn;
     const examples: [string, string][] = [
       ['find', 'provider.menu.find'],
@@ -52,7 +57,7 @@ export class MainMenu {
       ['question', 'understanding.suggestions.questionDoes'],
     ];
     const commands = examples.map(([example, does]) => ({ word: `"${t(`understanding.suggestions.${example}`)}"`, description: t(does) }));
-    await turn.show('help', { commands, menu: this.menuButtons(turn) });
+    return { commands, menu: this.menuButtons(turn) };
   }
 
   /** The feature that carries the menu's own commands and buttons. */

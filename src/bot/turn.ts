@@ -80,7 +80,18 @@ export class Turn {
 
   /** Shows a card: as the answer to the clicked card on the first call of an Execute turn, else as a new message. */
   async show(name: string, view: object = {}): Promise<void> {
-    const card = this.render(name, view);
+    await this.showCard(this.render(name, view));
+  }
+
+  /**
+   * Shows a card whose view depends only on the user's language (help, the main menu): rendered
+   * once per language and channel, then served again. `key` names the view; `view` makes it.
+   */
+  async showConstant(name: string, key: string, view: () => object): Promise<void> {
+    await this.showCard(this.services.renderer.renderConstant(name, key, view, { locale: this.locale, channel: this.channel }));
+  }
+
+  private async showCard(card: AdaptiveCardJson): Promise<void> {
     if (this.isExecute && !this.invokeCard) {
       this.invokeCard = card;
       return;

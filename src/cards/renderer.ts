@@ -69,6 +69,8 @@ export const ACTION_NONCE = 'actionNonce';
  */
 export class CardRenderer {
   private readonly templates = new Map<string, Loaded>();
+  /** Cards whose view depends only on the language and channel, rendered once: JSON with a stand-in for the nonce. */
+  private readonly constants = new Map<string, { json: string; nonce: string }>();
 
   constructor(private readonly dir: string) {}
 
@@ -91,12 +93,34 @@ export class CardRenderer {
    * as values, never compare them in expressions (use a boolean in the view for `$when`).
    */
   render(name: string, view: object, target: RenderTarget): AdaptiveCardJson {
+    return this.renderWith(name, view, target, randomUUID());
+  }
+
+  private renderWith(name: string, view: object, target: RenderTarget, nonce: string): AdaptiveCardJson {
     const loaded = this.template(name);
     const root = { ...(markUserText(view) as object), t: catalogs[target.locale] };
     const plain = loaded.plain ? expandPlain(loaded.plain, root) : undefined;
     const expanded = (plain ?? (loaded.engine ??= templateOf(loaded.payload)).expand({ $root: root })) as Json;
-    const card = adaptActions(expanded, target.channel, (label) => translate(target.locale, 'common.validation.requiredField', { label }), randomUUID());
-    return fitCard(card, name) as AdaptiveCardJson;
+    const requiredMessage = (label: string) => translate(target.locale, 'common.validation.requiredField', { label });
+    return fitCard(expanded, name, { channel: target.channel, requiredMessage, nonce }) as AdaptiveCardJson;
+  }
+
+  /**
+   * A card whose view depends on nothing but the language and the channel (help, the main menu):
+   * rendered the first time, then served from the rendering kept for `key`, language and channel,
+   * with a new action nonce each time (a new rendering to the bot's once-only clicks) and as a
+   * new object the caller may change. `key` names the view: the same key must always make the same view.
+   */
+  renderConstant(name: string, key: string, view: () => object, target: RenderTarget): AdaptiveCardJson {
+    const id = `${name}\u0000${key}\u0000${target.locale}\u0000${target.channel}`;
+    let kept = this.constants.get(id);
+    if (!kept) {
+      // The nonce is a fresh UUID: it cannot occur anywhere else in the card, so replacing it is exact.
+      const nonce = randomUUID();
+      kept = { json: JSON.stringify(this.renderWith(name, view(), target, nonce)), nonce };
+      this.constants.set(id, kept);
+    }
+    return JSON.parse(kept.json.replaceAll(kept.nonce, randomUUID())) as AdaptiveCardJson;
   }
 
   private template(name: string): Loaded {
@@ -109,41 +133,6 @@ export class CardRenderer {
     }
     return template;
   }
-}
-
-/**
- * Shapes an expanded card for its channel, and gives required inputs their error message.
- * Templates declare Action.Execute with a verb. Teams gets it with an Action.Submit fallback
- * that carries the same verb; other channels get the Action.Submit alone, since Web Chat
- * cannot run Action.Execute. The bot handles both the same way.
- */
-function adaptActions(node: Json, channel: RenderTarget['channel'], requiredMessage: (label: string) => string, nonce: string): Json {
-  if (Array.isArray(node)) return node.map((n) => adaptActions(n, channel, requiredMessage, nonce));
-  if (!node || typeof node !== 'object') return node;
-  const out: { [key: string]: Json } = {};
-  for (const key in node) {
-    const value = node[key];
-    // Universal Actions refresh is a Teams feature; its action stays as written.
-    if (key === 'refresh') {
-      if (channel === 'msteams') out[key] = value;
-      continue;
-    }
-    out[key] = typeof value === 'object' && value !== null ? adaptActions(value, channel, requiredMessage, nonce) : value;
-  }
-  // A required input says what is missing when the client checks it (and screen readers read it).
-  if (typeof out.type === 'string' && out.type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
-    out.errorMessage = requiredMessage(typeof out.label === 'string' ? out.label : '');
-  }
-  if (out.type !== 'Action.Execute') return out;
-  const { type: _type, verb, data, fallback, id, ...rest } = out;
-  const withNonce = { ...(data && typeof data === 'object' && !Array.isArray(data) ? data : {}), [ACTION_NONCE]: nonce };
-  const submit: { [key: string]: Json } = {
-    ...rest,
-    type: 'Action.Submit',
-    data: { ...withNonce, verb: verb ?? null },
-  };
-  if (channel !== 'msteams') return id === undefined ? submit : { ...submit, id };
-  return { ...out, data: withNonce, fallback: fallback ?? submit };
 }
 
 /** Wraps every string of a view in the user-text markers, without control characters; trusted text goes in as written. */
@@ -191,29 +180,63 @@ function placeOf(type: string | undefined, key: string, within: 'fact' | 'choice
   return DATA;
 }
 
+/** How a card is shaped for its channel: see `shape`. */
+interface Shaping {
+  readonly channel: RenderTarget['channel'];
+  /** The error message of a required input with this label (the label as expanded, user text still marked). */
+  readonly requiredMessage: (label: string) => string;
+  /** The rendering's nonce, added to every button's data. */
+  readonly nonce: string;
+}
+
 /**
- * Turns the marked user text of an expanded card into what the host shows, keeping every piece of
- * readable user text to at most `cap` characters; reports the longest piece before cutting.
+ * Shapes an expanded card for its channel and finishes its user text, in one walk.
+ *
+ * Channel: templates declare Action.Execute with a verb. Teams gets it with an Action.Submit
+ * fallback that carries the same verb; other channels get the Action.Submit alone, since Web Chat
+ * cannot run Action.Execute. The bot handles both the same way. Every button's data gets the
+ * rendering's nonce. A Universal Actions `refresh` is a Teams feature: kept as written (its text
+ * finished) for Teams, dropped elsewhere. A required input gets its error message.
+ *
+ * User text: the marked pieces become what the host shows, each piece of readable user text kept
+ * to at most `cap` characters; `longest` gets the longest piece before cutting.
  */
-function finish(node: Json, cap: number, longest: { chars: number }, within?: 'fact' | 'choice' | 'expandedChoice'): Json {
-  if (Array.isArray(node)) return node.map((n) => finish(n, cap, longest, within));
+function shape(node: Json, how: Shaping, cap: number, longest: { chars: number }, within?: 'fact' | 'choice' | 'expandedChoice', adapt = true): Json {
+  if (Array.isArray(node)) return node.map((n) => shape(n, how, cap, longest, within, adapt));
   if (typeof node === 'string') return finishString(node, DATA, cap, longest);
   if (!node || typeof node !== 'object') return node;
   const type = typeof node.type === 'string' ? node.type : undefined;
   const out: { [key: string]: Json } = {};
   for (const key in node) {
     const value = node[key];
-    if (typeof value === 'string') {
+    if (key === 'refresh' && adapt) {
+      if (how.channel === 'msteams') out[key] = shape(value, how, cap, longest, undefined, false);
+    } else if (typeof value === 'string') {
       out[key] = finishString(value, placeOf(type, key, within), cap, longest);
     } else if (type === 'FactSet' && key === 'facts') {
-      out[key] = finish(value, cap, longest, 'fact');
+      out[key] = shape(value, how, cap, longest, 'fact', adapt);
     } else if (type === 'Input.ChoiceSet' && key === 'choices') {
-      out[key] = finish(value, cap, longest, node.style === 'expanded' || node.isMultiSelect === true ? 'expandedChoice' : 'choice');
+      out[key] = shape(value, how, cap, longest, node.style === 'expanded' || node.isMultiSelect === true ? 'expandedChoice' : 'choice', adapt);
     } else {
-      out[key] = finish(value, cap, longest);
+      out[key] = shape(value, how, cap, longest, undefined, adapt);
     }
   }
-  return out;
+  if (!adapt || type === undefined) return out;
+  // A required input says what is missing when the client checks it (and screen readers read it).
+  if (type.startsWith('Input.') && out.isRequired === true && out.errorMessage === undefined) {
+    const label = typeof node.label === 'string' ? node.label : '';
+    out.errorMessage = finishString(how.requiredMessage(label), placeOf(type, 'errorMessage', within), cap, longest);
+  }
+  if (type !== 'Action.Execute') return out;
+  const { type: _type, verb, data, fallback, id, ...rest } = out;
+  const withNonce = { ...(data && typeof data === 'object' && !Array.isArray(data) ? data : {}), [ACTION_NONCE]: how.nonce };
+  const submit: { [key: string]: Json } = {
+    ...rest,
+    type: 'Action.Submit',
+    data: { ...withNonce, verb: verb ?? null },
+  };
+  if (how.channel !== 'msteams') return id === undefined ? submit : { ...submit, id };
+  return { ...out, data: withNonce, fallback: fallback ?? submit };
 }
 
 function finishString(value: string, place: Place, cap: number, longest: { chars: number }): string {
@@ -228,19 +251,19 @@ function finishString(value: string, place: Place, cap: number, longest: { chars
 }
 
 /**
- * Finishes a card within the size budget: when users' text makes it too big, the longest pieces
- * are cut (halving the allowance each round) until it fits. A card that cannot fit even then is
- * a template or paging bug, and fails loudly rather than being refused by Teams.
+ * Shapes and finishes a card within the size budget: when users' text makes it too big, the
+ * longest pieces are cut (halving the allowance each round) until it fits. A card that cannot
+ * fit even then is a template or paging bug, and fails loudly rather than being refused by Teams.
  */
-function fitCard(card: Json, name: string): Json {
+function fitCard(card: Json, name: string, how: Shaping): Json {
   // No single text longer than the whole budget can fit: start there rather than escape it all.
   const longest = { chars: 0 };
-  let done = finish(card, CARD_BUDGET_BYTES, longest);
+  let done = shape(card, how, CARD_BUDGET_BYTES, longest);
   let cap = Math.min(longest.chars, CARD_BUDGET_BYTES);
   while (Buffer.byteLength(JSON.stringify(done)) > CARD_BUDGET_BYTES) {
     if (cap <= MIN_DISPLAY_CHARS) throw new Error(`Card ${name} exceeds ${CARD_BUDGET_BYTES} bytes even with user text cut short`);
     cap = Math.max(MIN_DISPLAY_CHARS, Math.floor(cap / 2));
-    done = finish(card, cap, { chars: 0 });
+    done = shape(card, how, cap, { chars: 0 });
   }
   return done;
 }

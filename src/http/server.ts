@@ -1,11 +1,11 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter, TurnContext } from 'botbuilder';
 import { withDeadline } from '../deadline.js';
 import type { Logger } from '../log.js';
 import type { StorageHealth } from '../app/ports.js';
 import type { PartnerCenterHealth } from '../app/partner-center.port.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
+import { AssistantAdapter } from '../bot/adapter.js';
 
 /** The largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -54,9 +54,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     log: deps.log.child({ component: 'restify' }),
   } as unknown as restify.ServerOptions);
   let inFlight = 0;
+  const debugging = deps.log.isLevelEnabled('debug');
   server.pre((req, res, next) => {
     inFlight++;
-    deps.log.debug({ method: req.method, path: req.path() }, 'request started');
+    // At the default level nothing is logged here: skip building the line too.
+    if (debugging) deps.log.debug({ method: req.method, path: req.path() }, 'request started');
     let done = false;
     const finish = () => {
       if (!done) {
@@ -84,7 +86,12 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     }
     if (deps.botAuth && !(await deps.botAuth(req, res))) return;
     dropNulls(req.body as Record<string, unknown>);
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    const logic = (context: TurnContext) => deps.bot.run(context);
+    // The body was checked above: the assistant's adapter takes it without checking its shape again.
+    if (deps.adapter instanceof AssistantAdapter) {
+      const authorization = req.headers.authorization;
+      await deps.adapter.processChecked(req.body as Activity, typeof authorization === 'string' ? authorization : '', res, logic);
+    } else await deps.adapter.process(req, res, logic);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
@@ -209,13 +216,15 @@ const FIELDS: Readonly<Record<string, Check>> = {
   relatesTo: object,
 };
 
+const FIELD_CHECKS = Object.entries(FIELDS);
+
 /**
  * Which field of an activity has the wrong shape, and why (a sentence for a 400), or undefined
  * when every field the bot or the SDK reads is well-formed. `ignore` lists fields the caller replaces.
  */
 export function activityFieldProblem(activity: Record<string, unknown>, ignore: readonly string[] = []): string | undefined {
-  for (const [field, check] of Object.entries(FIELDS)) {
-    if (ignore.includes(field)) continue;
+  for (const [field, check] of FIELD_CHECKS) {
+    if (ignore.length > 0 && ignore.includes(field)) continue;
     const value = activity[field];
     // null is how some channels write "absent"; the SDK treats both alike.
     if (value === undefined || value === null) continue;
@@ -235,7 +244,7 @@ export function activityFieldProblem(activity: Record<string, unknown>, ignore: 
  * check for undefined (a null `entities` ends the turn in its mention handling).
  */
 export function dropNulls(activity: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(activity)) if (value === null) delete activity[key];
+  for (const key of Object.keys(activity)) if (activity[key] === null) delete activity[key];
 }
 
 /** Why a body cannot be an activity, or undefined when it can. */

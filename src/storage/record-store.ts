@@ -119,7 +119,7 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
     const more = hits.length > limit;
     const shown = hits.slice(0, limit);
     const [first, last] = [shown[0], shown[shown.length - 1]];
-    const records = shown.map((h) => toVersioned<T>(h.id, h.raw!));
+    const records = shown.map((h) => h.record);
     let next: string | undefined;
     let previous: string | undefined;
     if (!backwards) {
@@ -149,7 +149,7 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
     const size = Math.min(Math.max(1, Math.floor(options.pageSize ?? 200) || 1), MAX_LIMIT);
     for (;;) {
       const hits = await this.scanValid({ index, key, from, descending: !!options.descending, prefix: options.prefix, limit: size }, options.where);
-      for (const h of hits) yield toVersioned<T>(h.id, h.raw!);
+      for (const h of hits) yield h.record;
       if (hits.length < size) return;
       const last = hits[hits.length - 1];
       from = [last.sort, last.id];
@@ -175,14 +175,18 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
    * Hits of a scan whose record still has that entry; an entry it no longer has (left by an older
    * index definition) is skipped, and with a prefix a record is listed once, at its first matching entry.
    */
-  private async scanValid(scan: IndexScan, where?: (value: T) => boolean): Promise<IndexHit[]> {
-    const valid: IndexHit[] = [];
+  private async scanValid(scan: IndexScan, where?: (value: T) => boolean): Promise<ValidHit<T>[]> {
+    const valid: ValidHit<T>[] = [];
+    const entriesOf = this.indexes[scan.index];
     let from = scan.from;
     for (;;) {
       const hits = this.indexed ? (await this.backfill(), await this.indexed.scan({ ...scan, from })) : await this.scanSlow({ ...scan, from });
       for (const hit of hits) {
         if (hit.raw === undefined) continue;
-        const own = this.entriesOf(hit.raw).filter((r) => r.index === scan.index && r.key === scan.key);
+        // Parsed once: the entry's check, the filter and the record returned all read this value.
+        const stored = JSON.parse(hit.raw) as Stored<T>;
+        // The record's entries in the scanned index only (the other indexes are not read here).
+        const own = entriesOf ? entriesOf(stored.value).filter((e) => e.key === scan.key) : [];
         const sort = cleanSort(hit.sort);
         if (!own.some((r) => cleanSort(r.sort) === sort)) continue;
         if (scan.prefix !== undefined) {
@@ -190,8 +194,8 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
           const firstMatch = own.map((r) => cleanSort(r.sort)).filter((s) => s.startsWith(prefix)).sort()[0];
           if (firstMatch !== sort) continue;
         }
-        if (where && !where((JSON.parse(hit.raw) as Stored<T>).value)) continue;
-        valid.push(hit);
+        if (where && !where(stored.value)) continue;
+        valid.push({ id: hit.id, sort: hit.sort, record: { id: hit.id, version: stored.version, value: stored.value } });
       }
       if (valid.length >= scan.limit || hits.length < scan.limit) return valid.slice(0, scan.limit);
       const last = hits[hits.length - 1];
@@ -214,6 +218,13 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
   private entriesOf(raw: string): IndexRef[] {
     return entriesIn(this.indexes, raw);
   }
+}
+
+/** A hit of an index scan checked against its record: where it sorts, and the record as read. */
+interface ValidHit<T> {
+  readonly id: string;
+  readonly sort: string;
+  readonly record: Versioned<T>;
 }
 
 /** The entries of a stored record in every index. */

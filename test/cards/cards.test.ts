@@ -79,6 +79,46 @@ describe('Card templates', () => {
   }
 });
 
+describe('Cards rendered once (help, the main menu)', () => {
+  const nonces = (card: object) => {
+    const found: string[] = [];
+    walk(card, (node) => {
+      if (typeof node.actionNonce === 'string') found.push(node.actionNonce);
+    });
+    return found;
+  };
+
+  for (const channel of ['msteams', 'other'] as const) {
+    it(`serve the same card as a rendering, with a new nonce each time, for ${channel}`, () => {
+      const kept = new CardRenderer(cardsDir);
+      const view = fixtures.help[0];
+      let made = 0;
+      const make = () => {
+        made++;
+        return view;
+      };
+      const first = kept.renderConstant('help', 'help', make, { locale: 'it', channel });
+      const second = kept.renderConstant('help', 'help', make, { locale: 'it', channel });
+      expect(made, 'views made').to.equal(1);
+      const fresh = renderer.render('help', view, { locale: 'it', channel });
+      const [a, b, c] = [nonces(first), nonces(second), nonces(fresh)];
+      expect(a).to.not.be.empty;
+      expect(new Set(a).size, 'one nonce per rendering').to.equal(1);
+      expect(new Set(b).size).to.equal(1);
+      expect(a[0]).to.not.equal(b[0]);
+      const same = (card: object, nonce: string) => JSON.stringify(card).replaceAll(nonce, 'N');
+      expect(same(first, a[0])).to.equal(same(fresh, c[0]));
+      expect(same(second, b[0])).to.equal(same(fresh, c[0]));
+      // Each call gets its own object: changing one changes nothing kept.
+      (first as Record<string, unknown>).changed = true;
+      expect(kept.renderConstant('help', 'help', make, { locale: 'it', channel })).to.not.have.property('changed');
+      // Another language is another card.
+      kept.renderConstant('help', 'help', make, { locale: 'en', channel });
+      expect(made).to.equal(2);
+    });
+  }
+});
+
 function collectTexts(card: object): string[] {
   const texts: string[] = [];
   walk(card, (node) => {

@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
+
+/** botframework-connector as botbuilder loads it: its AuthenticationError is the one the SDK throws. */
+const connector = createRequire(createRequire(import.meta.url).resolve('botbuilder'))('botframework-connector') as {
+  AuthenticationError: new (...args: never[]) => Error;
+};
+
+/** What the adapter writes an answer to (restify's response). */
+export interface TurnResponse {
+  status(code: number): unknown;
+  send(body?: unknown): unknown;
+  end(): unknown;
+}
+
+/**
+ * The SDK's CloudAdapter, with a way in for activities the HTTP layer has already checked.
+ * `CloudAdapter.process` builds zod schemas on every request (a record of unknowns for the body,
+ * a string for the Authorization header, the response and callback shapes) to check what the
+ * HTTP layer checks before it (activityProblem: a JSON object with a type and well-formed fields);
+ * `processChecked` takes the same steps without them.
+ */
+export class AssistantAdapter extends CloudAdapter {
+  /**
+   * What `CloudAdapter.process` does with a POSTed activity: its timestamps read as dates (the
+   * SDK's validateAndFixActivity), the turn run with the Authorization header, then the invoke or
+   * expectReplies answer written, or on a failure 401 (authentication) or 500 with the reason,
+   * as the SDK writes them.
+   */
+  async processChecked(activity: Activity, authorization: string, res: TurnResponse, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    readTimestamps(activity as Activity & Record<string, unknown>);
+    let status: number;
+    let body: unknown;
+    try {
+      const answer = await this.processActivity(authorization, activity, logic);
+      status = answer?.status ?? 200;
+      body = answer?.body;
+    } catch (error) {
+      // As the SDK does: the turn-error handler has already run and logged a turn's own failure.
+      console.error(error);
+      status = error instanceof connector.AuthenticationError ? 401 : 500;
+      body = (error as Error | undefined)?.message ?? error;
+    }
+    res.status(status);
+    if (body) res.send(body);
+    res.end();
+  }
+}
+
+/** The SDK's validateAndFixActivity: timestamps sent as strings become dates, the strings kept beside them. */
+function readTimestamps(activity: Record<string, unknown>): void {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { AssistantAdapter } from '../../src/bot/adapter.js';
+import { ConnectorClientsAuthentication } from '../../src/bot/connector-clients.js';
+
+/** A response that records what the adapter wrote. */
+class Recorded {
+  code = 0;
+  body: unknown;
+  ended = false;
+  status(code: number) {
+    this.code = code;
+  }
+  send(body?: unknown) {
+    this.body = body;
+  }
+  end() {
+    this.ended = true;
+  }
+  header() {
+    return undefined;
+  }
+}
+
+const activity = (extra: Record<string, unknown> = {}) =>
+  ({
+    type: 'message',
+    id: 'a-1',
+    channelId: 'emulator',
+    deliveryMode: 'expectReplies',
+    timestamp: '2026-12-05T14:00:00.000Z',
+    localTimestamp: '2026-12-05T15:00:00.000+01:00',
+    text: 'hi',
+    from: { id: 'user' },
+    recipient: { id: 'bot' },
+    conversation: { id: 'conv' },
+    ...extra,
+  }) as unknown as Activity;
+
+describe("The assistant's adapter", () => {
+  const adapter = new AssistantAdapter(new ConnectorClientsAuthentication({}, undefined));
+
+  /** Runs `logic` on `body` through CloudAdapter.process and through processChecked; returns both answers and the activities seen. */
+  async function both(make: () => Activity, logic: (context: TurnContext) => Promise<void>) {
+    const seen: Activity[] = [];
+    const run = async (context: TurnContext) => {
+      seen.push(context.activity);
+      await logic(context);
+    };
+    const viaProcess = new Recorded();
+    await adapter.process({ method: 'POST', body: make(), headers: {} } as never, viaProcess as never, run);
+    const viaChecked = new Recorded();
+    await adapter.processChecked(make(), '', viaChecked, run);
+    return { viaProcess, viaChecked, seen };
+  }
+
+  it('answers an expectReplies turn as CloudAdapter.process does, timestamps read as dates', async () => {
+    const { viaProcess, viaChecked, seen } = await both(activity, async (context) => {
+      await context.sendActivity('hello');
+    });
+    expect(viaChecked.code).to.equal(200).and.to.equal(viaProcess.code);
+    expect(viaChecked.ended).to.equal(true);
+    const texts = (r: Recorded) => (r.body as { activities: Activity[] }).activities.map((a) => a.text);
+    expect(texts(viaChecked)).to.deep.equal(['hello']).and.to.deep.equal(texts(viaProcess));
+    for (const a of seen) {
+      expect(a.timestamp).to.be.instanceOf(Date);
+      expect((a as Activity & { rawTimestamp?: string }).rawTimestamp).to.equal('2026-12-05T14:00:00.000Z');
+      expect(a.localTimestamp).to.be.instanceOf(Date);
+    }
+  });
+
+  it('answers an invoke with its invoke response, and a failed turn with a 500, as CloudAdapter.process does', async () => {
+    const invoke = () => activity({ type: ActivityTypes.Invoke, name: 'x', deliveryMode: undefined, serviceUrl: 'http://127.0.0.1:1/' });
+    const answered = await both(invoke, async (context) => {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 202, body: { ok: true } } });
+    });
+    expect(answered.viaChecked.code).to.equal(202).and.to.equal(answered.viaProcess.code);
+    expect(answered.viaChecked.body).to.deep.equal({ ok: true }).and.to.deep.equal(answered.viaProcess.body);
+
+    const errors = console.error;
+    console.error = () => undefined;
+    try {
+      const failed = await both(invoke, async () => {
+        throw new Error('broken');
+      });
+      expect(failed.viaChecked.code).to.equal(500).and.to.equal(failed.viaProcess.code);
+    } finally {
+      console.error = errors;
+    }
+  });
+});
