@@ -66,7 +66,8 @@ export class ConnectorClientsAuthentication extends ConfigurationBotFrameworkAut
 
   /** The factory, answering with the kept client for the same app id, audience and service URL. */
   private keeping(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity, rewrite?: (serviceUrl: string) => string): ConnectorFactory {
-    const appId = appIdOf(claimsIdentity) ?? null;
+    // The caller's ids too: the SDK scopes a factory's tokens to the caller when a bot calls as a skill.
+    const appId = [appIdOf(claimsIdentity) ?? null, claimsIdentity.getClaimValue('appid') ?? null, claimsIdentity.getClaimValue('azp') ?? null];
     return {
       create: (serviceUrl: string, audience?: string) => {
         // expectReplies activities may come without a service URL; the SDK builds a client all the same.

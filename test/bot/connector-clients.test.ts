@@ -62,9 +62,12 @@ describe('Bot Connector clients', () => {
     // The Emulator's tokens name the app in "appid".
     const emulator = asClient(await auth.createConnectorFactory(new ClaimsIdentity([{ type: 'appid', value: 'app-1' }], true)).create('http://127.0.0.1:1/'));
     expect(emulator.credentials?.appId).to.equal('app-1');
-    expect(emulator).to.equal(ours);
-    // Each client's credentials were made once, for its own app id.
-    expect(credentials.made.filter((m) => m.startsWith('app-1 '))).to.have.length(1);
+    // A call from another bot (a skill's caller, named in "azp") to the same app id never shares a channel's client.
+    const skill = asClient(await auth.createConnectorFactory(new ClaimsIdentity([{ type: 'aud', value: 'app-1' }, { type: 'azp', value: 'caller-bot' }], true)).create('http://127.0.0.1:1/'));
+    expect(skill).to.not.equal(ours);
+    expect(asClient(await auth.createConnectorFactory(new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true)).create('http://127.0.0.1:1/'))).to.equal(ours);
+    // Each client's credentials were made once, for its own app id and caller.
+    expect(credentials.made.filter((m) => m.startsWith('app-1 '))).to.have.length(3);
     expect(credentials.made.filter((m) => m.startsWith('app-2 '))).to.have.length(1);
     // User token clients likewise, one per app id.
     const tokensOurs = await auth.createUserTokenClient(new ClaimsIdentity([{ type: 'aud', value: 'app-1' }], true));
