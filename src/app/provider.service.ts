@@ -215,7 +215,8 @@ export class ProviderService {
   }
 
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
-  async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<ProviderLink>> {
+  /** Approves or declines a request to connect; with the decided request, its provider's approvers as read for the decision (for the card's refresh list). */
+  async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<{ link: ProviderLink; approverIds: readonly string[] }>> {
     const read = await this.deps.links.get(id);
     const link = read?.value;
     const addressed = link ? await this.provider(link.providerTenantId) : undefined;
@@ -240,7 +241,7 @@ export class ProviderService {
       await this.notifyReseller(decided, kind, resellerOrg);
     });
     this.deps.tasks.run('provider decision mail', () => this.mailParties(decided, outcome === 'approved' ? 'requestApproved' : 'requestDeclined', { reseller: true }, resellerOrg));
-    return ok(decided);
+    return ok({ link: decided, approverIds: addressed.approverIds });
   }
 
   /** Invite reseller: a signed, expiring, single-use link, and the draft e-mail that carries it. */

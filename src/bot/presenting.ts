@@ -17,18 +17,35 @@ const FORMATS: Record<Locale, { instant: Intl.DateTimeFormat; date: Intl.DateTim
   },
 };
 
+/**
+ * Formatted stored times, by style, language and stored text: the same records are shown again and
+ * again (a list's rows, a request's dates), and ICU's formatting costs more than the lookup.
+ * Bounded: emptied when it reaches the limit.
+ */
+const FORMATTED = new Map<string, string>();
+const MAX_FORMATTED = 10_000;
+
+function formatted(style: 'instant' | 'date', iso: string, locale: Locale): string {
+  const key = `${style}\u0000${locale}\u0000${iso}`;
+  let text = FORMATTED.get(key);
+  if (text === undefined) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    text = style === 'instant' ? `${FORMATS[locale].instant.format(date)} UTC` : FORMATS[locale].date.format(date);
+    if (FORMATTED.size >= MAX_FORMATTED) FORMATTED.clear();
+    FORMATTED.set(key, text);
+  }
+  return text;
+}
+
 /** A stored instant in the user's language, in UTC so every reader sees the same time. */
 export function formatInstant(iso: string, locale: Locale): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${FORMATS[locale].instant.format(date)} UTC`;
+  return formatted('instant', iso, locale);
 }
 
 /** A stored date in the user's language. */
 export function formatDate(iso: string, locale: Locale): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return FORMATS[locale].date.format(date);
+  return formatted('date', iso, locale);
 }
 
 /** The lines a refused form shows: the reason, then one line per field with its label. */

@@ -238,7 +238,7 @@ export class ProviderFeature {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;
     }
-    await turn.show('provider-request', await this.requestView(result.value, turn.t, turn.locale, []));
+    await turn.show('provider-request', await this.requestView(result.value.link, turn.t, turn.locale, [], result.value.approverIds));
   }
 
   private async refreshRequest(turn: Turn, data: ActionData): Promise<void> {
@@ -508,7 +508,8 @@ export class ProviderFeature {
     return errorLines(error, turn.t, turn.locale, (field) => (FIELD_LABELS[field] ? turn.t(FIELD_LABELS[field]) : field));
   }
 
-  private async requestView(link: ProviderLink, t: Translate, locale: Locale, errors: ErrorLine[]) {
+  /** The request card's view; `approverIds` when the caller has just read them (else they are read). */
+  private async requestView(link: ProviderLink, t: Translate, locale: Locale, errors: ErrorLine[], approverIds?: readonly string[]) {
     const decided = link.status !== 'requested' && link.decision ? link.decision : undefined;
     return {
       linkId: link.id,
@@ -526,7 +527,7 @@ export class ProviderFeature {
       hasReason: !!decided?.reason,
       reasonText: decided?.reason ? t('provider.notices.reasonSuffix', { reason: decided.reason }).trim() : '',
       errors,
-      approverIds: await this.channelIdsOf(await this.service.approversOf(link)),
+      approverIds: await this.channelIdsOf(approverIds ?? (await this.service.approversOf(link))),
     };
   }
 }
