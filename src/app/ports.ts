@@ -18,10 +18,11 @@ export interface Versioned<T> {
 export interface RecordStore<T> {
   get(id: string): Promise<Versioned<T> | undefined>;
   /**
-   * Writes `value` when the stored version is `expectedVersion` (0: the record must not exist).
-   * Returns the stored record, or undefined when another writer came first.
+   * Writes `value` when the stored version is `expected` (0: the record must not exist), or when
+   * the record is still `expected` as this store's `get` returned it (which spares the store
+   * reading it again). Returns the stored record, or undefined when another writer came first.
    */
-  compareAndSet(id: string, expectedVersion: number, value: T): Promise<Versioned<T> | undefined>;
+  compareAndSet(id: string, expected: number | Versioned<T>, value: T): Promise<Versioned<T> | undefined>;
   /** Removes the record when the stored version is `expectedVersion`; false when it changed or is gone. */
   delete(id: string, expectedVersion: number): Promise<boolean>;
   /** Every record of this type, in no particular order. */
@@ -161,7 +162,7 @@ export async function mutate<T>(
     const next = change(current?.value);
     if (!next.ok) return next;
     if (current && next.value === current.value) return { ok: true, value: current };
-    const saved = await store.compareAndSet(id, current?.version ?? 0, next.value);
+    const saved = await store.compareAndSet(id, current ?? 0, next.value);
     if (saved) return { ok: true, value: saved };
   }
   throw new Error(`Record ${id} kept changing under ${attempts} attempts to update it`);

@@ -562,7 +562,7 @@ async function mutateFrom<T>(store: RecordStore<T>, id: string, read: Versioned<
   const next = change(read?.value);
   if (!next.ok) return next;
   if (read && next.value === read.value) return ok(read);
-  const saved = await store.compareAndSet(id, read?.version ?? 0, next.value);
+  const saved = await store.compareAndSet(id, read ?? 0, next.value);
   return saved ? ok(saved) : mutate(store, id, change, 7);
 }
 

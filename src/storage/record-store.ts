@@ -5,6 +5,9 @@ import { cleanSort, MemoryIndex } from './index-support.js';
 
 type Stored<T> = { version: number; value: T };
 
+/** Where a record `get` returned keeps the store and the text it was read from. */
+const READ_AS = Symbol('readAs');
+
 /** Index names become part of Redis keys and SQL rows: a ':' could make two indexes overlap. */
 const INDEX_NAME = /^[A-Za-z0-9_-]+$/;
 /** The most records one page may ask for. */
@@ -18,13 +21,24 @@ export class CasRecordStore<T> implements RecordStore<T> {
 
   async get(id: string): Promise<Versioned<T> | undefined> {
     const raw = await this.store.get(id);
-    return raw === undefined ? undefined : toVersioned<T>(id, raw);
+    if (raw === undefined) return undefined;
+    const record = toVersioned<T>(id, raw);
+    // The stored text stays with the record (hidden), so that writing it back needs no second read.
+    Object.defineProperty(record, READ_AS, { value: { store: this, raw } });
+    return record;
   }
 
-  async compareAndSet(id: string, expectedVersion: number, value: T): Promise<Versioned<T> | undefined> {
-    const raw = await this.store.get(id);
-    const current = raw === undefined ? 0 : (JSON.parse(raw) as Stored<T>).version;
-    if (current !== expectedVersion) return undefined;
+  async compareAndSet(id: string, expected: number | Versioned<T>, value: T): Promise<Versioned<T> | undefined> {
+    const expectedVersion = typeof expected === 'number' ? expected : expected.version;
+    // A record this store read is compared as it was read: the compare-and-set below fails if it changed since.
+    const read = typeof expected === 'object' && expected.id === id ? (expected as { [READ_AS]?: { store: unknown; raw: string } })[READ_AS] : undefined;
+    let raw: string | undefined;
+    if (read?.store === this) raw = read.raw;
+    else {
+      raw = await this.store.get(id);
+      const current = raw === undefined ? 0 : (JSON.parse(raw) as Stored<T>).version;
+      if (current !== expectedVersion) return undefined;
+    }
     const next: Stored<T> = { version: expectedVersion + 1, value };
     const written = await this.write(id, raw, JSON.stringify(next));
     return written ? { id, ...next } : undefined;

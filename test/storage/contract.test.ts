@@ -135,6 +135,27 @@ for (const backend of backends) {
         expect(await records.delete('r1', 2), 'delete of a deleted record').to.equal(false);
       });
 
+      it('writes back a record as read without reading it again, and refuses it once another writer changed it', async () => {
+        const namespace = storage.namespace(unique('read-as'));
+        let reads = 0;
+        const counted = { ...namespace, get: (key: string) => (reads++, namespace.get(key)), compareAndSet: namespace.compareAndSet.bind(namespace), entries: namespace.entries.bind(namespace) };
+        const records = new CasRecordStore<{ name: string }>(counted);
+        await records.compareAndSet('r1', 0, { name: 'first' });
+        const read = (await records.get('r1'))!;
+        reads = 0;
+        expect(await records.compareAndSet('r1', read, { name: 'second' })).to.deep.equal({ id: 'r1', version: 2, value: { name: 'second' } });
+        expect(reads, 'reads for a write of a record as read').to.equal(0);
+        // The record as read is now stale: the write is refused, as with its version number.
+        expect(await records.compareAndSet('r1', read, { name: 'stale' })).to.equal(undefined);
+        // A record of the same id that another store read (or made up) is checked by reading.
+        const elsewhere = (await new CasRecordStore<{ name: string }>(namespace).get('r1'))!;
+        reads = 0;
+        expect(await records.compareAndSet('r1', elsewhere, { name: 'third' })).to.deep.include({ version: 3 });
+        expect(reads).to.equal(1);
+        expect(await records.compareAndSet('r1', { id: 'r1', version: 2, value: { name: 'forged' } }, { name: 'forged' })).to.equal(undefined);
+        expect((await records.get('r1'))?.value).to.deep.equal({ name: 'third' });
+      });
+
       it('gives exactly one of 20 concurrent deciders the decision; the others see who decided', async () => {
         const records = new CasRecordStore<Decision>(storage.namespace(unique('decisions')));
         await records.compareAndSet('application', 0, {});
