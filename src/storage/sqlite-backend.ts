@@ -213,7 +213,11 @@ class Checkpointer {
 
   private start(): void {
     try {
-      const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, fullFrames: CHECKPOINT_FULL_FRAMES } });
+      const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
+        workerData: { file: this.file, everyMs: CHECKPOINT_EVERY_MS, fullFrames: CHECKPOINT_FULL_FRAMES },
+        // It only runs pragmas: a small heap keeps the thread's memory small (running out ends it, handled below).
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+      });
       // It never keeps the process alive, and an error in it is the backend's to handle, not a crash.
       worker.unref();
       // An error ends the thread too: either way, past this the backend checkpoints by itself.
