@@ -12,15 +12,22 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 
 /** User text without control characters: bidi overrides and isolates, C0/C1 controls (tabs and new lines stay). */
 export function stripControls(text: string): string {
+  // Most text has none: one scan, and the same string back.
+  if (!CONTROL_OR_CR.test(text)) return text;
   return text.replace(/\r\n?/g, '\n').replace(CONTROL, '');
 }
+const CONTROL_OR_CR = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000\ue001]/;
 
 /**
  * User text for a place where a card renders markdown: no link, image, emphasis, heading, list,
  * HTML, entity, autolinked URL, e-mail or domain, and no `${` survives; what shows is the text as typed.
  */
 export function escapeMarkdown(text: string): string {
-  const clean = stripControls(text);
+  return escapeStripped(stripControls(text));
+}
+
+/** escapeMarkdown of text that stripControls has already cleaned. */
+export function escapeStripped(clean: string): string {
   // Most names and sentences have none of the characters below: the same text back, without the regular expressions.
   if (!NEEDS_ESCAPE.test(clean)) return clean;
   return clean

@@ -14,6 +14,8 @@
  * expression is not compiled at all (`compilePlain` returns undefined).
  */
 
+import { DATA, finishElement, finishUserText, isPlainObject, markedText, markUserText, placeOf, shape, Trusted, withinOf, type Json, type Longest, type Place, type Shaping, type Within } from './shaping.js';
+
 /** A reference to a value: where it starts and the property names after that. */
 interface PathRef {
   readonly base: '$data' | '$root' | '$index';
@@ -32,6 +34,8 @@ type Node =
       readonly data?: Node;
       /** Absent: no `$when`; 'drop': a `$when` that is not a binding (the engine drops the element). */
       readonly when?: PathRef | 'drop';
+      /** The `type`, `label`, `style` and `isMultiSelect` fields, which shaping reads. */
+      readonly fields: Readonly<Partial<Record<'type' | 'label' | 'style' | 'isMultiSelect', Node>>>;
     };
 
 /** A compiled template. */
@@ -63,8 +67,14 @@ function compile(node: unknown): Node {
   if (node === null || typeof node !== 'object') return { kind: 'literal', value: node };
   const record = node as Record<string, unknown>;
   const entries: (readonly [string, Node])[] = [];
-  for (const key of Object.keys(record)) if (!RESERVED.has(key)) entries.push([key, compile(record[key])]);
-  const compiled: { kind: 'object'; entries: typeof entries; data?: Node; when?: PathRef | 'drop' } = { kind: 'object', entries };
+  const fields: Partial<Record<'type' | 'label' | 'style' | 'isMultiSelect', Node>> = {};
+  for (const key of Object.keys(record)) {
+    if (RESERVED.has(key)) continue;
+    const compiled = compile(record[key]);
+    entries.push([key, compiled]);
+    if (key === 'type' || key === 'label' || key === 'style' || key === 'isMultiSelect') fields[key] = compiled;
+  }
+  const compiled: { kind: 'object'; entries: typeof entries; data?: Node; when?: PathRef | 'drop'; fields: typeof fields } = { kind: 'object', entries, fields };
   if (record.$data !== undefined) {
     // The engine uses a literal $data (an object or array written in the template) unexpanded.
     if (typeof record.$data !== 'string') throw new NotPlain();
@@ -131,19 +141,47 @@ const MISSING = Symbol('missing');
 /** Expands a compiled template with `$root`; undefined when the engine must do it (see the module comment). */
 export function expandPlain(template: PlainTemplate, root: unknown): unknown {
   try {
-    return expand(template.root, { root, data: undefined, index: undefined });
+    return expand(template.root, { root, data: undefined, index: undefined }, undefined, DATA, undefined);
   } catch (error) {
     if (error === UNSURE) return undefined;
     throw error;
   }
 }
 
-function expand(node: Node, scope: Scope): unknown {
+/** Shaping while expanding: the rules of shaping.ts, and the allowance for each piece of user text. */
+interface ShapeRun {
+  readonly how: Shaping;
+  readonly cap: number;
+  readonly longest: Longest;
+  /** False inside a `refresh`, which Teams gets as written. */
+  readonly adapt: boolean;
+}
+
+/**
+ * Expands a compiled template and shapes the result in the same walk: the card `shape` would make
+ * of `expandPlain`'s tree with the view's strings marked as user text, without that tree. In
+ * `root` every string is user text and the assistant's own text comes as `Trusted` (the catalog
+ * too). Undefined when the engine must do it, as for expandPlain, and when the template's element
+ * types or choice styles are bindings (shaping reads them).
+ */
+export function expandShaped(template: PlainTemplate, root: unknown, how: Shaping, cap: number, longest: Longest): Json | undefined {
+  try {
+    return expand(template.root, { root, data: undefined, index: undefined }, { how, cap, longest, adapt: true }, DATA, undefined) as Json;
+  } catch (error) {
+    if (error === UNSURE) return undefined;
+    throw error;
+  }
+}
+
+/** `place` is where a string the node makes lands; `within`, the list an object it makes is in (both for shaping only). */
+function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Place, within: Within): unknown {
   switch (node.kind) {
     case 'literal':
       return node.value;
-    case 'path':
-      return present(resolve(node.ref, scope));
+    case 'path': {
+      const value = present(resolve(node.ref, scope));
+      return run ? finishValue(value, run, place, within) : value;
+    }
     case 'concat': {
       let out = '';
       for (const part of node.parts) {
@@ -153,8 +191,9 @@ function expand(node: Node, scope: Scope): unknown {
         }
         const value = present(resolve(part, scope));
         // The engine writes a value into a sentence with its toString(): the same for these.
-        if (typeof value === 'string') out += value;
+        if (typeof value === 'string') out += run ? finishUserText(value, place, run.cap, run.longest) : value;
         else if (typeof value === 'number' || typeof value === 'boolean') out += String(value);
+        else if (run && value instanceof Trusted) out += value.markdown;
         else throw UNSURE;
       }
       return out;
@@ -162,7 +201,7 @@ function expand(node: Node, scope: Scope): unknown {
     case 'array': {
       const out: unknown[] = [];
       for (const item of node.items) {
-        const expanded = expand(item, scope);
+        const expanded = expand(item, scope, run, DATA, within);
         if (expanded === null) continue;
         if (Array.isArray(expanded)) out.push(...(expanded as unknown[]));
         else out.push(expanded);
@@ -173,11 +212,23 @@ function expand(node: Node, scope: Scope): unknown {
       let contexts: readonly unknown[] = [undefined];
       let repeated = false;
       if (node.data) {
-        const data = expand(node.data, scope);
+        const data = expand(node.data, scope, undefined, DATA, undefined);
         if (Array.isArray(data)) {
           contexts = data;
           repeated = true;
         } else contexts = [data];
+      }
+      // Shaping reads the element's type and a choice set's style: they must be the template's own.
+      let type: string | undefined;
+      let style: unknown;
+      let isMultiSelect: unknown;
+      if (run) {
+        const literal = literalOf(node.fields.type);
+        type = typeof literal === 'string' ? literal : undefined;
+        if (type === 'Input.ChoiceSet') {
+          style = literalOf(node.fields.style);
+          isMultiSelect = literalOf(node.fields.isMultiSelect);
+        }
       }
       const out: unknown[] = [];
       for (let i = 0; i < contexts.length; i++) {
@@ -188,14 +239,67 @@ function expand(node: Node, scope: Scope): unknown {
         if (node.when && resolve(node.when, inner) !== true) continue;
         const object: Record<string, unknown> = {};
         for (const [key, value] of node.entries) {
-          const expanded = expand(value, inner);
+          let expanded: unknown;
+          if (!run) expanded = expand(value, inner, undefined, DATA, undefined);
+          else if (key === 'refresh' && run.adapt) {
+            // A Universal Actions refresh is a Teams feature: as written for Teams, dropped elsewhere.
+            if (run.how.channel !== 'msteams') continue;
+            expanded = expand(value, inner, { ...run, adapt: false }, DATA, undefined);
+          } else expanded = expand(value, inner, run, placeOf(type, key, within), withinOf(type, key, style, isMultiSelect));
           if (expanded !== undefined) object[key] = expanded;
         }
-        out.push(object);
+        if (run && run.adapt && type !== undefined) {
+          const label = () => markedLabel(node.fields.label, inner);
+          out.push(finishElement(object as { [key: string]: Json }, type, within, label, run.how, run.cap, run.longest));
+        } else out.push(object);
       }
       return out.length === 0 ? null : out.length === 1 ? out[0] : out;
     }
   }
+}
+
+/** The value of a field the template writes as a literal string or boolean (absent or anything else: undefined); unsure when it is a binding. */
+function literalOf(node: Node | undefined): string | boolean | undefined {
+  if (node === undefined) return undefined;
+  if (node.kind !== 'literal') throw UNSURE;
+  return typeof node.value === 'string' || typeof node.value === 'boolean' ? node.value : undefined;
+}
+
+/** A bound value as shaping finishes it in `place`: user text made inert and cut, the assistant's own text as written. */
+function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within): unknown {
+  if (typeof value === 'string') return finishUserText(value, place, run.cap, run.longest);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Trusted) return value.markdown;
+  if (typeof value !== 'object' || value === null) throw UNSURE;
+  // A Date, a URL or another class instance shows as its own text, like any other user text.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  if (!Array.isArray(value) && !isPlainObject(value)) return finishUserText(String(value), place, run.cap, run.longest);
+  // An object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
+  const marked = markUserText(value);
+  if (marked === undefined) throw UNSURE;
+  return shape(marked, run.how, run.cap, run.longest, within, run.adapt);
+}
+
+/** An element's label as expansion makes it, with user text marked (what a required input's error message quotes); '' when not a string. */
+function markedLabel(node: Node | undefined, scope: Scope): string {
+  if (node === undefined) return '';
+  if (node.kind === 'literal') return typeof node.value === 'string' ? node.value : '';
+  if (node.kind !== 'path' && node.kind !== 'concat') return '';
+  let out = '';
+  for (const part of node.kind === 'path' ? [node.ref] : node.parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const value = present(resolve(part, scope));
+    if (typeof value === 'string') out += markedText(value);
+    else if (value instanceof Trusted) out += value.markdown;
+    else if (node.kind === 'concat' && (typeof value === 'number' || typeof value === 'boolean')) out += String(value);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isPlainObject(value)) out += markedText(String(value));
+    else return '';
+  }
+  return out;
 }
 
 /** A bound value the engine would write back as `${path}`: leave it to the engine. */
@@ -210,7 +314,8 @@ function resolve(ref: PathRef, scope: Scope): unknown {
   for (const name of ref.parts) {
     if (value === undefined || value === null) return MISSING;
     if (typeof value !== 'object') throw UNSURE;
-    if (Array.isArray(value) || value instanceof Map) throw UNSURE;
+    // A list, a Map, the assistant's own text, a Date: the engine's path sees no plain record there.
+    if (Array.isArray(value) || !isPlainObject(value)) throw UNSURE;
     const record = value as Record<string, unknown>;
     if (Object.prototype.hasOwnProperty.call(record, name)) {
       value = record[name];
