@@ -80,6 +80,7 @@ export const Env = z.object({
     .optional(),
   MAIL_FROM: z.string().trim().email().default('csp-assistant@localhost.example'),
   REVIEWER_IDS: UserIdList.default([]),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
   UNDERSTANDING: z.enum(['embedded', 'azure-clu', 'azure-openai']).default('embedded'),
@@ -153,6 +154,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly reviewerIds: readonly string[];
   readonly logLevel: string;
+  /** How far V8 lets the JavaScript heap grow past what a full collection keeps, in percent; 0 leaves it to V8 (see heap.ts). */
+  readonly heapGrowingPercent: number;
   /** Serve without a Bot Framework app id on a non-loopback address (ALLOW_UNAUTHENTICATED=true). */
   readonly allowUnauthenticated: boolean;
   /** Which model classifies free text: the embedded one, or a hosted one with the embedded one as fallback. */
@@ -276,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     reviewerIds: e.REVIEWER_IDS,
     logLevel: e.LOG_LEVEL,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED === 'true',
     partnerCenter:
       e.PARTNER_CENTER === 'api'

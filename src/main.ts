@@ -1,5 +1,6 @@
 import { createAssistant } from './assistant.js';
 import { ConfigError, loadConfig } from './config.js';
+import { limitHeapGrowth } from './heap.js';
 
 let config;
 try {
@@ -12,6 +13,7 @@ try {
   throw error;
 }
 
+limitHeapGrowth(config.heapGrowingPercent);
 const assistant = await createAssistant(config);
 await assistant.listen();
 

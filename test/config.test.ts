@@ -32,8 +32,10 @@ describe('Configuration', () => {
       REVIEWER_IDS: 'a, b,,c',
       REMINDER_INTERVAL_MINUTES: '15',
       REMINDER_AFTER_DAYS: '3',
+      HEAP_GROWING_PERCENT: '0',
     });
     expect(config.port).to.equal(8080);
+    expect(config.heapGrowingPercent).to.equal(0);
     expect(config.publicBaseUrl).to.equal('https://assistant.contoso.example');
     expect(config.storageUrl).to.equal('redis://127.0.0.1:6379');
     expect(config.bot.appType).to.equal('SingleTenant');
@@ -89,6 +91,7 @@ describe('Configuration', () => {
     [{ BOT_OAUTH_URL: 'ftp://token.botframework.com' }, /^Configuration error: BOT_OAUTH_URL /],
     [{ REMINDER_INTERVAL_MINUTES: '0' }, /^Configuration error: REMINDER_INTERVAL_MINUTES /],
     [{ REMINDER_AFTER_DAYS: 'two' }, /^Configuration error: REMINDER_AFTER_DAYS /],
+    [{ HEAP_GROWING_PERCENT: '-5' }, /^Configuration error: HEAP_GROWING_PERCENT /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one line naming ${Object.keys(env)[0]} when it is ${JSON.stringify(Object.values(env)[0])}`, () => {

@@ -1,5 +1,6 @@
 import { createAssistant } from '../../src/assistant.js';
 import { loadConfig } from '../../src/config.js';
+import { limitHeapGrowth } from '../../src/heap.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import { ensureProviderMember } from '../../src/domain/provider/provider-members.js';
@@ -18,6 +19,8 @@ import { serveParent } from './ipc.js';
  */
 await serveParent(async () => {
   const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' });
+  // As main.ts does.
+  limitHeapGrowth(config.heapGrowingPercent);
   const { backend, operations } = countingStorage(await openStorage(config.storageUrl));
   const assistant = await createAssistant(config, { storage: backend });
   const port = await assistant.listen();
