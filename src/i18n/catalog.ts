@@ -42,8 +42,29 @@ export function resolveLocale(raw: string | undefined, fallback: Locale): Locale
 /** Whether a message uses ICU syntax beyond plain `{name}` placeholders (plurals, selects). */
 export const isIcu = (message: string): boolean => /\{\s*\w+\s*,\s*(plural|select|selectordinal)\s*,/.test(message);
 
-/** Compiled ICU messages by language and key: parsing once keeps a turn from paying for it. */
-const compiled = new Map<string, IntlMessageFormat>();
+/** A message found once: its text, and its compiled form when it uses ICU syntax (parsing once keeps a turn from paying for it). */
+interface Found {
+  readonly text: string;
+  readonly icu?: IntlMessageFormat;
+}
+
+/** Messages by language and key, looked up and compiled on first use (a few hundred at most: the catalogs' keys). */
+const found = new Map<string, Found>();
+
+function message(locale: Locale, key: string): Found {
+  const id = `${locale}\u0000${key}`;
+  let hit = found.get(id);
+  if (!hit) {
+    let node: unknown = catalogs[locale];
+    for (const part of key.split('.')) {
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+    }
+    if (typeof node !== 'string') throw new Error(`Missing message "${key}" for locale ${locale}`);
+    hit = isIcu(node) ? { text: node, icu: new IntlMessageFormat(node, locale) } : { text: node };
+    found.set(id, hit);
+  }
+  return hit;
+}
 
 /**
  * Looks up a dotted key (`common.errors.generic`) and fills its placeholders: `{name}` by plain
@@ -51,20 +72,13 @@ const compiled = new Map<string, IntlMessageFormat>();
  * intl-messageformat, by the language's plural rules.
  */
 export function translate(locale: Locale, key: string, params?: Readonly<Record<string, string | number>>): string {
-  let node: unknown = catalogs[locale];
-  for (const part of key.split('.')) {
-    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-  }
-  if (typeof node !== 'string') throw new Error(`Missing message "${key}" for locale ${locale}`);
-  if (isIcu(node)) {
-    const id = `${locale}\u0000${key}`;
-    let format = compiled.get(id);
-    if (!format) compiled.set(id, (format = new IntlMessageFormat(node, locale)));
+  const { text, icu } = message(locale, key);
+  if (icu) {
     // Plural forms need numbers; a count that arrived as text ("3") still counts.
     const values = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]));
-    return String(format.format(values));
+    return String(icu.format(values));
   }
-  return params ? node.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : node;
+  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
 }
 
 /** Whether the catalog of a language has a message under a dotted key. */
