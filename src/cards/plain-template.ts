@@ -209,54 +209,56 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
       return out;
     }
     case 'object': {
-      let contexts: readonly unknown[] = [undefined];
-      let repeated = false;
-      if (node.data) {
-        const data = expand(node.data, scope, undefined, DATA, undefined);
-        if (Array.isArray(data)) {
-          contexts = data;
-          repeated = true;
-        } else contexts = [data];
-      }
-      // Shaping reads the element's type and a choice set's style: they must be the template's own.
-      let type: string | undefined;
-      let style: unknown;
-      let isMultiSelect: unknown;
-      if (run) {
-        const literal = literalOf(node.fields.type);
-        type = typeof literal === 'string' ? literal : undefined;
-        if (type === 'Input.ChoiceSet') {
-          style = literalOf(node.fields.style);
-          isMultiSelect = literalOf(node.fields.isMultiSelect);
-        }
+      // Most elements have no $data: one object (or null), without the arrays of the repeating case.
+      if (!node.data) return expandElement(node, scope, run, within);
+      const data = expand(node.data, scope, undefined, DATA, undefined);
+      if (!Array.isArray(data)) {
+        if (data === undefined || data === null) throw UNSURE;
+        return expandElement(node, { root: scope.root, data, index: scope.index }, run, within);
       }
       const out: unknown[] = [];
-      for (let i = 0; i < contexts.length; i++) {
-        const context = contexts[i];
-        if (node.data && (context === undefined || context === null)) throw UNSURE;
-        const inner: Scope = node.data ? { root: scope.root, data: context, index: repeated ? i : scope.index } : scope;
-        if (node.when === 'drop') continue;
-        if (node.when && resolve(node.when, inner) !== true) continue;
-        const object: Record<string, unknown> = {};
-        for (const [key, value] of node.entries) {
-          let expanded: unknown;
-          if (!run) expanded = expand(value, inner, undefined, DATA, undefined);
-          else if (key === 'refresh' && run.adapt) {
-            // A Universal Actions refresh is a Teams feature: as written for Teams, dropped elsewhere.
-            if (run.how.channel !== 'msteams') continue;
-            expanded = expand(value, inner, { ...run, adapt: false }, DATA, undefined);
-          } else expanded = expand(value, inner, run, placeOf(type, key, within), withinOf(type, key, style, isMultiSelect));
-          if (expanded !== undefined) object[key] = expanded;
-        }
-        if (run && run.adapt && type !== undefined) {
-          const label = () => markedLabel(node.fields.label, inner);
-          out.push(finishElement(object as { [key: string]: Json }, type, within, label, run.how, run.cap, run.longest));
-        } else out.push(object);
+      for (let i = 0; i < data.length; i++) {
+        const context: unknown = data[i];
+        if (context === undefined || context === null) throw UNSURE;
+        const element = expandElement(node, { root: scope.root, data: context, index: i }, run, within);
+        if (element !== null) out.push(element);
       }
       return out.length === 0 ? null : out.length === 1 ? out[0] : out;
     }
   }
 }
+
+/** One element of an object node in its scope: null when its `$when` drops it; shaped when `run` is given. */
+function expandElement(node: Extract<Node, { kind: 'object' }>, inner: Scope, run: ShapeRun | undefined, within: Within): unknown {
+  if (node.when === 'drop') return null;
+  if (node.when && resolve(node.when, inner) !== true) return null;
+  const object: Record<string, unknown> = {};
+  if (!run) {
+    for (const [key, value] of node.entries) {
+      const expanded = expand(value, inner, undefined, DATA, undefined);
+      if (expanded !== undefined) object[key] = expanded;
+    }
+    return object;
+  }
+  // Shaping reads the element's type and a choice set's style: they must be the template's own.
+  const literal = literalOf(node.fields.type);
+  const type = typeof literal === 'string' ? literal : undefined;
+  const style = type === 'Input.ChoiceSet' ? literalOf(node.fields.style) : undefined;
+  const isMultiSelect = type === 'Input.ChoiceSet' ? literalOf(node.fields.isMultiSelect) : undefined;
+  for (const [key, value] of node.entries) {
+    let expanded: unknown;
+    if (key === 'refresh' && run.adapt) {
+      // A Universal Actions refresh is a Teams feature: as written for Teams, dropped elsewhere.
+      if (run.how.channel !== 'msteams') continue;
+      expanded = expand(value, inner, { ...run, adapt: false }, DATA, undefined);
+    } else expanded = expand(value, inner, run, placeOf(type, key, within), withinOf(type, key, style, isMultiSelect));
+    if (expanded !== undefined) object[key] = expanded;
+  }
+  if (!run.adapt || type === undefined) return object;
+  return finishElement(object as { [key: string]: Json }, type, within, type.startsWith('Input.') ? () => markedLabel(node.fields.label, inner) : noLabel, run.how, run.cap, run.longest);
+}
+
+const noLabel = () => '';
 
 /** The value of a field the template writes as a literal string or boolean (absent or anything else: undefined); unsure when it is a binding. */
 function literalOf(node: Node | undefined): string | boolean | undefined {
