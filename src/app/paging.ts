@@ -1,6 +1,6 @@
 import type { Page } from '../domain/provider/provider.js';
 import { ok, type Result } from '../domain/result.js';
-import { wordsOf, type IndexedRecordStore, type Versioned } from './ports.js';
+import { wordsOf, type IndexedRecordStore, type RecordPage, type Versioned } from './ports.js';
 
 /** A page of a list read through an index, with the cursors its Next and Previous buttons carry. */
 export interface CursorPage<T> extends Page<T> {
@@ -32,13 +32,25 @@ export async function indexPage<T, I extends string, R>(
   const prefix = [...typed].sort((a, b) => b.length - a.length)[0];
   const where = typed.length > 1 ? (value: T) => typed.every((w) => wordsOf(lists.words(value)).some((own) => own.startsWith(w))) : undefined;
   const index = prefix === undefined ? lists.index : lists.search;
+  const asked = Math.max(1, Math.floor(request.page) || 1);
+  const answer = (found: Result<RecordPage<T>>, total: number, number: number): Result<CursorPage<R>> => {
+    if (!found.ok) return found;
+    const { records, next, previous } = found.value;
+    return ok({ items: records.map(row), page: number, pages: pagesOf(total), total, ...(next ? { next } : {}), ...(previous ? { previous } : {}) });
+  };
+  const pagesOf = (total: number) => Math.max(1, Math.ceil(total / size));
+  if (!where && (request.cursor !== undefined || asked === 1)) {
+    // The usual request (a cursor, or the first page) does not depend on the total: both reads go
+    // out together, one round trip to the store instead of two.
+    const [total, found] = await Promise.all([store.count(index, lists.key, prefix), store.page(index, lists.key, { cursor: request.cursor, limit: size, prefix })]);
+    return answer(found, total, Math.min(asked, pagesOf(total)));
+  }
   let total: number;
   if (where) {
     total = 0;
     for await (const record of store.listBy(index, lists.key, { prefix, where })) if (record) total++;
   } else total = await store.count(index, lists.key, prefix);
-  const pages = Math.max(1, Math.ceil(total / size));
-  let number = Math.min(Math.max(1, Math.floor(request.page) || 1), pages);
+  let number = Math.min(asked, pagesOf(total));
   let cursor = request.cursor;
   if (cursor === undefined && number > 1) {
     // No cursor: read forward page by page (bounded by the page number asked for).
@@ -51,8 +63,5 @@ export async function indexPage<T, I extends string, R>(
       cursor = skipped.value.next;
     }
   }
-  const found = await store.page(index, lists.key, { cursor, limit: size, prefix, where });
-  if (!found.ok) return found;
-  const { records, next, previous } = found.value;
-  return ok({ items: records.map(row), page: number, pages, total, ...(next ? { next } : {}), ...(previous ? { previous } : {}) });
+  return answer(await store.page(index, lists.key, { cursor, limit: size, prefix, where }), total, number);
 }

@@ -168,6 +168,9 @@ export class AssistantBot extends ActivityHandler {
 
   /** Runs the turn, then saves conversation and user state only when nothing failed and nothing was refused. */
   private async runTurn(context: TurnContext): Promise<void> {
+    // A message turn reads the user's state (language) and the conversation's (session): asked for
+    // together, one round trip to the store instead of two. Invokes read what they need.
+    if (context.activity.type === ActivityTypes.Message) await Promise.all(this.options.states.map((state) => state.load(context)));
     await super.run(context);
     // A refused invoke (malformed, or of a kind the bot does not handle) leaves no trace.
     if ((context.turnState.get<InvokeResponse | undefined>(INVOKE_ANSWER)?.status ?? 200) >= 400) return;
