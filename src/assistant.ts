@@ -272,7 +272,7 @@ function buildMessaging(config: Config, { log, stores, overrides, ownBaseUrl }: 
     overrides.botCredentials,
     config.directLineSecret ? {} : { proactiveServiceUrl: (serviceUrl) => ownConnector(serviceUrl, ownBaseUrl()) },
   );
-  const adapter = new AssistantAdapter(auth);
+  const adapter = new AssistantAdapter(auth, log);
   adapter.use(turnLogger(log));
   adapter.use(connectorDeadline());
   adapter.use(plainTextReplies());

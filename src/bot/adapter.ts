@@ -21,6 +21,14 @@ export interface TurnResponse {
  * `processChecked` takes the same steps without them.
  */
 export class AssistantAdapter extends CloudAdapter {
+  /** `log`: where a refused or failed request goes (the SDK prints it with console.error when there is none). */
+  constructor(
+    auth: ConstructorParameters<typeof CloudAdapter>[0],
+    private readonly log?: { warn(details: object, message: string): void; error(details: object, message: string): void },
+  ) {
+    super(auth);
+  }
+
   /**
    * What `CloudAdapter.process` does with a POSTed activity: its timestamps read as dates (the
    * SDK's validateAndFixActivity), the turn run with the Authorization header, then the invoke or
@@ -36,9 +44,11 @@ export class AssistantAdapter extends CloudAdapter {
       status = answer?.status ?? 200;
       body = answer?.body;
     } catch (error) {
-      // As the SDK does: the turn-error handler has already run and logged a turn's own failure.
-      console.error(error);
+      // The turn-error handler has already run and logged a turn's own failure; this is the request's.
       status = error instanceof connector.AuthenticationError ? 401 : 500;
+      if (!this.log) console.error(error);
+      else if (status === 401) this.log.warn({ reason: (error as Error).message }, 'activity refused: not authenticated');
+      else this.log.error({ err: error }, 'activity failed');
       body = (error as Error | undefined)?.message ?? error;
     }
     res.status(status);

@@ -88,4 +88,37 @@ describe("The assistant's adapter", () => {
       console.error = errors;
     }
   });
+
+  it("sends a refused or failed request to the assistant's log, not the console: 401 as a warning with the reason, 500 as an error", async () => {
+    const lines: { level: string; details: object; message: string }[] = [];
+    const log = {
+      warn: (details: object, message: string) => lines.push({ level: 'warn', details, message }),
+      error: (details: object, message: string) => lines.push({ level: 'error', details, message }),
+    };
+    const printed: unknown[] = [];
+    const errors = console.error;
+    console.error = (...args: unknown[]) => printed.push(args);
+    try {
+      const logged = new AssistantAdapter(new ConnectorClientsAuthentication({}, undefined), log);
+      const failed = new Recorded();
+      await logged.processChecked(activity(), '', failed, async () => {
+        throw new Error('broken');
+      });
+      expect(failed.code).to.equal(500);
+
+      const withAppId = new AssistantAdapter(new ConnectorClientsAuthentication({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret' }, undefined), log);
+      const refused = new Recorded();
+      await withAppId.processChecked(activity({ channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/' }), '', refused, async () => undefined);
+      expect(refused.code).to.equal(401);
+    } finally {
+      console.error = errors;
+    }
+    expect(printed).to.deep.equal([]);
+    expect(lines.map((l) => [l.level, l.message])).to.deep.equal([
+      ['error', 'activity failed'],
+      ['warn', 'activity refused: not authenticated'],
+    ]);
+    expect((lines[0].details as { err: Error }).err.message).to.equal('broken');
+    expect((lines[1].details as { reason: string }).reason).to.be.a('string').and.not.equal('');
+  });
 });
