@@ -276,7 +276,9 @@ function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within
   // A Date, a URL or another class instance shows as its own text, like any other user text.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (!Array.isArray(value) && !isPlainObject(value)) return finishUserText(String(value), place, run.cap, run.longest);
-  // An object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
+  // A list of ids (a refresh's userIds): each is user text in a data place, as `shape` would finish it.
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => finishUserText(item, DATA, run.cap, run.longest));
+  // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
   const marked = markUserText(value);
   if (marked === undefined) throw UNSURE;
   return shape(marked, run.how, run.cap, run.longest, within, run.adapt);
