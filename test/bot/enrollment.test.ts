@@ -6,6 +6,7 @@ import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { actionTitles, cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { outboxMails } from '../support/mail.js';
+import { alteredToken } from '../support/tamper.js';
 
 type Profile = { partnerId: string; organizationName: string; country: string; active: boolean };
 const seed = JSON.parse(readFileSync(join(seedDir, 'partner-profiles.json'), 'utf8')) as { signIns: Record<string, Profile[]> };
@@ -365,7 +366,7 @@ describe('Enrollment journey', () => {
     expect(await page.text()).to.include('Verifica il mio indirizzo e-mail');
     expect(textOf(card(await chat.say('status')))).to.include('Waiting for the primary contact');
 
-    const tampered = await fetch(`${app.baseUrl}${path.slice(0, -2)}xx`, { method: 'POST' });
+    const tampered = await fetch(`${app.baseUrl}${alteredToken(path)}`, { method: 'POST' });
     expect(tampered.status).to.equal(404);
     const done = await fetch(`${app.baseUrl}${path}`, { method: 'POST' });
     expect(done.status).to.equal(200);
