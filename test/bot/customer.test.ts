@@ -104,7 +104,10 @@ describe('Customer journey', () => {
 
     const list = lastCard(await admin.say('customers'));
     expect(textOf(list)).to.include('Litware Inc.').and.include('No indirect provider');
-    const customerId = list.body.find((b: Card) => b.type === 'Container').selectAction.data.customerId;
+    // One Open button per row (no second, row-wide action that screen readers would announce again).
+    const row = list.body.find((b: Card) => b.type === 'Container');
+    expect(row.selectAction).to.equal(undefined);
+    const customerId = row.items.find((b: Card) => b.type === 'ActionSet').actions.find((a: Card) => a.title === 'Open').data.customerId;
     const record = lastCard(await admin.submit('customer.open', { customerId }));
     expect(textOf(record).match(/reseller relationship, since/g)).to.have.length(1);
     expect(actionTitles(record)).to.include('Microsoft 365 admin center');
