@@ -124,9 +124,22 @@ class Connection {
     return this.transaction.immediate(work) as T;
   }
 
+  /** Inside a transaction: runs `work` under a savepoint, so that when it throws only its own changes are undone. */
+  savepoint<T>(work: () => T): T {
+    return this.transaction(work) as T;
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+/** A write waiting for the next group commit (see SqliteBackend.run). */
+interface PendingWrite {
+  readonly work: (connection: Connection) => unknown;
+  readonly writes: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** SQLITE_BUSY (and its extended codes): another connection holds a lock this statement needs. */
@@ -252,6 +265,8 @@ export class SqliteBackend implements IndexedStorageBackend {
   private checkpointer?: Checkpointer;
   /** Set while a write waits for a lock another connection holds; other writes wait for it to settle. */
   private gate?: Promise<void>;
+  /** Writes asked for since the last commit, committed together when the event loop has read what else came in (see run). */
+  private pending?: PendingWrite[];
   private opening?: Promise<Connection>;
   private closed = false;
   private readonly plain = new Map<string, SqliteCasStore>();
@@ -294,6 +309,8 @@ export class SqliteBackend implements IndexedStorageBackend {
   /** Closes the connection (idempotent); operations after it fail. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes asked for before close are committed before it.
+    this.commitPending();
     this.closed = true;
     // A connection still opening is closed by open() once it is there.
     await this.opening?.catch(() => undefined);
@@ -309,8 +326,68 @@ export class SqliteBackend implements IndexedStorageBackend {
   /**
    * Runs `work` on the connection (opened on first use), again while another process holds the
    * file's lock (see whileBusy). `writes`: how many rows it writes (0 for a read).
+   *
+   * Group commit: a read runs at once; a write waits for the event loop to read the requests that
+   * have arrived, and the writes they asked for meanwhile are committed in one transaction, each
+   * under its own savepoint (one that fails is undone alone and fails alone). A commit costs more
+   * than the statements it commits, so under load a write costs a third to a half of its own
+   * transaction. A write that finds the file locked by another process takes the path below.
    */
   async run<T>(work: (connection: Connection) => T, writes = 0): Promise<T> {
+    if (!this.connection) await this.open();
+    if (!writes || this.gate) return this.runNow(work, writes);
+    return new Promise<T>((resolve, reject) => {
+      if (!this.pending) {
+        this.pending = [];
+        setImmediate(() => this.commitPending());
+      }
+      this.pending.push({ work, writes, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Commits the writes asked for so far (see run) in one transaction; a write that throws leaves nothing behind. */
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = undefined;
+    if (!batch?.length) return;
+    const connection = this.connection;
+    if (!connection || this.gate) {
+      for (const write of batch) this.runNow(write.work, write.writes).then(write.resolve, write.reject);
+      return;
+    }
+    const outcomes: { value?: unknown; error?: unknown }[] = [];
+    const alone = batch.length === 1;
+    try {
+      connection.immediate(() => {
+        // Alone, a write that throws rolls the transaction back and fails below.
+        if (alone) return void outcomes.push({ value: batch[0].work(connection) });
+        for (const write of batch) {
+          try {
+            outcomes.push({ value: connection.savepoint(() => write.work(connection)) });
+          } catch (error) {
+            // Another process's lock: the whole batch is undone and each write takes the waiting path.
+            if (isBusy(error)) throw error;
+            outcomes.push({ error });
+          }
+        }
+      });
+    } catch (error) {
+      // Nothing was committed: locked by another process (each write then waits for the lock on
+      // its own, as a lone write does), or the commit itself failed (each write fails with it).
+      if (isBusy(error)) for (const write of batch) this.runNow(write.work, write.writes).then(write.resolve, write.reject);
+      else for (const write of batch) write.reject(worded(error));
+      return;
+    }
+    this.checkpointer?.wrote(batch.reduce((n, write) => n + write.writes, 0));
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if ('error' in outcome) write.reject(worded(outcome.error));
+      else write.resolve(outcome.value);
+    });
+  }
+
+  /** Runs `work` now, or while another process holds the lock, as soon as it lets go. */
+  private async runNow<T>(work: (connection: Connection) => T, writes: number): Promise<T> {
     if (!this.connection) await this.open();
     let started: number | undefined;
     // Reads do not wait for the write lock (WAL), so only writes queue behind one that waits for it.

@@ -207,3 +207,70 @@ describe('SQLite write-ahead log', () => {
     }
   });
 });
+
+describe('SQLite group commit', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'csp-sqlite-group-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('commits the writes asked for in one turn of the event loop together: the log grows by a commit, not by one per write', async () => {
+    const file = join(dir, 'group.sqlite');
+    const backend = KeyvBackend.sqlite(file);
+    try {
+      const store = backend.namespace('claims');
+      await store.compareAndSet('warm', undefined, 'v');
+      const before = statSync(`${file}-wal`).size;
+      const written = await Promise.all(Array.from({ length: 40 }, (_, i) => store.compareAndSet(`k${i}`, undefined, `v${i}`)));
+      expect(written).to.deep.equal(Array(40).fill(true));
+      // One commit of these 40 short rows is a page or two of log; 40 commits would be 40 pages or more.
+      expect(statSync(`${file}-wal`).size - before, 'bytes of log').to.be.below(8 * 4096);
+      // A race in the batch still has one winner, and each loser is told so.
+      const raced = await Promise.all([store.compareAndSet('k1', 'v1', 'a'), store.compareAndSet('k1', 'v1', 'b'), store.compareAndSet('k2', undefined, 'c')]);
+      expect(raced).to.deep.equal([true, false, false]);
+      expect(await store.get('k1')).to.equal('a');
+      expect(rows(file).get('claims:k39')).to.equal(keyvEncode('v39'));
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('undoes a write that fails in a batch on its own: it fails with its reason, the others land', async () => {
+    const backend = KeyvBackend.sqlite(join(dir, 'partial.sqlite'));
+    try {
+      const store = backend.namespace('claims');
+      await backend.ping();
+      const outcomes = await Promise.allSettled([
+        store.compareAndSet('first', undefined, '1'),
+        backend.run((c) => {
+          c.insert.run('claims:half-written', keyvEncode('x'));
+          throw new Error('the work failed after its first statement');
+        }, 1),
+        store.compareAndSet('last', undefined, '3'),
+      ]);
+      expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason.message).to.equal('the work failed after its first statement');
+      expect([await store.get('first'), await store.get('half-written'), await store.get('last')]).to.deep.equal(['1', undefined, '3']);
+      // Alone, too.
+      const alone = await backend
+        .run((c) => {
+          c.insert.run('claims:alone', keyvEncode('x'));
+          throw new Error('failed alone');
+        }, 1)
+        .catch((error: Error) => error.message);
+      expect([alone, await store.get('alone')]).to.deep.equal(['failed alone', undefined]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('commits the writes still waiting when it is closed', async () => {
+    const file = join(dir, 'close.sqlite');
+    const backend = KeyvBackend.sqlite(file);
+    const store = backend.namespace('claims');
+    await backend.ping();
+    const writes = [store.compareAndSet('a', undefined, '1'), store.compareAndSet('b', undefined, '2')];
+    await backend.close();
+    expect(await Promise.all(writes)).to.deep.equal([true, true]);
+    expect([rows(file).get('claims:a'), rows(file).get('claims:b')]).to.deep.equal([keyvEncode('1'), keyvEncode('2')]);
+  });
+});
