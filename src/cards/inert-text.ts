@@ -30,22 +30,70 @@ export function escapeMarkdown(text: string): string {
 export function escapeStripped(clean: string): string {
   // Most names and sentences have none of the characters below: the same text back, without the regular expressions.
   if (!NEEDS_ESCAPE.test(clean)) return clean;
-  return clean
-    .split('\n')
-    .map((line) => {
-      // Emphasis, code, strikethrough, links and images, HTML and autolinks, tables.
-      let out = line.replace(/[\\`*_~[\]<>|]/g, '\\$&');
-      // Character references would turn into the characters above.
-      if (out.includes('&')) out = out.replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&');
-      // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
-      // (a scheme ends in a letter, so times such as 09:30 stay as they are).
-      if (out.includes('.') || out.includes(':')) out = out.replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])/gu, '\\$&');
-      // A literal `${` stays literal and can never be taken for a template binding.
-      if (out.includes('${')) out = out.replace(/\$\{/g, '$\\{');
-      // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
-      return out.replace(/^(\s*)([#+=>-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
-    })
-    .join('\n');
+  // One line (names, domains) without splitting and joining.
+  return clean.includes('\n') ? clean.split('\n').map(escapeLine).join('\n') : escapeLine(clean);
+}
+
+function escapeLine(line: string): string {
+  // Emphasis, code, strikethrough, links and images, HTML and autolinks, tables.
+  let out = MARKUP.test(line) ? line.replace(MARKUP_ALL, '\\$&') : line;
+  // Character references would turn into the characters above.
+  if (out.includes('&')) out = out.replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&');
+  // Linkify (Web Chat) links bare domains and e-mail addresses, and any scheme followed by ':'
+  // (a scheme ends in a letter, so times such as 09:30 stay as they are).
+  if (out.includes('.') || out.includes(':')) out = escapeLinkable(out);
+  // A literal `${` stays literal and can never be taken for a template binding.
+  if (out.includes('${')) out = out.replace(/\$\{/g, '$\\{');
+  // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
+  return out.replace(/^(\s*)([#+=>-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+const MARKUP = /[\\`*_~[\]<>|]/;
+const MARKUP_ALL = /[\\`*_~[\]<>|]/g;
+
+/**
+ * Escapes each `.` between two letters or digits and each `:` after a letter and before a letter,
+ * digit or `/` (what `(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])|(?<=\p{L}):(?=[\p{L}\p{N}/])` matches, by
+ * code point), looking at the neighbours of those two characters only: the expression's Unicode
+ * lookarounds cost more than the rest of a card's text.
+ */
+function escapeLinkable(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 1; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x2e && c !== 0x3a) continue;
+    const before = codePointBefore(text, i);
+    const after = text.codePointAt(i + 1)!;
+    const linkable = c === 0x2e ? isLetterOrNumber(before) && isLetterOrNumber(after) : isLetter(before) && (after === 0x2f || isLetterOrNumber(after));
+    if (!linkable) continue;
+    out += `${text.slice(from, i)}\\`;
+    from = i;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** The code point that ends just before `i` (a whole surrogate pair when there is one). */
+function codePointBefore(text: string, i: number): number {
+  const low = text.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return low;
+}
+
+const LETTER = /^\p{L}$/u;
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+function isLetter(code: number): boolean {
+  if (code < 0x80) return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return LETTER.test(String.fromCodePoint(code));
+}
+
+function isLetterOrNumber(code: number): boolean {
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return LETTER_OR_NUMBER.test(String.fromCodePoint(code));
 }
 
 /** Any character escapeMarkdown may escape (or that starts a line it may escape). */
