@@ -211,8 +211,12 @@ export class RedisBackend implements IndexedStorageBackend {
   private lastError = '';
   private readonly stores = new Map<string, RedisCasStore>();
   private readonly indexed = new Map<string, RedisIndexedStore>();
-  /** Calls not settled yet: close() lets them finish (each within the time limit) before it disconnects. */
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Calls not answered yet, each with its deadline: close() lets them finish (each within the time limit) before it disconnects. */
+  private readonly inFlight = new Set<InFlight>();
+  /** One timer for all calls' deadlines (a timer per command costs more than the command's own work). */
+  private sweeper?: NodeJS.Timeout;
+  /** Called when the last call in flight settles while close() waits for it. */
+  private drained?: () => void;
 
   private constructor(
     private readonly client: Client,
@@ -259,33 +263,53 @@ export class RedisBackend implements IndexedStorageBackend {
   async close(): Promise<void> {
     if (!this.client.isOpen) return;
     // Every call settles within the time limit, so this wait is bounded even when Redis stalls.
-    await Promise.allSettled([...this.pending]);
+    while (this.inFlight.size) await new Promise<void>((resolve) => (this.drained = resolve));
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     // Nothing is left to wait for: a graceful QUIT would wait forever on a stalled server.
     this.client.destroy();
   }
 
-  private readonly call: Call = (work, command) => {
-    const settled = deadline(work, this.timeoutMs, command);
-    const tracked: Promise<unknown> = settled.then(
-      () => this.pending.delete(tracked),
-      () => this.pending.delete(tracked),
-    );
-    this.pending.add(tracked);
-    return settled;
-  };
+  /**
+   * Runs a command within the time limit. node-redis times a command out only until it is
+   * written; a server that stops answering (stalled, or a network that drops packets) would leave
+   * the caller waiting forever. A reply that comes later still lands in its place in the
+   * connection's queue and is ignored.
+   */
+  private readonly call: Call = <T>(work: Promise<T>, command: string) =>
+    new Promise<T>((resolve, reject) => {
+      const flight: InFlight = { until: Date.now() + this.timeoutMs, command, reject };
+      this.inFlight.add(flight);
+      this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, Math.min(250, this.timeoutMs / 5))).unref();
+      work.then(
+        (value) => this.land(flight) && resolve(value),
+        (error: unknown) => this.land(flight) && reject(error as Error),
+      );
+    });
+
+  /** Whether the call was still waiting (not already failed by its deadline); it waits no more. */
+  private land(flight: InFlight): boolean {
+    if (!this.inFlight.delete(flight)) return false;
+    if (!this.inFlight.size) this.drained?.();
+    return true;
+  }
+
+  /** Fails the calls past their deadline (checked a few times per time limit). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const flight of this.inFlight) {
+      if (flight.until > now) continue;
+      this.land(flight);
+      flight.reject(new Error(`Redis did not answer ${flight.command} within ${this.timeoutMs} ms`));
+    }
+  }
 }
 
-/**
- * node-redis times a command out only until it is written; a server that stops answering (stalled,
- * or a network that drops packets) would leave the caller waiting forever. A reply that comes
- * later still lands in its place in the connection's queue and is ignored.
- */
-function deadline<T>(work: Promise<T>, ms: number, command: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer ${command} within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+/** A command sent and not answered yet: when it must have been answered by, and how to fail it. */
+interface InFlight {
+  readonly until: number;
+  readonly command: string;
+  readonly reject: (error: Error) => void;
 }
 
 function escapeGlob(text: string): string {
