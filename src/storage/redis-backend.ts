@@ -87,6 +87,8 @@ class RedisCasStore implements CasStore {
   }
 
   async compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
+    // Set where absent (a once-only claim, a new record) is Redis's own SET NX: no script to run.
+    if (expected === undefined && next !== undefined) return (await this.call(this.client.set(this.prefix + key, next, { NX: true }), 'SET')) === 'OK';
     const options = {
       keys: [this.prefix + key],
       arguments: [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? ''],
