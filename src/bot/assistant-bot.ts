@@ -324,9 +324,13 @@ function invokeRefusal(code: string, message: string): InvokeResponse {
   return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code, message } } };
 }
 
-/** An Action.Execute answer that shows a text instead of a card. */
+/**
+ * An Action.Execute answer that shows a text instead of a card. The Universal Actions response
+ * carries the message itself as `value`, a string, which Teams shows to the user; botbuilder's
+ * type declares every `value` an object, so the string goes through `unknown` here, once.
+ */
 function message(text: string): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text } };
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as AdaptiveCardInvokeResponse['value'] };
 }
 
 /** JSON with object keys sorted, so equal inputs hash the same whatever order the client sent. */

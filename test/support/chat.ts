@@ -54,6 +54,8 @@ export class Chat {
     });
     const response = activities.find((a) => a.type === 'invokeResponse');
     const body = response?.value?.body;
+    // Teams shows a message answer's value as the text: it must be a string.
+    if (body?.type === 'application/vnd.microsoft.activity.message' && typeof body.value !== 'string') throw new Error(`a message answer whose value is not a string: ${JSON.stringify(body)}`);
     return {
       card: body?.type === 'application/vnd.microsoft.card.adaptive' ? body.value : undefined,
       replies: activities.filter((a) => a.type !== 'invokeResponse'),
@@ -66,8 +68,10 @@ export class Chat {
     const action = findAction(card, title);
     if (!action) throw new Error(`No button "${title}" on the card; it has: ${actionTitles(card).join(', ')}`);
     if (action.type === 'Action.Execute') {
-      const { card: next, replies } = await this.execute(action.verb, { ...(action.data ?? {}), ...inputs });
-      return next ? [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: next }] }, ...replies] : replies;
+      const { card: next, replies, body } = await this.execute(action.verb, { ...(action.data ?? {}), ...inputs });
+      if (next) return [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: next }] }, ...replies];
+      // A message answer is what the user reads in place of a new card.
+      return body?.type === 'application/vnd.microsoft.activity.message' ? [{ type: 'message', text: body.value, textFormat: 'plain' }, ...replies] : replies;
     }
     const { verb, ...data } = action.data ?? {};
     return this.submit(verb, { ...data, ...inputs });
