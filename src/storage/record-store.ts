@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { IndexDefinitions, IndexedRecordStore, PageQuery, RecordPage, RecordStore, Versioned } from '../app/ports.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import type { CasStore, IndexedCasStore, IndexHit, IndexRef, IndexScan, StorageBackend } from './cas-store.js';
@@ -15,16 +16,48 @@ const MAX_LIMIT = 500;
 /** A cursor longer than this was not made here. */
 const MAX_CURSOR = 2048;
 
+/**
+ * Records as they were last read, parsed once. A read still goes to the store every time; when it
+ * returns the same stored text as before (the caller's organization, read on every turn; a list
+ * page shown again) the record parsed then is returned again, instead of parsing and collecting
+ * the same objects turn after turn. Such a record is shared by everyone who reads it, so it is
+ * frozen through and through: a reader that tried to change it in place would fail at once rather
+ * than change what another turn sees. Bounded by the text it holds (about 8 MB), for the whole process.
+ */
+const parsed = new LRUCache<string, { readonly raw: string; readonly record: Versioned<unknown> }>({
+  max: 4096,
+  maxSize: 8 * 1024 * 1024,
+  sizeCalculation: (entry) => entry.raw.length + 64,
+});
+
+/** Tells record stores apart in `parsed` (two namespaces may hold the same id). */
+let stores = 0;
+
 /** Versioned domain records on a compare-and-set store: the version lives beside the value. */
 export class CasRecordStore<T> implements RecordStore<T> {
+  private readonly serial = `${++stores}\u0000`;
+
   constructor(protected readonly store: CasStore) {}
 
   async get(id: string): Promise<Versioned<T> | undefined> {
     const raw = await this.store.get(id);
-    if (raw === undefined) return undefined;
+    return raw === undefined ? undefined : this.decode(id, raw, true);
+  }
+
+  /**
+   * The record stored as `raw`: the one parsed when this text was last read, or parsed now (and
+   * kept for the next read when `keep`). A kept record is frozen, as every record from `parsed` is;
+   * one not kept is the caller's own.
+   */
+  protected decode(id: string, raw: string, keep: boolean): Versioned<T> {
+    const key = this.serial + id;
+    const hit = parsed.get(key);
+    if (hit !== undefined && hit.raw === raw) return hit.record as Versioned<T>;
     const record = toVersioned<T>(id, raw);
     // The stored text stays with the record (hidden), so that writing it back needs no second read.
     Object.defineProperty(record, READ_AS, { value: { store: this, raw } });
+    if (!keep) return record;
+    parsed.set(key, { raw, record: deepFreeze(record) });
     return record;
   }
 
@@ -51,7 +84,8 @@ export class CasRecordStore<T> implements RecordStore<T> {
   }
 
   async *list(): AsyncIterable<Versioned<T>> {
-    for await (const [id, raw] of this.store.entries()) yield toVersioned<T>(id, raw);
+    // A walk over the whole namespace keeps nothing: it would push out the records read every turn.
+    for await (const [id, raw] of this.store.entries()) yield this.decode(id, raw, false);
   }
 
   /** Replaces `raw` (as read) with `next` (undefined: deletes) when it is still the stored value. */
@@ -129,7 +163,7 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
       if (!decoded) return fail('LIST.BAD_CURSOR', 'common.errors.badCursor');
       [descending, from, backwards] = [decoded.descending, [decoded.sort, decoded.id], decoded.back];
     }
-    const hits = await this.scanValid({ index, key, from, descending, prefix: query.prefix, limit: limit + 1 }, query.where);
+    const hits = await this.scanValid({ index, key, from, descending, prefix: query.prefix, limit: limit + 1 }, query.where, true);
     const more = hits.length > limit;
     const shown = hits.slice(0, limit);
     const [first, last] = [shown[0], shown[shown.length - 1]];
@@ -162,7 +196,7 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
     let from: [string, string] | undefined;
     const size = Math.min(Math.max(1, Math.floor(options.pageSize ?? 200) || 1), MAX_LIMIT);
     for (;;) {
-      const hits = await this.scanValid({ index, key, from, descending: !!options.descending, prefix: options.prefix, limit: size }, options.where);
+      const hits = await this.scanValid({ index, key, from, descending: !!options.descending, prefix: options.prefix, limit: size }, options.where, false);
       for (const h of hits) yield h.record;
       if (hits.length < size) return;
       const last = hits[hits.length - 1];
@@ -188,8 +222,9 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
   /**
    * Hits of a scan whose record still has that entry; an entry it no longer has (left by an older
    * index definition) is skipped, and with a prefix a record is listed once, at its first matching entry.
+   * `keep`: the records read are kept parsed for the next read (a page), or not (a walk over a whole list).
    */
-  private async scanValid(scan: IndexScan, where?: (value: T) => boolean): Promise<ValidHit<T>[]> {
+  private async scanValid(scan: IndexScan, where: ((value: T) => boolean) | undefined, keep: boolean): Promise<ValidHit<T>[]> {
     const valid: ValidHit<T>[] = [];
     const entriesOf = this.indexes[scan.index];
     let from = scan.from;
@@ -198,9 +233,9 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
       for (const hit of hits) {
         if (hit.raw === undefined) continue;
         // Parsed once: the entry's check, the filter and the record returned all read this value.
-        const stored = JSON.parse(hit.raw) as Stored<T>;
+        const record = this.decode(hit.id, hit.raw, keep);
         // The record's entries in the scanned index only (the other indexes are not read here).
-        const own = entriesOf ? entriesOf(stored.value).filter((e) => e.key === scan.key) : [];
+        const own = entriesOf ? entriesOf(record.value).filter((e) => e.key === scan.key) : [];
         const sort = cleanSort(hit.sort);
         if (!own.some((r) => cleanSort(r.sort) === sort)) continue;
         if (scan.prefix !== undefined) {
@@ -208,8 +243,8 @@ export class IndexedCasRecordStore<T, I extends string> extends CasRecordStore<T
           const firstMatch = own.map((r) => cleanSort(r.sort)).filter((s) => s.startsWith(prefix)).sort()[0];
           if (firstMatch !== sort) continue;
         }
-        if (where && !where(stored.value)) continue;
-        valid.push({ id: hit.id, sort: hit.sort, record: { id: hit.id, version: stored.version, value: stored.value } });
+        if (where && !where(record.value)) continue;
+        valid.push({ id: hit.id, sort: hit.sort, record });
       }
       if (valid.length >= scan.limit || hits.length < scan.limit) return valid.slice(0, scan.limit);
       const last = hits[hits.length - 1];
@@ -252,6 +287,15 @@ function entriesIn<T>(indexes: IndexDefinitions<T>, raw: string): IndexRef[] {
 function toVersioned<T>(id: string, raw: string): Versioned<T> {
   const stored = JSON.parse(raw) as Stored<T>;
   return { id, version: stored.version, value: stored.value };
+}
+
+/** Freezes a parsed JSON tree, every object and array in it. */
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** A cursor: where the page stopped and which way it went, base64url JSON; `back` marks a cursor to the previous page. */

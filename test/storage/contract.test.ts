@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversationState, TestAdapter } from 'botbuilder';
 import { expect } from 'chai';
-import { mutate } from '../../src/app/ports.js';
+import { mutate, type Versioned } from '../../src/app/ports.js';
 import { fail, ok } from '../../src/domain/result.js';
 import { CasBotStorage } from '../../src/storage/bot-storage.js';
 import type { StorageBackend } from '../../src/storage/cas-store.js';
@@ -154,6 +154,44 @@ for (const backend of backends) {
         expect(reads).to.equal(1);
         expect(await records.compareAndSet('r1', { id: 'r1', version: 2, value: { name: 'forged' } }, { name: 'forged' })).to.equal(undefined);
         expect((await records.get('r1'))?.value).to.deep.equal({ name: 'third' });
+      });
+
+      it('parses a record once while its stored text stays the same, frozen, and reads a change made elsewhere at once', async () => {
+        type Org = { name: string; members: { id: string; roles: string[] }[] };
+        const namespace = storage.namespace(unique('parsed'));
+        const records = new CasRecordStore<Org>(namespace);
+        const writer = new CasRecordStore<Org>(namespace);
+        await writer.compareAndSet('org', 0, { name: 'Contoso', members: [{ id: 'u1', roles: ['adminAgent'] }] });
+
+        const first = (await records.get('org'))!;
+        const again = (await records.get('org'))!;
+        expect(again, 'the same stored text: the record parsed before').to.equal(first);
+        // Shared by every reader: nobody can change it in place for the others.
+        expect(Object.isFrozen(first) && Object.isFrozen(first.value) && Object.isFrozen(first.value.members[0].roles)).to.equal(true);
+        expect(() => first.value.members[0].roles.push('salesAgent')).to.throw(TypeError);
+        expect((await records.get('org'))!.value.members[0].roles).to.deep.equal(['adminAgent']);
+
+        // Another store (another instance of the assistant) writes: the next read sees it.
+        const changed = await writer.compareAndSet('org', 1, { name: 'Contoso', members: [{ id: 'u1', roles: ['adminAgent', 'salesAgent'] }] });
+        const fresh = (await records.get('org'))!;
+        expect(fresh).to.deep.equal(changed);
+        // The record still as read is stale for a write; the fresh one is not.
+        expect(await records.compareAndSet('org', first, { name: 'stale', members: [] })).to.equal(undefined);
+        expect(await records.compareAndSet('org', fresh, { name: 'Contoso S.p.A.', members: [] })).to.deep.include({ version: 3 });
+
+        // Deleted and created again at version 1 with other text: read anew, never the old record.
+        expect(await writer.delete('org', 3)).to.equal(true);
+        expect(await records.get('org')).to.equal(undefined);
+        await writer.compareAndSet('org', 0, { name: 'Fabrikam', members: [] });
+        expect((await records.get('org'))!.value.name).to.equal('Fabrikam');
+
+        // A walk over the namespace gives the caller its own records and keeps none of them.
+        await writer.compareAndSet('walked', 0, { name: 'Walked', members: [] });
+        const walked: Versioned<Org>[] = [];
+        for await (const r of records.list()) walked.push(r);
+        const listed = walked.find((r) => r.id === 'walked')!;
+        expect(Object.isFrozen(listed)).to.equal(false);
+        expect(await records.get('walked')).to.not.equal(listed);
       });
 
       it('gives exactly one of 20 concurrent deciders the decision; the others see who decided', async () => {
