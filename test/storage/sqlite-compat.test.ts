@@ -274,3 +274,55 @@ describe('SQLite group commit', () => {
     expect([rows(file).get('claims:a'), rows(file).get('claims:b')]).to.deep.equal([keyvEncode('1'), keyvEncode('2')]);
   });
 });
+
+describe('SQLite reads of one turn of the event loop', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'csp-sqlite-reads-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('share one snapshot, which ends with the loop turn: a write after them decides on the latest state, and the next turn reads it', async () => {
+    const file = join(dir, 'snapshot.sqlite');
+    const backend = KeyvBackend.sqlite(file);
+    const other = new Database(file);
+    try {
+      const store = backend.namespace('claims');
+      await store.compareAndSet('seen', undefined, 'before');
+      await new Promise((resolve) => setImmediate(resolve));
+      // Without waiting for anything else, as turns run: a write asked for (it waits for the group
+      // commit), a read, then another process's writes.
+      const claim = store.compareAndSet('taken', undefined, 'by this process');
+      const first = await store.get('seen');
+      other.prepare('INSERT INTO keyv (key, value) VALUES (?, ?)').run('claims:taken', keyvEncode('by the other process'));
+      other.prepare('UPDATE keyv SET value = ? WHERE key = ?').run(keyvEncode('after'), 'claims:seen');
+      // Still this loop turn: its reads see the file as it was at its first read.
+      expect([first, await store.get('seen'), await store.get('taken')]).to.deep.equal(['before', 'before', undefined]);
+      // The write is decided on the file as it is when it is committed, not on that snapshot: the
+      // other process's row is there, so "create where absent" is refused (and not SQLITE_BUSY_SNAPSHOT).
+      expect(await claim).to.equal(false);
+      expect(await store.compareAndSet('seen', 'after', 'changed here')).to.equal(true);
+      // The next loop turn reads the latest state.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([await store.get('seen'), await store.get('taken')]).to.deep.equal(['changed here', 'by the other process']);
+      // Nothing is left open once the loop moves on: the other process can write at once.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(() => other.prepare('UPDATE keyv SET value = ? WHERE key = ?').run(keyvEncode('last'), 'claims:seen')).to.not.throw();
+    } finally {
+      other.close();
+      await backend.close();
+    }
+  });
+
+  it('refuses an index scan of no entries or of more than it reads at once, saying so', async () => {
+    const backend = KeyvBackend.sqlite(join(dir, 'scan.sqlite'));
+    try {
+      const store = backend.indexedNamespace('things', () => []);
+      for (const limit of [0, 1.5, 1001]) {
+        const error = await store.scan({ index: 'byGroup', key: 'g', descending: false, limit }).then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.equal(`An index scan reads 1 to 1000 entries, not ${limit}`);
+      }
+      expect(await store.scan({ index: 'byGroup', key: 'g', descending: false, limit: 1000 })).to.deep.equal([]);
+    } finally {
+      await backend.close();
+    }
+  });
+});
