@@ -6,7 +6,7 @@ import { entry, foldText, wordEntries, type Versioned } from '../../src/app/port
 import type { StorageBackend } from '../../src/storage/cas-store.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { CasRecordStore, IndexedCasRecordStore } from '../../src/storage/record-store.js';
-import { RedisBackend } from '../../src/storage/redis-backend.js';
+import { createRedisClient, RedisBackend } from '../../src/storage/redis-backend.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
 /** A record with a group (the index key), a name (the sort key and the searched words) and a counter. */
@@ -240,3 +240,63 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('Secondary indexes on Redis: round trips', function () {
+  this.timeout(30000);
+  let server: RedisServer;
+  let backend: RedisBackend;
+  let watcher: ReturnType<typeof createRedisClient>;
+  before(async function () {
+    requireRedis(this);
+    server = await startRedis();
+    backend = await RedisBackend.connect(server.url);
+    watcher = createRedisClient(server.url, 3);
+    await watcher.connect();
+  });
+  after(async () => {
+    watcher?.destroy();
+    await backend?.close();
+    await server?.stop();
+  });
+
+  /**
+   * Commands the server ran since the last reset, by name (INFO commandstats, which also counts the
+   * commands a script runs: its ZRANGE, and its GETs, left out here), the watcher's own left out.
+   */
+  async function commandsSince(): Promise<Record<string, number>> {
+    const info = await watcher.info('commandstats');
+    await watcher.configResetStat();
+    const counts: Record<string, number> = {};
+    for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'config|resetstat', 'get'].includes(name)) counts[name] = Number(calls);
+    return counts;
+  }
+
+  it('reads a page of an index and its records in one command, whichever way and from wherever it starts', async () => {
+    const store = IndexedCasRecordStore.open<Thing, 'byGroup' | 'search'>(backend, unique('one-trip'), INDEXES);
+    for (const name of ['Contoso', 'Fabrikam', 'Litware', 'Proseware', 'Wingtip']) await store.compareAndSet(name, 0, { group: 'g', name });
+    await store.page('byGroup', 'g', { limit: 2 });
+    await watcher.configResetStat();
+    const first = await store.page('byGroup', 'g', { limit: 2 });
+    // One script: its ZRANGE and the records' GETs run inside it, in the same round trip.
+    expect(await commandsSince()).to.deep.equal({ evalsha: 1, zrange: 1 });
+    if (!first.ok) throw new Error('first page');
+    expect(first.value.records.map((r) => r.value.name)).to.deep.equal(['Contoso', 'Fabrikam']);
+    const next = await store.page('byGroup', 'g', { limit: 2, cursor: first.value.next });
+    const back = next.ok ? await store.page('byGroup', 'g', { limit: 2, cursor: next.value.previous }) : undefined;
+    const newest = await store.page('byGroup', 'g', { limit: 2, descending: true });
+    const searched = await store.page('search', 'g', { prefix: 'pro', limit: 5 });
+    expect(await commandsSince(), 'four pages').to.deep.equal({ evalsha: 4, zrange: 4 });
+    expect([next, back, newest, searched].map((p) => p?.ok && p.value.records.map((r) => r.value.name))).to.deep.equal([
+      ['Litware', 'Proseware'],
+      ['Contoso', 'Fabrikam'],
+      ['Wingtip', 'Proseware'],
+      ['Proseware'],
+    ]);
+    // A server that lost its scripts (a restart, a failover) is sent the script itself, once.
+    await watcher.scriptFlush();
+    await watcher.configResetStat();
+    const again = await store.page('byGroup', 'g', { limit: 2 });
+    expect(again.ok && again.value.records.map((r) => r.value.name)).to.deep.equal(['Contoso', 'Fabrikam']);
+    expect(await commandsSince()).to.deep.equal({ evalsha: 1, eval: 1, zrange: 1 });
+  });
+});
