@@ -116,10 +116,14 @@ export class AssistantBot extends ActivityHandler {
     const once = this.options.once;
     if (!key || !once || this.claimsItsClick(context.activity)) return this.runTurn(context);
     const invoke = context.activity.type === ActivityTypes.Invoke;
+    // A message's state is read while its delivery is claimed: one round trip to the store for
+    // both. (A redelivery read it for nothing; its failure is the turn's, met when the turn awaits it.)
+    const loading = this.loadStates(context);
+    loading?.catch(() => undefined);
     const claim = await once.claim(key, invoke ? IN_PROGRESS_TTL_MS : ONCE_TTL_MS);
     if (!claim.first) return this.answerRedelivery(context, claim.result);
     try {
-      await this.runTurn(context);
+      await this.runTurn(context, loading);
     } catch (error) {
       await once.release(key);
       throw error;
@@ -166,11 +170,18 @@ export class AssistantBot extends ActivityHandler {
     );
   }
 
-  /** Runs the turn, then saves conversation and user state only when nothing failed and nothing was refused. */
-  private async runTurn(context: TurnContext): Promise<void> {
-    // A message turn reads the user's state (language) and the conversation's (session): asked for
-    // together, one round trip to the store instead of two. Invokes read what they need.
-    if (context.activity.type === ActivityTypes.Message) await Promise.all(this.options.states.map((state) => state.load(context)));
+  /**
+   * A message turn reads the user's state (language) and the conversation's (session): asked for
+   * together, one round trip to the store instead of two. Invokes read what they need.
+   */
+  private loadStates(context: TurnContext): Promise<unknown> | undefined {
+    if (context.activity.type !== ActivityTypes.Message) return undefined;
+    return Promise.all(this.options.states.map((state) => state.load(context)));
+  }
+
+  /** Runs the turn (its state read by `loading`, or now), then saves conversation and user state only when nothing failed and nothing was refused. */
+  private async runTurn(context: TurnContext, loading = this.loadStates(context)): Promise<void> {
+    await loading;
     await super.run(context);
     // A refused invoke (malformed, or of a kind the bot does not handle) leaves no trace.
     if ((context.turnState.get<InvokeResponse | undefined>(INVOKE_ANSWER)?.status ?? 200) >= 400) return;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { STATE_CHANGING_VERBS } from '../../src/bot/once-verbs.js';
 import type { Feature } from '../../src/bot/feature.js';
+import type { CasStore, StorageBackend } from '../../src/storage/cas-store.js';
+import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { cardsOf, Chat, inputsOf, textOf, textsOf, type Activity, type Card } from '../support/chat.js';
 import { FakeConnector } from '../support/fake-connector.js';
@@ -235,5 +237,61 @@ describe('Once only: a failed turn can be retried', () => {
     expect(textsOf(await chat.post(activity))).to.deep.equal(['Done.']);
     expect(await chat.post(activity)).to.deep.equal([]);
     expect(calls).to.equal(2);
+  });
+});
+
+describe('Once only: the claim of a message and its state are one round trip', () => {
+  let app: RunningAssistant;
+  /** What the store was asked, in order: reads of state as they start, the delivery claim as it starts and as it is answered. */
+  const events: string[] = [];
+  let failStateReads = false;
+
+  /** The embedded store, with the state reads and the delivery claims written down as they happen. */
+  function traced(backend: StorageBackend): StorageBackend {
+    const namespace = (name: string): CasStore => {
+      const store = backend.namespace(name);
+      if (name !== 'botstate' && name !== 'once') return store;
+      return {
+        get: async (key) => {
+          if (name === 'botstate') {
+            events.push('state read');
+            if (failStateReads) throw new Error('the store failed to read the state');
+          }
+          return store.get(key);
+        },
+        compareAndSet: async (key, expected, next) => {
+          // A first claim: a conditional insert (the keys are hashed).
+          const claim = name === 'once' && expected === undefined && next !== undefined;
+          if (claim) events.push('claim asked');
+          const done = await store.compareAndSet(key, expected, next);
+          if (claim) events.push('claim answered');
+          return done;
+        },
+        entries: () => store.entries(),
+      };
+    };
+    return new Proxy(backend, { get: (target, prop) => (prop === 'namespace' ? namespace : Reflect.get(target, prop, target)) });
+  }
+
+  before(async () => {
+    app = await startAssistant({}, { storage: traced(KeyvBackend.memory()) });
+  });
+  after(async () => app.stop());
+
+  it('reads the user\'s and the conversation\'s state while the delivery is claimed, and a failed read gives the claim back', async () => {
+    const chat = new Chat(app.baseUrl, { id: 'u-one-trip' });
+    events.length = 0;
+    expect(textsOf(await chat.post({ id: 'one-trip-1', type: 'message', text: 'language' })).join(' ')).to.not.include('something went wrong');
+    // Both reads are asked for before the claim is answered: the store answers them together.
+    const answered = events.indexOf('claim answered');
+    expect(answered).to.be.above(0);
+    expect(events.slice(0, answered).filter((e) => e === 'state read')).to.have.length(2);
+    // The store fails to read the state: the turn fails, and its claim is given back for the channel's retry.
+    failStateReads = true;
+    expect(textsOf(await chat.post({ id: 'one-trip-2', type: 'message', text: 'language' })).join(' ')).to.include('something went wrong');
+    failStateReads = false;
+    expect(textsOf(await chat.post({ id: 'one-trip-2', type: 'message', text: 'language' }))).to.deep.equal(['I speak English and Italian. Type "language english" or "language italiano".']);
+    // A redelivery of an answered message is ignored, as before.
+    expect(await chat.post({ id: 'one-trip-2', type: 'message', text: 'language' })).to.deep.equal([]);
   });
 });
