@@ -8,6 +8,7 @@ import {
   invite,
   linkId,
   openInvitation,
+  providerNamedBy,
   requestConnection,
   type ProviderLink,
 } from '../domain/provider/provider-link.js';
@@ -217,9 +218,12 @@ export class ProviderService {
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
   /** Approves or declines a request to connect; with the decided request, its provider's approvers as read for the decision (for the card's refresh list). */
   async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<{ link: ProviderLink; approverIds: readonly string[] }>> {
-    const read = await this.deps.links.get(id);
+    // The provider the key names is read with the link, one round trip for both; the link's own
+    // record decides which provider it is addressed to (the key came in a card's data).
+    const named = providerNamedBy(id);
+    const [read, ahead] = await Promise.all([this.deps.links.get(id), named ? this.provider(named) : undefined]);
     const link = read?.value;
-    const addressed = link ? await this.provider(link.providerTenantId) : undefined;
+    const addressed = link ? (link.providerTenantId === named ? ahead : await this.provider(link.providerTenantId)) : undefined;
     if (!link || !addressed) {
       const desk = await this.deps.access.asProvider('provider.decide', actor);
       return desk.ok ? fail('LINK.UNKNOWN', 'provider.errors.notRequested') : desk;

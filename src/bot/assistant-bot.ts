@@ -197,11 +197,23 @@ export class AssistantBot extends ActivityHandler {
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const turn = await Turn.create(context, this.options, true);
     const action = invokeValue?.action;
     const verb = typeof action?.verb === 'string' ? action.verb : '';
     const data = action?.data && typeof action.data === 'object' && !Array.isArray(action.data) ? (action.data as ActionData) : {};
-    const claim = await this.claimClick(turn, verb, data);
+    // The click is claimed while the user's state (their language) is read: one round trip for both.
+    const actor = await this.options.identity.actorOf(context);
+    const claiming = this.claimClick(actor?.userId, verb, data);
+    claiming.catch(() => undefined);
+    let turn: Turn;
+    try {
+      turn = await Turn.create(context, this.options, true, actor);
+    } catch (error) {
+      // The turn cannot run: a claim it made is given back, so that the channel's retry runs.
+      const claimed = await claiming.catch(() => undefined);
+      if (typeof claimed === 'string' && claimed !== 'again' && claimed !== 'working') await this.options.once?.release(claimed);
+      throw error;
+    }
+    const claim = await claiming;
     if (claim === 'working') return message(turn.t('common.stillWorking'));
     if (claim === 'again') return message(turn.t('common.alreadyDone'));
     if (claim && typeof claim !== 'string') return claim;
@@ -228,7 +240,7 @@ export class AssistantBot extends ActivityHandler {
 
   /** An Action.Submit click: runs once per rendering, user, verb and inputs; a repeat is told so. */
   private async runSubmit(turn: Turn, verb: string, data: ActionData): Promise<void> {
-    const claim = await this.claimClick(turn, verb, data);
+    const claim = await this.claimClick(turn.actor?.userId, verb, data);
     if (claim === 'again' || claim === 'working' || (claim && typeof claim !== 'string')) {
       await turn.say('common.alreadyDone');
       return;
@@ -245,10 +257,9 @@ export class AssistantBot extends ActivityHandler {
    * first click's recorded answer, 'again' for a repeat without one, 'working' while the first
    * click still runs, or undefined when not claimed.
    */
-  private async claimClick(turn: Turn, verb: string, data: ActionData): Promise<string | 'again' | 'working' | AdaptiveCardInvokeResponse | undefined> {
+  private async claimClick(userId: string | undefined, verb: string, data: ActionData): Promise<string | 'again' | 'working' | AdaptiveCardInvokeResponse | undefined> {
     const once = this.options.once;
     const nonce = data[ACTION_NONCE];
-    const userId = turn.actor?.userId;
     if (!once || typeof nonce !== 'string' || !userId || !this.options.onceVerbs?.has(verb)) return undefined;
     const { [ACTION_NONCE]: _nonce, ...inputs } = data;
     const key = `click\u0000${userId}\u0000${verb}\u0000${nonce}\u0000${hash('sha256', stableJson(inputs), 'base64url')}`;

@@ -46,11 +46,11 @@ export class Turn {
     readonly actor: Actor | undefined,
   ) {}
 
-  /** Builds the turn view of a context, resolving the user's language and proven identity. */
-  static async create(context: TurnContext, services: TurnServices, isExecute = false): Promise<Turn> {
+  /** Builds the turn view of a context, resolving the user's language and proven identity (`actor`: already resolved for this context). */
+  static async create(context: TurnContext, services: TurnServices, isExecute = false, actor?: Actor): Promise<Turn> {
     const preferences = await services.preferences.get(context, {});
     const locale = preferences.locale ?? resolveLocale(typeof context.activity.locale === 'string' ? context.activity.locale : undefined, services.defaultLocale);
-    return new Turn(context, services, locale, isExecute, await services.identity.actorOf(context));
+    return new Turn(context, services, locale, isExecute, actor ?? (await services.identity.actorOf(context)));
   }
 
   /** Translator in the user's language. */

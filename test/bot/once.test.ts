@@ -240,7 +240,7 @@ describe('Once only: a failed turn can be retried', () => {
   });
 });
 
-describe('Once only: the claim of a message and its state are one round trip', () => {
+describe('Once only: a claim and the user\'s state in one round trip', () => {
   let app: RunningAssistant;
   /** What the store was asked, in order: reads of state as they start, the delivery claim as it starts and as it is answered. */
   const events: string[] = [];
@@ -293,5 +293,19 @@ describe('Once only: the claim of a message and its state are one round trip', (
     expect(textsOf(await chat.post({ id: 'one-trip-2', type: 'message', text: 'language' }))).to.deep.equal(['I speak English and Italian. Type "language english" or "language italiano".']);
     // A redelivery of an answered message is ignored, as before.
     expect(await chat.post({ id: 'one-trip-2', type: 'message', text: 'language' })).to.deep.equal([]);
+  });
+
+  it("claims a click while the user's state is read, and gives the claim back when that read fails, so that the click runs again", async () => {
+    const chat = new Chat(app.baseUrl, { id: '29:u-click', name: 'Click', aadObjectId: 'aad-u-click', tenantId: 'dddddddd-0000-4000-8000-00000000c11c', channelId: 'msteams' });
+    const click = { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'provider.approve', data: { linkId: 'nobody|nothing', actionNonce: 'rendering-1' } }, trigger: 'manual' } };
+    events.length = 0;
+    failStateReads = true;
+    expect(textsOf(await chat.post(click)).join(' ')).to.include('something went wrong');
+    failStateReads = false;
+    // The claim was asked for before the state read failed, and was given back.
+    expect(events.indexOf('claim asked')).to.be.within(0, events.indexOf('state read'));
+    const again = textsOf(await chat.post(click)).join(' ');
+    expect(again).to.not.include('still working');
+    expect(again).to.include('needs the Approver or Provider admin role');
   });
 });

@@ -37,6 +37,15 @@ export interface ProviderLink {
 /** The key of a reseller–provider pair. */
 export const linkId = (providerTenantId: string, resellerId: string) => `${providerTenantId}|${resellerId}`;
 
+/**
+ * The provider a link key names (what `linkId` put first), or undefined for a key it cannot have
+ * made. Only a hint for reading ahead: the link's own record says which provider it is addressed to.
+ */
+export function providerNamedBy(id: string): string | undefined {
+  const at = id.indexOf('|');
+  return at > 0 ? id.slice(0, at) : undefined;
+}
+
 type Parties = Pick<ProviderLink, 'providerTenantId' | 'providerName' | 'resellerId' | 'resellerName' | 'resellerPartnerId' | 'resellerCountry'>;
 
 const OPEN: readonly LinkStatus[] = ['requested', 'approved', 'invited', 'authorized'];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Actor } from '../../../src/domain/actor.js';
-import { authorize, decideRequest, endRelationship, invite, requestConnection, type ProviderLink } from '../../../src/domain/provider/provider-link.js';
+import { authorize, decideRequest, endRelationship, invite, linkId, providerNamedBy, requestConnection, type ProviderLink } from '../../../src/domain/provider/provider-link.js';
 import { decideRegistration, paginate, Provider, PROVIDER_LIMITS, registerProvider, searchDirectory } from '../../../src/domain/provider/provider.js';
 import { ensureProviderMember, providerPeople, setProviderRoles, type ProviderRole } from '../../../src/domain/provider/provider-members.js';
 import type { Result } from '../../../src/domain/result.js';
@@ -18,6 +18,12 @@ const approved = () => value(decideRequest(requested(), 'approved', anna, T0));
 const authorized = () => value(authorize(approved(), true, true, giulia, T0));
 
 describe('ProviderLink', () => {
+  it('names in its key the provider it is addressed to, and a key it did not make names none', () => {
+    expect(providerNamedBy(linkId('11111111-1111-4111-8111-111111111111', 'r'))).to.equal('11111111-1111-4111-8111-111111111111');
+    expect(requested().id).to.equal(linkId('p', 'r'));
+    for (const hostile of ['', '|r', 'no separator', '|']) expect(providerNamedBy(hostile), JSON.stringify(hostile)).to.equal(undefined);
+  });
+
   const cases: [string, () => Result<ProviderLink>, string | undefined][] = [
     ['a request while one is pending is refused', () => requestConnection(requested(), parties, giulia, T0), 'LINK.ALREADY_OPEN'],
     ['a request while the relationship is active is refused', () => requestConnection(authorized(), parties, giulia, T0), 'LINK.ALREADY_OPEN'],
