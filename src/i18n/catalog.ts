@@ -42,26 +42,30 @@ export function resolveLocale(raw: string | undefined, fallback: Locale): Locale
 /** Whether a message uses ICU syntax beyond plain `{name}` placeholders (plurals, selects). */
 export const isIcu = (message: string): boolean => /\{\s*\w+\s*,\s*(plural|select|selectordinal)\s*,/.test(message);
 
-/** A message found once: its text, and its compiled form when it uses ICU syntax (parsing once keeps a turn from paying for it). */
+/**
+ * A message found once: its text, and its compiled form (parsing once keeps a turn from paying for
+ * it): ICU syntax for intl-messageformat, or the text split at its `{name}` placeholders, the
+ * names at the odd places.
+ */
 interface Found {
   readonly text: string;
   readonly icu?: IntlMessageFormat;
+  readonly parts?: readonly string[];
 }
 
 /** Messages by language and key, looked up and compiled on first use (a few hundred at most: the catalogs' keys). */
-const found = new Map<string, Found>();
+const found: Record<Locale, Map<string, Found>> = { en: new Map(), it: new Map() };
 
 function message(locale: Locale, key: string): Found {
-  const id = `${locale}\u0000${key}`;
-  let hit = found.get(id);
+  let hit = found[locale].get(key);
   if (!hit) {
     let node: unknown = catalogs[locale];
     for (const part of key.split('.')) {
       node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
     }
     if (typeof node !== 'string') throw new Error(`Missing message "${key}" for locale ${locale}`);
-    hit = isIcu(node) ? { text: node, icu: new IntlMessageFormat(node, locale) } : { text: node };
-    found.set(id, hit);
+    hit = isIcu(node) ? { text: node, icu: new IntlMessageFormat(node, locale) } : { text: node, parts: node.split(/\{(\w+)\}/) };
+    found[locale].set(key, hit);
   }
   return hit;
 }
@@ -72,13 +76,20 @@ function message(locale: Locale, key: string): Found {
  * intl-messageformat, by the language's plural rules.
  */
 export function translate(locale: Locale, key: string, params?: Readonly<Record<string, string | number>>): string {
-  const { text, icu } = message(locale, key);
+  const { text, icu, parts } = message(locale, key);
   if (icu) {
     // Plural forms need numbers; a count that arrived as text ("3") still counts.
     const values = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]));
     return String(icu.format(values));
   }
-  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+  if (!params || !parts || parts.length === 1) return text;
+  // A placeholder without a value stays as written.
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
+    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1];
+  }
+  return out;
 }
 
 /** Whether the catalog of a language has a message under a dotted key. */

@@ -93,6 +93,22 @@ describe('Message catalogs', () => {
     expect(() => translate('it', 'common.no.such.key')).to.throw(/Missing message/);
   });
 
+  it('fills every plain message of both languages as written, any value taken as it is and a placeholder without one left as written', () => {
+    // What substitution means, written out once: each {name} with its value, or kept.
+    const expected = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    const values = ['$& $1 $$ $<x>', '{name}', 'Già “fatto” 😀', '', 42];
+    for (const [locale, messages] of [['en', en], ['it', it_]] as const) {
+      for (const [key, text] of messages) {
+        if (isIcu(text)) continue;
+        const names = placeholders(text);
+        // Every placeholder but the last has a value (a tricky one); the last has none.
+        const params = Object.fromEntries(names.slice(0, -1).map((name, i) => [name, values[i % values.length]]));
+        expect(translate(locale, key, params), `${locale} ${key}`).to.equal(expected(text, params));
+        expect(translate(locale, key), `${locale} ${key} without values`).to.equal(text);
+      }
+    }
+  });
+
   const cases: [string | undefined, 'en' | 'it', 'en' | 'it'][] = [
     ['it', 'en', 'it'],
     ['it-IT', 'en', 'it'],
