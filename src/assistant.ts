@@ -1,7 +1,5 @@
 import {
   CloudAdapter,
-  PrivateConversationState,
-  UserState,
   type ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
@@ -73,6 +71,7 @@ import { EmbedIdentity } from './http/embed-identity.js';
 import { DashboardService } from './app/dashboard.service.js';
 import { readPersonas, seedDemoOrganization } from './storage/demo-personas.js';
 import { CasBotStorage } from './storage/bot-storage.js';
+import { privateConversationStateIn, userStateIn } from './storage/bot-states.js';
 import { CasRecordStore, IndexedCasRecordStore } from './storage/record-store.js';
 import { APPLICATION_INDEXES, CUSTOMER_INDEXES, CUSTOMER_INVITATION_INDEXES, LINK_INDEXES, ORGANIZATION_INDEXES, PROVIDER_INDEXES } from './app/indexes.js';
 import type { StorageBackend } from './storage/cas-store.js';
@@ -237,8 +236,8 @@ async function buildStorage(config: Config, { log, clock, overrides }: { log: Lo
     shared,
     // A wait for typed text (a code, a reason) belongs to one user: in a group chat or channel,
     // another member's message must neither consume nor end it.
-    privateConversationState: new PrivateConversationState(botStorage),
-    userState: new UserState(botStorage),
+    privateConversationState: privateConversationStateIn(botStorage),
+    userState: userStateIn(botStorage),
     // Azure Direct Line users: the token endpoint records which proven user each Direct Line user id stands for.
     azureWebUsers: records<WebUser>('web-users'),
     contacts: records<Contact>('contacts'),
