@@ -6,11 +6,11 @@
  * Why: each turn talks to the store a few times and ends with an answer on its socket. Started one
  * by one as each request is read, the turns' store commands go out in a write each, their replies
  * come back one by one, and each answer's write wakes its reader by itself; the kernel's share of
- * a turn (socket writes and wake-ups, measured at 15 µs a turn when batched against 60 µs when not)
- * and the processor's caches pay for the interleaving. Started together, the turns' commands go
- * out in one write (node-redis sends what was asked in one tick at once; SQLite commits the claims
+ * a turn (in profiles of the SQLite list turn, the answers' socket writes took 15 µs a turn
+ * batched and 60 µs not) and the processor's caches pay for the interleaving. Started together, the turns' commands go
+ * out in one write (node-redis writes everything asked before its next pass in one write; SQLite commits the claims
  * of one pass in one transaction), their replies come back together, and the answers leave in a
- * burst. Measured: 5–20 % less CPU per turn (bench/, BENCHMARKS.md). A request waits at most for
+ * burst. Measured A/B: 2–22 % less CPU per turn (BENCHMARKS.md, round 7). A request waits at most for
  * the others read in the same pass to be checked, tens of microseconds each; alone, it waits for
  * nothing but the end of the pass.
  */
