@@ -22,7 +22,7 @@ import { mutate, type InvitationContext, type RecordStore } from './ports.js';
 import type { PartnerCenter } from './partner-center.port.js';
 import { acceptSeen, applySeenAcceptance, type SeenCustomer } from '../domain/customer/partner-center-acceptance.js';
 import type { CustomerInvitationStore, CustomerStore, LinkStore } from './indexes.js';
-import { indexPage, type CursorPage, type PageRequest } from './paging.js';
+import { indexPage, readWhileDeciding, type CursorPage, type PageRequest } from './paging.js';
 
 /** What the customer use cases need. */
 export interface CustomerDeps extends InvitationContext {
@@ -314,13 +314,7 @@ export class CustomerService {
       const lists = { index: 'byReseller', search: 'searchByReseller', key: resellerId, words: (c: Customer) => `${c.companyName} ${c.domain}` } as const;
       return indexPage(this.deps.customers, lists, search, request, PAGE_SIZE, (r) => ({ customer: r.value, provider: this.providerOf(r.value) }));
     };
-    const tenantId = actor?.tenantId;
-    const early = tenantId ? read(tenantId) : undefined;
-    // A failed read is the turn's failure only when its page is the answer (below).
-    early?.catch(() => undefined);
-    const granted = await this.agentOrganization(actor, 'customer.list');
-    if (!granted.ok) return granted;
-    return early && granted.value.tenantId === tenantId ? early : read(granted.value.tenantId);
+    return readWhileDeciding(actor?.tenantId, read, () => this.agentOrganization(actor, 'customer.list'), (org) => org.tenantId);
   }
 
   /** When each customer of the caller's organization was acquired, for its agents (the dashboard's pipeline). */

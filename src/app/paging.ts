@@ -65,3 +65,24 @@ export async function indexPage<T, I extends string, R>(
   }
   return answer(await store.page(index, lists.key, { cursor, limit: size, prefix, where }), total, number);
 }
+
+/**
+ * A list of the caller's own tenant, read while access to it is decided: both go to the store
+ * together, one round trip instead of two. `read` is asked for the tenant's list at once; once
+ * `decide` grants access, that read is the answer when the list granted is that tenant's, else
+ * the granted one is read. A refusal is returned as it is, and the early read dropped (its
+ * failure with it).
+ */
+export async function readWhileDeciding<G, T>(
+  ownTenantId: string | undefined,
+  read: (tenantId: string) => Promise<Result<T>>,
+  decide: () => Promise<Result<G>>,
+  tenantOf: (granted: G) => string,
+): Promise<Result<T>> {
+  const early = ownTenantId ? read(ownTenantId) : undefined;
+  early?.catch(() => undefined);
+  const granted = await decide();
+  if (!granted.ok) return granted;
+  const tenantId = tenantOf(granted.value);
+  return early && tenantId === ownTenantId ? early : read(tenantId);
+}

@@ -20,7 +20,7 @@ import { translate, type Locale } from '../i18n/catalog.js';
 import type { AccessService } from './access.service.js';
 import type { Delivery } from './notifier.port.js';
 import type { LinkStore, OrganizationStore, ProviderStore } from './indexes.js';
-import { indexPage, type CursorPage, type PageRequest } from './paging.js';
+import { indexPage, readWhileDeciding, type CursorPage, type PageRequest } from './paging.js';
 import { mutate, type InvitationContext, type RecordStore, type Versioned } from './ports.js';
 
 /** A provider's invitation to a reseller, reachable through a signed link. */
@@ -402,12 +402,14 @@ export class ProviderService {
   /**
    * Indirect resellers: the provider's authorized resellers by name, a page at a time through the
    * index (Next and Previous carry a cursor), searchable by the start of any word of the name or the MPN ID.
+   * The page of the caller's own tenant's provider is read while access is decided (`readWhileDeciding`).
    */
   async indirectResellers(actor: Actor | undefined, search: string, page: number | PageRequest): Promise<Result<CursorPage<ProviderLink>>> {
-    const granted = await this.deps.access.asProvider('provider.indirectResellers', actor);
-    if (!granted.ok) return granted;
-    const lists = { index: 'authorizedByProvider', search: 'searchAuthorizedByProvider', key: granted.value.scope.tenantId, words: (l: ProviderLink) => `${l.resellerName} ${l.resellerPartnerId ?? ''}` } as const;
-    return indexPage(this.deps.links, lists, search, typeof page === 'number' ? { page } : page, PAGE_SIZE, (r) => r.value);
+    const read = (providerTenantId: string) => {
+      const lists = { index: 'authorizedByProvider', search: 'searchAuthorizedByProvider', key: providerTenantId, words: (l: ProviderLink) => `${l.resellerName} ${l.resellerPartnerId ?? ''}` } as const;
+      return indexPage(this.deps.links, lists, search, typeof page === 'number' ? { page } : page, PAGE_SIZE, (r) => r.value);
+    };
+    return readWhileDeciding(actor?.tenantId, read, () => this.deps.access.asProvider('provider.indirectResellers', actor), (granted) => granted.scope.tenantId);
   }
 
   /** Every relationship of the caller's reseller organization, whatever its state, for its agents (the dashboard's pipeline). */

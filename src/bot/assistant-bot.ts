@@ -10,11 +10,13 @@ import {
   type InvokeResponse,
 } from 'botbuilder';
 import type { OnceStore } from '../app/ports.js';
+import type { Actor } from '../domain/actor.js';
 import { ACTION_NONCE } from '../cards/renderer.js';
 import { resolveLocale, translate } from '../i18n/catalog.js';
 import { LOCALES } from '../i18n/catalog.js';
 import type { ContactBook } from './contact-book.js';
-import type { ActionData, Command, Feature } from './feature.js';
+import { EarlyReads } from './early-reads.js';
+import type { ActionData, Command, Feature, ReadAhead } from './feature.js';
 import { SIGN_IN_INVOKES } from './teams-sign-in.js';
 import { Turn, type TurnServices } from './turn.js';
 import type { FreeText } from './understanding/free-text.js';
@@ -41,6 +43,8 @@ export interface AssistantBotOptions extends TurnServices {
 }
 
 type CommandEntry = { phrase: string; command: Command; feature: Feature };
+/** A message's text as typed (without the mention of the bot), and the command it starts with. */
+type TypedText = { typed: string; text: string; match?: CommandEntry; rest: string };
 
 /** How long a delivered activity id or a card click is remembered (Teams and Direct Line retry within minutes). */
 export const ONCE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -53,6 +57,8 @@ export const ONCE_TTL_MS = 24 * 60 * 60 * 1000;
 const IN_PROGRESS_TTL_MS = 2 * 60 * 1000;
 /** Where a turn keeps the invoke response it answered, so a redelivery can be answered the same. */
 const INVOKE_ANSWER = Symbol('invokeAnswer');
+/** Where a turn keeps its message's text as read once (reading it takes the bot's mention out of the activity). */
+const TYPED_TEXT = Symbol('typedText');
 
 /**
  * The Bot Framework activity handler: welcomes new users, routes typed commands, card
@@ -61,6 +67,7 @@ const INVOKE_ANSWER = Symbol('invokeAnswer');
 export class AssistantBot extends ActivityHandler {
   private readonly commands: CommandEntry[];
   private readonly actions = new Map<string, Feature>();
+  private readonly readAheads = new Map<string, ReadAhead>();
   private readonly typedAnswers: NonNullable<Feature['typedAnswers']>;
 
   constructor(private readonly options: AssistantBotOptions) {
@@ -72,14 +79,17 @@ export class AssistantBot extends ActivityHandler {
         if (this.actions.has(verb)) throw new Error(`Card verb ${verb} is claimed by two features`);
         this.actions.set(verb, feature);
       }
+      for (const [verb, readAhead] of Object.entries(feature.readAhead ?? {})) {
+        if (feature.actions?.[verb] === undefined) throw new Error(`Feature ${feature.name} reads ahead for ${verb}, which it does not handle`);
+        this.readAheads.set(verb, readAhead);
+      }
     }
 
     this.onMessage(async (context, next) => {
       const turn = await Turn.create(context, options);
-      const value = context.activity.value;
-      if (value && typeof value === 'object' && typeof (value as ActionData).verb === 'string') {
-        const { verb, ...data } = value as ActionData & { verb: string };
-        await this.runSubmit(turn, verb, data);
+      const action = this.actionOf(context.activity);
+      if (action) {
+        await this.runSubmit(turn, action.verb, action.data);
       } else {
         await this.runText(turn);
       }
@@ -112,6 +122,7 @@ export class AssistantBot extends ActivityHandler {
    * answer for a redelivery.
    */
   override async run(context: TurnContext): Promise<void> {
+    this.readAhead(context);
     const key = deliveryKey(context);
     const once = this.options.once;
     if (!key || !once || this.claimsItsClick(context.activity)) return this.runTurn(context);
@@ -154,6 +165,60 @@ export class AssistantBot extends ActivityHandler {
     }
     context.turnState.set(INVOKE_ANSWER, response);
     return response;
+  }
+
+  /**
+   * Starts the reads the turn's command or card action will make (see `EarlyReads`), for the proven
+   * user, so that they go to the store with the delivery claim and the state. Routing decides
+   * later, as always; a read it does not use is dropped.
+   */
+  private readAhead(context: TurnContext): void {
+    const activity = context.activity;
+    let start: ((early: EarlyReads, actor: Actor) => void) | undefined;
+    const action = this.actionOf(activity);
+    if (action) {
+      const readAhead = this.readAheads.get(action.verb);
+      if (readAhead) {
+        const { [ACTION_NONCE]: _nonce, ...inputs } = action.data;
+        start = (early, actor) => readAhead(early, actor, inputs);
+      }
+    } else if (activity.type === ActivityTypes.Message) {
+      const { match, rest } = this.typedText(context);
+      // Text after a command that free-text understanding may take elsewhere is not read ahead for.
+      if (match?.command.readAhead && (!rest || !this.options.understanding?.mayImprove(match.command))) {
+        const readAhead = match.command.readAhead.bind(match.command);
+        start = (early, actor) => readAhead(early, actor, rest);
+      }
+    }
+    if (start) EarlyReads.begin(context, this.options.identity.actorOf(context), start);
+  }
+
+  /** The card action an activity carries (an Action.Submit message or an Action.Execute invoke): its verb and data, untrusted. */
+  private actionOf(activity: Activity): { verb: string; data: ActionData } | undefined {
+    if (activity.type === ActivityTypes.Message) {
+      const value = activity.value as { verb?: unknown } | undefined;
+      if (!value || typeof value !== 'object' || typeof value.verb !== 'string') return undefined;
+      const { verb, ...data } = value as ActionData & { verb: string };
+      return { verb, data };
+    }
+    if (activity.type !== ActivityTypes.Invoke || activity.name !== 'adaptiveCard/action') return undefined;
+    const action = (activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+    if (typeof action?.verb !== 'string') return undefined;
+    const data = action.data && typeof action.data === 'object' && !Array.isArray(action.data) ? (action.data as ActionData) : {};
+    return { verb: action.verb, data };
+  }
+
+  /** A message's text as typed and the command it starts with; read once per turn. */
+  private typedText(context: TurnContext): TypedText {
+    const known = context.turnState.get<TypedText | undefined>(TYPED_TEXT);
+    if (known) return known;
+    const activity = context.activity;
+    const typed = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    const text = normalize(typed);
+    const match = text ? this.commands.find((c) => text === c.phrase || text.startsWith(`${c.phrase} `)) : undefined;
+    const read: TypedText = { typed, text, ...(match ? { match } : {}), rest: match ? text.slice(match.phrase.length).trim() : '' };
+    context.turnState.set(TYPED_TEXT, read);
+    return read;
   }
 
   /** Whether an activity is an Action.Execute on a state-changing button of a card rendering (which `claimClick` claims). */
@@ -297,16 +362,13 @@ export class AssistantBot extends ActivityHandler {
   private async runText(turn: Turn): Promise<void> {
     const activity = turn.context.activity;
     if (activity.type !== ActivityTypes.Message) return;
-    const typed = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
-    const text = normalize(typed);
+    const { typed, text, match, rest } = this.typedText(turn.context);
     const understanding = this.options.understanding;
     if (text) {
-      const match = this.commands.find((c) => text === c.phrase || text.startsWith(`${c.phrase} `));
       if (match) {
         const session = await turn.session();
         // A command ends whatever the conversation was waiting for.
         delete session.awaiting;
-        const rest = text.slice(match.phrase.length).trim();
         // "help me find a distributor in Germany" starts with a command but asks for something else.
         const understood = rest && understanding?.mayImprove(match.command) ? await understanding.understand(typed, turn.locale) : undefined;
         if (understood && understanding?.improves(understood, match.command, rest)) {

@@ -2,6 +2,7 @@ import { CUSTOMER_NOTICES, type CustomerService } from '../app/customer.service.
 import type { CustomerInvitation } from '../domain/customer/customer.js';
 import { searchText } from '../domain/search.js';
 import type { Actor } from '../domain/actor.js';
+import type { EarlyReads } from './early-reads.js';
 import { withActor, type ActionData, type Feature } from './feature.js';
 import { formatDate, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
@@ -45,7 +46,13 @@ export class CustomerFeature {
       name: 'customer',
       menu: [{ titleKey: 'customer.menu.customers', verb: v.list }],
       commands: [
-        { wordsKey: 'customer.commands.customers', descriptionKey: 'customer.commands.customersDescription', takesText: true, run: withActor((turn, actor, rest) => this.list(turn, actor, { search: rest })) },
+        {
+          wordsKey: 'customer.commands.customers',
+          descriptionKey: 'customer.commands.customersDescription',
+          takesText: true,
+          run: withActor((turn, actor, rest) => this.list(turn, actor, { search: rest })),
+          readAhead: (early, actor, rest) => this.listRead(early, actor, { search: rest }),
+        },
         { wordsKey: 'customer.commands.invite', descriptionKey: 'customer.commands.inviteDescription', run: (turn) => this.inviteForm(turn, {}) },
         { wordsKey: 'customer.commands.invitations', descriptionKey: 'customer.commands.invitationsDescription', run: withActor((turn, actor) => this.invitations(turn, actor)) },
       ],
@@ -59,6 +66,9 @@ export class CustomerFeature {
         [v.list]: withActor((turn, actor, data) => this.list(turn, actor, data)),
         [v.open]: withActor((turn, actor, data) => this.open(turn, actor, data)),
         [v.addProvider]: (turn, data) => this.addProvider(turn, data),
+      },
+      readAhead: {
+        [v.list]: (early, actor, data) => this.listRead(early, actor, data),
       },
     };
   }
@@ -142,10 +152,29 @@ export class CustomerFeature {
     await this.invitations(turn, actor, turn.t('customer.invitations.revoked', { customer: result.value.companyName }));
   }
 
-  private async list(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
+  /** The read behind a page of the Customers list: its key for `EarlyReads` (who asks, for what) and the read. */
+  private listQuery(actor: Actor, data: ActionData) {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const result = await this.service.customers(actor, search, { page: Number(text(data.page)) || 1, cursor: text(data.cursor) || undefined });
+    const page = Number(text(data.page)) || 1;
+    const cursor = text(data.cursor) || undefined;
+    return {
+      typed,
+      search,
+      key: ['customer.list', actor.tenantId ?? '', actor.userId, search, page, cursor ?? ''].join('\u0000'),
+      read: () => this.service.customers(actor, search, { page, cursor }),
+    };
+  }
+
+  /** Starts the read of a page of the Customers list with the turn (see `EarlyReads`). */
+  private listRead(early: EarlyReads, actor: Actor, data: ActionData): void {
+    const { key, read } = this.listQuery(actor, data);
+    early.start(key, read);
+  }
+
+  private async list(turn: Turn, actor: Actor, data: ActionData): Promise<void> {
+    const { typed, search, key, read } = this.listQuery(actor, data);
+    const result = await turn.early(key, read);
     if (!result.ok) {
       await turn.context.sendActivity(refusal(result.error, turn.t, turn.locale));
       return;

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.js';
+import type { EarlyReads } from './early-reads.js';
 import type { Turn } from './turn.js';
 
 /** Data a card action carries (from Action.Execute `data` or Action.Submit `value`), untrusted. */
@@ -16,7 +17,12 @@ export interface Command {
   /** The command reads the words typed after it (a search, a code, a language). */
   readonly takesText?: boolean;
   run(turn: Turn, rest: string): Promise<void>;
+  /** Starts the reads `run` will make for this user and text, with the turn's first round trip to the store: see `EarlyReads`. */
+  readAhead?(early: EarlyReads, actor: Actor, rest: string): void;
 }
+
+/** Starts the reads a card action will make for this user and data, with the turn's first round trip to the store: see `EarlyReads`. */
+export type ReadAhead = (early: EarlyReads, actor: Actor, data: ActionData) => void;
 
 /** A button on the welcome and help cards. */
 export interface MenuEntry {
@@ -33,6 +39,8 @@ export interface Feature {
   readonly menu?: readonly MenuEntry[];
   readonly commands?: readonly Command[];
   readonly actions?: Readonly<Record<string, ActionHandler>>;
+  /** For card verbs of `actions` whose reads can start early: how. */
+  readonly readAhead?: Readonly<Record<string, ReadAhead>>;
   /** Free text while this feature waits for an answer; the session says what it waits for. */
   onText?(turn: Turn, text: string, kind: string): Promise<void>;
   /**

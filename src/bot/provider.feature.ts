@@ -7,6 +7,7 @@ import { PROVIDER_ROLES, providerPeople, providerRolesOf } from '../domain/provi
 import type { DomainError } from '../domain/result.js';
 import { searchText } from '../domain/search.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
+import type { EarlyReads } from './early-reads.js';
 import { withActor, type ActionData, type Feature } from './feature.js';
 import { errorLines, formatDate, formatInstant, mailtoLink, refusal, text, type ErrorLine } from './presenting.js';
 import type { NotificationView } from './proactive-notifier.js';
@@ -79,7 +80,13 @@ export class ProviderFeature {
       commands: [
         { wordsKey: 'provider.commands.find', descriptionKey: 'provider.commands.findDescription', takesText: true, run: (turn, rest) => this.directory(turn, { keyword: rest }) },
         { wordsKey: 'provider.commands.providers', descriptionKey: 'provider.commands.providersDescription', run: (turn) => this.providers(turn) },
-        { wordsKey: 'provider.commands.resellers', descriptionKey: 'provider.commands.resellersDescription', takesText: true, run: (turn, rest) => this.resellers(turn, { search: rest }) },
+        {
+          wordsKey: 'provider.commands.resellers',
+          descriptionKey: 'provider.commands.resellersDescription',
+          takesText: true,
+          run: (turn, rest) => this.resellers(turn, { search: rest }),
+          readAhead: (early, actor, rest) => this.resellersRead(early, actor, { search: rest }),
+        },
         { wordsKey: 'provider.commands.invite', descriptionKey: 'provider.commands.inviteDescription', run: (turn) => this.inviteForm(turn) },
         { wordsKey: 'provider.commands.requests', descriptionKey: 'provider.commands.requestsDescription', run: (turn) => this.requests(turn) },
         { wordsKey: 'provider.commands.accept', descriptionKey: 'provider.commands.acceptDescription', takesText: true, run: (turn, rest) => this.accept(turn, rest) },
@@ -108,6 +115,9 @@ export class ProviderFeature {
         [v.approvers]: (turn, data) => this.approvers(turn, data),
         [v.requests]: (turn, data) => this.requests(turn, data),
         [v.setApproverRoles]: (turn, data) => this.setApproverRoles(turn, data),
+      },
+      readAhead: {
+        [v.resellers]: (early, actor, data) => this.resellersRead(early, actor, data),
       },
     };
   }
@@ -318,13 +328,37 @@ export class ProviderFeature {
     });
   }
 
-  private async resellers(turn: Turn, data: ActionData): Promise<void> {
+  /** The reads behind a page of Indirect resellers: their keys for `EarlyReads` (who asks, for what) and the reads. */
+  private resellersQuery(actor: Actor | undefined, data: ActionData) {
     const typed = searchText('search', text(data.search));
     const search = typed.ok ? typed.value : '';
-    const result = await this.service.indirectResellers(turn.actor, search, { page: Number(text(data.page)) || 1, cursor: text(data.cursor) || undefined });
+    const page = Number(text(data.page)) || 1;
+    const cursor = text(data.cursor) || undefined;
+    const who = [actor?.tenantId ?? '', actor?.userId ?? ''];
+    return {
+      typed,
+      search,
+      page: { key: ['provider.resellers', ...who, search, page, cursor ?? ''].join('\u0000'), read: () => this.service.indirectResellers(actor, search, { page, cursor }) },
+      manages: { key: ['provider.managesApprovers', ...who].join('\u0000'), read: () => this.service.managesApprovers(actor) },
+    };
+  }
+
+  /** Starts the reads of a page of Indirect resellers with the turn (see `EarlyReads`). */
+  private resellersRead(early: EarlyReads, actor: Actor, data: ActionData): void {
+    const { page, manages } = this.resellersQuery(actor, data);
+    early.start(page.key, page.read);
+    early.start(manages.key, manages.read);
+  }
+
+  private async resellers(turn: Turn, data: ActionData): Promise<void> {
+    const query = this.resellersQuery(turn.actor, data);
+    const { typed, search } = query;
+    const managing = turn.early(query.manages.key, query.manages.read);
+    managing.catch(() => undefined);
+    const result = await turn.early(query.page.key, query.page.read);
     if (!result.ok) return turn.refuse(result.error);
     const page = result.value;
-    const canManageApprovers = await this.service.managesApprovers(turn.actor);
+    const canManageApprovers = await managing;
     if (!typed.ok) {
       await turn.show('reseller-list', {
         canManageApprovers,

@@ -3,6 +3,7 @@ import type { Actor } from '../domain/actor.js';
 import type { DomainError } from '../domain/result.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../i18n/catalog.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/renderer.js';
+import { EarlyReads } from './early-reads.js';
 import type { IdentityResolver } from './identity.js';
 import { refusal } from './presenting.js';
 
@@ -71,6 +72,11 @@ export class Turn {
   /** The user's remembered preferences. */
   preferences(): Promise<Preferences> {
     return this.services.preferences.get(this.context, {});
+  }
+
+  /** The read this turn started early under `key` (see `EarlyReads`), or `read` made now. */
+  early<T>(key: string, read: () => Promise<T>): Promise<T> {
+    return EarlyReads.take(this.context, key, read);
   }
 
   /** Expands a card template in the user's language for this channel. */
