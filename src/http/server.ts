@@ -6,7 +6,7 @@ import type { StorageHealth } from '../app/ports.js';
 import type { PartnerCenterHealth } from '../app/partner-center.port.js';
 import { isLoopbackServiceUrl } from '../bot/service-url.js';
 import { AssistantAdapter } from '../bot/adapter.js';
-import { TurnBatches } from './turn-batches.js';
+import { PassBatches } from '../pass-batches.js';
 
 /** The largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -79,7 +79,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
   server.use(restify.plugins.jsonBodyParser(limits));
   server.use(restify.plugins.urlEncodedBodyParser(limits));
 
-  const batches = new TurnBatches();
+  const batches = new PassBatches();
   server.post('/api/messages', async (req: Request, res: Response) => {
     const problem = activityProblem(req, { authenticated: Boolean(deps.appId) });
     if (problem) {
@@ -88,7 +88,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     }
     if (deps.botAuth && !(await deps.botAuth(req, res))) return;
     dropNulls(req.body as Record<string, unknown>);
-    // Checked and authenticated: the turn starts with the others that arrived with it (turn-batches.ts).
+    // Checked and authenticated: the turn starts with the others that arrived with it (pass-batches.ts).
     await batches.next();
     const logic = (context: TurnContext) => deps.bot.run(context);
     // The body was checked above: the assistant's adapter takes it without checking its shape again.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@keyv/redis';
+import { PassBatches } from '../pass-batches.js';
 import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
 import { cleanSort, entryChanges, safeEntries, SEP, split } from './index-support.js';
 
@@ -249,6 +250,8 @@ export class RedisBackend implements IndexedStorageBackend {
   private readonly indexed = new Map<string, RedisIndexedStore>();
   /** Calls not answered yet, each with its deadline: close() lets them finish (each within the time limit) before it disconnects. */
   private readonly inFlight = new Set<InFlight>();
+  /** Replies read in one pass of the event loop, let go together at its end. */
+  private readonly replies = new PassBatches();
   /** One timer for all calls' deadlines (a timer per command costs more than the command's own work). */
   private sweeper?: NodeJS.Timeout;
   /** Called when the last call in flight settles while close() waits for it. */
@@ -318,7 +321,10 @@ export class RedisBackend implements IndexedStorageBackend {
       this.inFlight.add(flight);
       this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, Math.min(250, this.timeoutMs / 5))).unref();
       work.then(
-        (value) => this.land(flight) && resolve(value),
+        // The replies read in one pass go on together at its end (pass-batches.ts); a failure at once.
+        (value) => {
+          if (this.land(flight)) this.replies.later(() => resolve(value));
+        },
         (error: unknown) => this.land(flight) && reject(error as Error),
       );
     });

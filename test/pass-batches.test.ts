@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { TurnBatches } from '../../src/http/turn-batches.js';
+import { PassBatches } from '../src/pass-batches.js';
 
-describe('Turns started together', () => {
+describe('Let go together at the end of a pass of the event loop (turns, Redis replies)', () => {
   it('lets the turns that asked in one pass of the event loop go at its end, together and in order', async () => {
-    const batches = new TurnBatches();
+    const batches = new PassBatches();
     const order: string[] = [];
     const turn = (name: string) =>
       batches.next().then(() => {
@@ -20,7 +20,7 @@ describe('Turns started together', () => {
   });
 
   it('sends a turn that asks while a batch is let go to the next pass', async () => {
-    const batches = new TurnBatches();
+    const batches = new PassBatches();
     let releasedWithItsBatch: boolean | undefined;
     await batches.next().then(async () => {
       let released = false;
@@ -33,11 +33,22 @@ describe('Turns started together', () => {
   });
 
   it('lets a lone turn go at the end of the pass it asked in', async () => {
-    const batches = new TurnBatches();
+    const batches = new PassBatches();
     let started = false;
     const lone = batches.next().then(() => (started = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(started).to.equal(true);
     await lone;
+  });
+
+  it('runs what is queued with `later` at the end of the pass, in order, with what waits on `next`', async () => {
+    const batches = new PassBatches();
+    const order: string[] = [];
+    batches.later(() => order.push('reply 1'));
+    const turn = batches.next().then(() => order.push('turn (a promise: after the batch)'));
+    batches.later(() => order.push('reply 2'));
+    order.push('the pass goes on');
+    await turn;
+    expect(order).to.deep.equal(['the pass goes on', 'reply 1', 'reply 2', 'turn (a promise: after the batch)']);
   });
 });
