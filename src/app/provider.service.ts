@@ -76,6 +76,12 @@ const INVITATION_KIND = 'reseller-invitation';
 const PAGE_SIZE = 5;
 const TEAM_PAGE_SIZE = 8;
 
+/** A request as read before it is decided, and the approved provider its key names (see `decisionReads`). */
+export interface DecisionReads {
+  readonly read: Versioned<ProviderLink> | undefined;
+  readonly ahead: Provider | undefined;
+}
+
 /**
  * The provider journey's use cases: the directory, requests to connect and their decision,
  * invitations, the reseller's consent, the Indirect providers / Indirect resellers lists and
@@ -217,11 +223,15 @@ export class ProviderService {
 
   /** Approve or Decline: only the addressed provider's approvers and admins; the first click decides. */
   /** Approves or declines a request to connect; with the decided request, its provider's approvers as read for the decision (for the card's refresh list). */
-  async decide(actor: Actor | undefined, id: string, outcome: 'approved' | 'declined', reason?: string): Promise<Result<{ link: ProviderLink; approverIds: readonly string[] }>> {
-    // The provider the key names is read with the link, one round trip for both; the link's own
-    // record decides which provider it is addressed to (the key came in a card's data).
+  async decide(
+    actor: Actor | undefined,
+    id: string,
+    outcome: 'approved' | 'declined',
+    reason?: string,
+    reads: Promise<DecisionReads> = this.decisionReads(id),
+  ): Promise<Result<{ link: ProviderLink; approverIds: readonly string[] }>> {
+    const { read, ahead } = await reads;
     const named = providerNamedBy(id);
-    const [read, ahead] = await Promise.all([this.deps.links.get(id), named ? this.provider(named) : undefined]);
     const link = read?.value;
     const addressed = link ? (link.providerTenantId === named ? ahead : await this.provider(link.providerTenantId)) : undefined;
     if (!link || !addressed) {
@@ -246,6 +256,18 @@ export class ProviderService {
     });
     this.deps.tasks.run('provider decision mail', () => this.mailParties(decided, outcome === 'approved' ? 'requestApproved' : 'requestDeclined', { reseller: true }, resellerOrg));
     return ok({ link: decided, approverIds: addressed.approverIds });
+  }
+
+  /**
+   * What deciding a request reads first: the request and the provider its key names, one round
+   * trip for both (the request's own record still decides which provider it is addressed to; the
+   * key came in a card's data). Only reads: a click can start them before it is claimed
+   * (`EarlyReads`), and a request changed since is caught by the compare-and-set of `decide`.
+   */
+  async decisionReads(id: string): Promise<DecisionReads> {
+    const named = providerNamedBy(id);
+    const [read, ahead] = await Promise.all([this.deps.links.get(id), named ? this.provider(named) : undefined]);
+    return { read, ahead };
   }
 
   /** Invite reseller: a signed, expiring, single-use link, and the draft e-mail that carries it. */

@@ -117,6 +117,8 @@ export class ProviderFeature {
         [v.setApproverRoles]: (turn, data) => this.setApproverRoles(turn, data),
       },
       readAhead: {
+        [v.approve]: (early, _actor, data) => this.decisionRead(early, data),
+        [v.decline]: (early, _actor, data) => this.decisionRead(early, data),
         [v.resellers]: (early, actor, data) => this.resellersRead(early, actor, data),
       },
     };
@@ -231,9 +233,21 @@ export class ProviderFeature {
     for (const link of pending.slice(0, 10)) await turn.show('provider-request', await this.requestView(link, turn.t, turn.locale, []));
   }
 
-  private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
+  /** What deciding the request of a card reads first (see `ProviderService.decisionReads`): its key for `EarlyReads`, and the read. */
+  private decisionQuery(data: ActionData) {
     const id = text(data.linkId);
-    const result = await this.service.decide(turn.actor, id, outcome, text(data.reason));
+    return { id, key: `provider.decide\u0000${id}`, read: () => this.service.decisionReads(id) };
+  }
+
+  /** Starts the reads of an Approve or Decline click with the turn, before the click is claimed (see `EarlyReads`). */
+  private decisionRead(early: EarlyReads, data: ActionData): void {
+    const { key, read } = this.decisionQuery(data);
+    early.start(key, read);
+  }
+
+  private async decide(turn: Turn, data: ActionData, outcome: 'approved' | 'declined'): Promise<void> {
+    const { id, key, read } = this.decisionQuery(data);
+    const result = await this.service.decide(turn.actor, id, outcome, text(data.reason), turn.early(key, read));
     if (!result.ok) {
       const link = await this.service.link(id);
       if (result.error.code.startsWith('ACCESS.') || !link) {

@@ -65,7 +65,7 @@ describe('Early reads: what a turn reads, started with its first round trip', ()
   });
 });
 
-describe('Early reads: the Customers list in one round trip with the delivery claim', () => {
+describe('Early reads: lists and decisions read in one round trip with the claim', () => {
   let app: RunningAssistant;
   const events: string[] = [];
   const tenantId = 'dddddddd-0000-4000-8000-0000000ea201';
@@ -174,6 +174,26 @@ describe('Early reads: the Customers list in one round trip with the delivery cl
     expect(textOf(card)).to.include('Indirect resellers');
     expect(beforeTheClaimAnswered()).to.include.members(['providers read', 'provider-links page read']);
     expect(events.slice(events.indexOf('claim answered'))).to.not.include('provider-links page read');
+  });
+
+  it('reads the request and its provider while an Approve click is claimed; a second click changes nothing', async () => {
+    const contoso = '11111111-1111-4111-8111-111111111111';
+    const approver = new Chat(app.baseUrl, { id: 'provider-approver-contoso', name: 'Approver', aadObjectId: 'provider-approver-contoso', tenantId: contoso, channelId: 'msteams' });
+    await agent().submit('provider.request', { providerTenantId: contoso });
+    const request = lastCard(await approver.say('requests'));
+    const approve = findAction(request, 'Approve');
+    const data = { ...(approve?.data as Record<string, unknown>) };
+    delete data.verb;
+    events.length = 0;
+    const decided = await approver.execute('provider.approve', data);
+    expect(textOf(decided.card!)).to.include('Approved by');
+    expect(beforeTheClaimAnswered()).to.include.members(['claim asked', 'provider-links read', 'providers read']);
+    // The same click again: its early reads are dropped, and the decision is not made twice.
+    const again = await approver.execute('provider.approve', data);
+    expect(JSON.stringify(again.body)).to.not.include('something went wrong');
+    const links = new CasRecordStore<{ history: unknown[] }>(app.assistant.storage.namespace('provider-links'));
+    const link = await links.get(String(data.linkId));
+    expect(link?.value.history.filter((h) => JSON.stringify(h).includes('approved'))).to.have.length(1);
   });
 
   it('reads nothing early for text that is not a list command, or for a user who is not proven', async () => {
