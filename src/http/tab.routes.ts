@@ -98,24 +98,23 @@ interface Chart {
   readonly bars: readonly Bar[];
 }
 
-/** Month names per language, built once (a formatter per request costs more than the formatting). */
-const MONTHS: Record<Locale, { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat }> = {
-  en: {
-    short: new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }),
-    long: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  },
-  it: {
-    short: new Intl.DateTimeFormat('it-IT', { month: 'short', timeZone: 'UTC' }),
-    long: new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  },
-};
+/** Month names per language, built once, on first use (a formatter per request costs more than the formatting; see presenting.ts). */
+const MONTHS: Partial<Record<Locale, { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat }>> = {};
+const TAGS: Record<Locale, string> = { en: 'en-GB', it: 'it-IT' };
+
+function monthFormats(locale: Locale): { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat } {
+  return (MONTHS[locale] ??= {
+    short: new Intl.DateTimeFormat(TAGS[locale], { month: 'short', timeZone: 'UTC' }),
+    long: new Intl.DateTimeFormat(TAGS[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  });
+}
 
 /** The counts summary and the charts of the pipeline, in the user's language. */
 function figures(pipeline: Pipeline, locale: Locale): { summary: string[]; charts: Chart[] } {
   const t = (key: string, params?: Record<string, number>) => translate(locale, `tab.${key}`, params);
   const categories = (keys: readonly string[], group: string, counts: Readonly<Record<string, number>>): Bar[] =>
     keys.map((k) => ({ label: t(`charts.${group}.${k}`), fullLabel: t(`charts.${group}.${k}`), value: counts[k] ?? 0 }));
-  const { short, long } = MONTHS[locale];
+  const { short, long } = monthFormats(locale);
   const months = (series: readonly MonthCount[]): Bar[] =>
     series.map(({ month, count }) => {
       const first = new Date(`${month}-01T00:00:00Z`);

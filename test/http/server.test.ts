@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { projectRoot } from '../../src/paths.js';
 import type { CasStore, StorageBackend } from '../../src/storage/cas-store.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
@@ -95,6 +100,23 @@ describe('HTTP server', () => {
       const res = await fetch(`${app.baseUrl}/api/messages`);
       expect(res.status).to.equal(405);
     });
+  });
+});
+
+describe('HTTP server modules', () => {
+  it("loads restify's server and the three plugins it uses, not the package's other plugins", async () => {
+    // In a process of its own: in this one the benchmark's servers may have loaded all of restify.
+    const server = pathToFileURL(join(projectRoot, 'dist', 'src', 'http', 'server.js')).href;
+    const script = `await import(${JSON.stringify(server)});
+      const { createRequire } = await import('node:module');
+      const loaded = Object.keys(createRequire(import.meta.url).cache).map((f) => f.split('node_modules/').pop());
+      console.log(JSON.stringify(loaded.filter((f) => f.startsWith('restify/lib/') || f.startsWith('sshpk/') || f.startsWith('formidable/'))));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: projectRoot });
+    const loaded = JSON.parse(stdout) as string[];
+    expect(loaded).to.include.members(['restify/lib/server.js', 'restify/lib/router.js', 'restify/lib/plugins/query.js', 'restify/lib/plugins/jsonBodyParser.js', 'restify/lib/plugins/formBodyParser.js']);
+    expect(loaded).to.not.include('restify/lib/index.js');
+    expect(loaded).to.not.include('restify/lib/plugins/index.js');
+    expect(loaded.filter((f) => !f.startsWith('restify/'))).to.deep.equal([]);
   });
 });
 

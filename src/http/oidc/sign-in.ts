@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { Request, RequestHandler, Response, Server } from 'restify';
 import type { Clock, RecordStore } from '../../app/ports.js';
 import { isLoopback } from '../../config.js';
@@ -93,13 +93,23 @@ interface Refusal {
   readonly params?: Record<string, string>;
 }
 
+/** openid-client, loaded by the first sign-in: a start does not need it (it and oauth4webapi are 35 ms of loading). */
+let openidClient: Promise<typeof client> | undefined;
+const loadClient = () => (openidClient ??= import('openid-client'));
+
+/** What signs a user in: openid-client and the provider's discovered configuration. */
+interface Discovered {
+  readonly client: typeof client;
+  readonly config: client.Configuration;
+}
+
 /**
  * The web chat's OpenID Connect client (authorization code + PKCE with openid-client): the
  * `/auth/*` routes, server-side sign-in attempts and web sessions. The same code signs users in
  * against Microsoft Entra ID and against the embedded demo provider.
  */
 export class OidcSignIn implements WebSignIn {
-  private configuration?: Promise<client.Configuration>;
+  private configuration?: Promise<Discovered>;
   private readonly handlers: SignedInHandler[] = [];
   private readonly redirectUri: string;
   private readonly secureCookies: boolean;
@@ -171,8 +181,9 @@ export class OidcSignIn implements WebSignIn {
     const locale = pageLocale(req, this.options.defaultLocale);
     const returnTo = safeReturnTo(req.query?.returnTo);
     const bind = typeof req.query?.bind === 'string' && req.query.bind.length <= MAX_BIND_LENGTH ? req.query.bind : undefined;
-    const config = await this.config().catch((error: unknown) => error as Error);
-    if (config instanceof Error) return this.refuse(res, locale, unreachable(this.options.log, config), returnTo, bind);
+    const discovered = await this.config().catch((error: unknown) => error as Error);
+    if (discovered instanceof Error) return this.refuse(res, locale, unreachable(this.options.log, discovered), returnTo, bind);
+    const { client, config } = discovered;
 
     const state = client.randomState();
     const attempt: SignInAttempt = {
@@ -206,8 +217,9 @@ export class OidcSignIn implements WebSignIn {
     const attempt = state && state === cookies(req).get(ATTEMPT_COOKIE) ? await this.takeAttempt(state) : undefined;
     if (!attempt) return this.refuse(res, locale, { status: 400, reason: 'badState' }, '/');
 
-    const config = await this.config().catch((error: unknown) => error as Error);
-    if (config instanceof Error) return this.refuse(res, locale, unreachable(this.options.log, config), attempt.returnTo, attempt.bind);
+    const discovered = await this.config().catch((error: unknown) => error as Error);
+    if (discovered instanceof Error) return this.refuse(res, locale, unreachable(this.options.log, discovered), attempt.returnTo, attempt.bind);
+    const { client, config } = discovered;
 
     let claims: client.IDToken | undefined;
     try {
@@ -219,7 +231,7 @@ export class OidcSignIn implements WebSignIn {
       });
       claims = tokens.claims();
     } catch (error) {
-      const refusal = classify(error, this.options.log);
+      const refusal = classify(error, this.options.log, client);
       return this.refuse(res, locale, refusal, attempt.returnTo, attempt.bind);
     }
     const identity = identityOf(claims, this.options.clock.now());
@@ -265,7 +277,7 @@ export class OidcSignIn implements WebSignIn {
   }
 
   /** The provider's discovered configuration, fetched once; a failure is not kept, so the next request tries again. */
-  private config(): Promise<client.Configuration> {
+  private config(): Promise<Discovered> {
     this.configuration ??= this.discover().catch((error: unknown) => {
       this.configuration = undefined;
       throw error;
@@ -273,17 +285,19 @@ export class OidcSignIn implements WebSignIn {
     return this.configuration;
   }
 
-  private async discover(): Promise<client.Configuration> {
+  private async discover(): Promise<Discovered> {
+    const client = await loadClient();
     const issuer = new URL(this.options.issuer);
     // openid-client refuses plain http; only the embedded provider on this computer uses it.
     const insecure = issuer.protocol === 'http:' && isLoopback(issuer.hostname);
     const secret = this.options.clientSecret;
-    return client.discovery(issuer, this.options.clientId, typeof secret === 'function' ? await secret() : secret, undefined, {
+    const config = await client.discovery(issuer, this.options.clientId, typeof secret === 'function' ? await secret() : secret, undefined, {
       // Also verify the ID token's signature against the provider's keys, not only TLS.
       execute: [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])],
       timeout: 10,
       ...(this.options.fetch ? { [client.customFetch]: this.options.fetch } : {}),
     });
+    return { client, config };
   }
 
   private refuse(res: Response, locale: Locale, refusal: Refusal, returnTo: string, bind?: string): void {
@@ -338,12 +352,12 @@ function identityOf(claims: client.IDToken | undefined, now: Date): WebUser | { 
 }
 
 /** Maps what openid-client threw to a refusal with a clear reason. */
-function classify(error: unknown, log: Logger): Refusal {
-  if (error instanceof client.AuthorizationResponseError) {
+function classify(error: unknown, log: Logger, openid: typeof client): Refusal {
+  if (error instanceof openid.AuthorizationResponseError) {
     log.info({ error: error.error, description: error.error_description }, 'identity provider returned an error');
     return { status: 400, reason: 'providerRefused', params: { error: error.error } };
   }
-  if (error instanceof client.ResponseBodyError) {
+  if (error instanceof openid.ResponseBodyError) {
     log.info({ error: error.error, status: error.status }, 'token endpoint refused the code');
     return error.status >= 500 ? unreachable(log, error) : { status: 400, reason: 'codeRefused' };
   }
