@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { createRemoteJWKSet, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
+import { jose, joseErrors } from './jose.js';
 import { parseCompact } from './compact.js';
 import { KeysUnavailable, TokenRefused } from './token-errors.js';
 
@@ -39,20 +40,26 @@ class FailureHold {
  * burst of tokens with a made-up `kid` costs one fetch, not one each.
  */
 export class RemoteKeys {
-  private readonly set: ReturnType<typeof createRemoteJWKSet>;
+  private set?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly endpoint: URL;
+  private readonly options: typeof DEFAULTS;
   private readonly hold: FailureHold;
 
   constructor(
     readonly url: string,
     options: RemoteKeyOptions = {},
   ) {
-    const o = { ...DEFAULTS, ...options };
-    this.set = createRemoteJWKSet(new URL(url), { timeoutDuration: o.timeoutMs, cooldownDuration: o.cooldownMs, cacheMaxAge: o.cacheMaxAgeMs });
-    this.hold = new FailureHold(o.failureHoldMs);
+    // A malformed URL is refused here, when the configuration is read, not with the first token.
+    this.endpoint = new URL(url);
+    this.options = { ...DEFAULTS, ...options };
+    this.hold = new FailureHold(this.options.failureHoldMs);
   }
 
   /** The key for a token's header, for `jwtVerify`; an unknown key id is the token's fault, an unreachable set is not. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    const { createRemoteJWKSet, errors } = await jose();
+    const o = this.options;
+    this.set ??= createRemoteJWKSet(this.endpoint, { timeoutDuration: o.timeoutMs, cooldownDuration: o.cooldownMs, cacheMaxAge: o.cacheMaxAgeMs });
     // Fresh keys answer even while a refetch would fail; only a fetch is held back.
     if (!this.set.fresh) this.hold.check();
     try {
@@ -118,6 +125,7 @@ export type Claims = JWTPayload & Record<string, unknown>;
 export async function verifyJwt(token: string, key: Uint8Array | JWTVerifyGetKey, options: JWTVerifyOptions & { algorithms: string[] }): Promise<{ header: Record<string, unknown>; claims: Claims }> {
   const { header } = parseCompact(token);
   if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) throw new TokenRefused('algorithm not allowed');
+  const { jwtVerify } = await jose();
   try {
     // Two calls because jose's overloads take a key or a key function, not their union.
     const verified = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
@@ -130,6 +138,8 @@ export async function verifyJwt(token: string, key: Uint8Array | JWTVerifyGetKey
 /** The refusal a jose error stands for; errors that are not about the token pass through. */
 export function refusal(error: unknown): unknown {
   if (error instanceof TokenRefused || error instanceof KeysUnavailable) return error;
+  const errors = joseErrors();
+  if (!errors) return error;
   if (error instanceof errors.JWTExpired) return new TokenRefused('expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     const what = error.reason === 'missing' ? `no "${error.claim}" claim` : `wrong "${error.claim}"`;
@@ -143,7 +153,8 @@ export function refusal(error: unknown): unknown {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof errors.JWKSTimeout || (error instanceof Error && error.name === 'TimeoutError')) return 'timed out';
+  const errors = joseErrors();
+  if ((errors && error instanceof errors.JWKSTimeout) || (error instanceof Error && error.name === 'TimeoutError')) return 'timed out';
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return error instanceof Error ? `${error.message}${cause}` : String(error);
 }

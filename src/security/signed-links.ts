@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { jose } from './jose.js';
 import type { InvitationClaims, LinkCheck, SignedLinks } from '../app/signed-links.port.js';
 import { parseCompact } from './compact.js';
 import { TokenRefused } from './token-errors.js';
@@ -62,6 +62,7 @@ export class JoseSignedLinks implements SignedLinks {
     }
     const key = typeof kid === 'string' ? this.keys.get(kid) : undefined;
     if (!key) return INVALID;
+    const { errors, jwtVerify } = await jose();
     let payload: Record<string, unknown>;
     try {
       payload = (await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now, requiredClaims: ['jti', 'sub', 'exp'] })).payload;
@@ -77,7 +78,8 @@ export class JoseSignedLinks implements SignedLinks {
   }
 }
 
-function signWith(claims: InvitationClaims, kid: string, key: Uint8Array): Promise<string> {
+async function signWith(claims: InvitationClaims, kid: string, key: Uint8Array): Promise<string> {
+  const { SignJWT } = await jose();
   return new SignJWT({ kind: claims.kind }).setProtectedHeader({ alg: 'HS256', kid }).setJti(claims.id).setSubject(claims.subject).setExpirationTime(claims.exp).sign(key);
 }
 

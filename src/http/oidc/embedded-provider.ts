@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
+import { jose } from '../../security/jose.js';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Request, Response, Server } from 'restify';
 import { translate, type Locale } from '../../i18n/catalog.js';
@@ -108,6 +108,7 @@ interface Running {
 
 async function startProvider(issuer: string, options: EmbeddedProviderOptions, byOid: ReadonlyMap<string, Persona>, log: Logger): Promise<Running> {
   const { Provider, createMemoryAdapter } = await loadQuietly(log);
+  const { exportJWK, generateKeyPair } = await jose();
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const generated: ProviderSecrets = {
