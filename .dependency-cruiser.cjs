@@ -13,7 +13,7 @@ module.exports = {
       comment: 'Use cases depend on the domain and on ports, never on the SDK, the web server, the store or the cards.',
       severity: 'error',
       from: { path: '^src/app/' },
-      to: { path: ['^src/(bot|http|storage|cards)/', '^node_modules/(botbuilder|botframework-|restify|keyv|@keyv/)'] },
+      to: { path: ['^src/(bot|http|storage|cards)/', '^src/botbuilder\\.ts$', '^node_modules/(botbuilder|botframework-|restify|keyv|@keyv/)'] },
     },
     {
       name: 'bot-not-http-or-storage',

@@ -1,8 +1,5 @@
-import {
-  CloudAdapter,
-  type ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-} from 'botbuilder';
+import type { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { CloudAdapter } from './botbuilder.js';
 import type { Server } from 'restify';
 import { mutate, type Clock } from './app/ports.js';
 import { ok } from './domain/result.js';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { CloudAdapter } from '../botbuilder.js';
 
 /** botframework-connector as botbuilder loads it: its AuthenticationError is the one the SDK throws. */
 const connector = createRequire(createRequire(import.meta.url).resolve('botbuilder'))('botframework-connector') as {

@@ -1,14 +1,6 @@
 import { hash } from 'node:crypto';
-import {
-  ActivityHandler,
-  ActivityTypes,
-  TurnContext,
-  type Activity,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type BotState,
-  type InvokeResponse,
-} from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, BotState, InvokeResponse } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, TurnContext } from '../botbuilder.js';
 import type { OnceStore } from '../app/ports.js';
 import type { Actor } from '../domain/actor.js';
 import { ACTION_NONCE } from '../cards/renderer.js';

@@ -1,4 +1,5 @@
-import { TurnContext, type ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
+import { TurnContext } from '../botbuilder.js';
 import { LRUCache } from 'lru-cache';
 import type { RecordStore } from '../app/ports.js';
 import { mutate } from '../app/ports.js';

@@ -8,7 +8,8 @@ import { formatInstant, text, type ErrorLine } from './presenting.js';
 import type { Locale, Translate } from '../i18n/catalog.js';
 import { withActor, type ActionData, type Feature } from './feature.js';
 import type { NotificationView } from './proactive-notifier.js';
-import { MessageFactory, type InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from 'botbuilder';
+import { MessageFactory } from '../botbuilder.js';
 import { SIGN_IN_INVOKES, type RoleProof, type TeamsSignIn } from './teams-sign-in.js';
 import type { Turn } from './turn.js';
 import {

@@ -1,4 +1,5 @@
-import { ActivityTypes, TextFormatTypes, type Middleware, type TurnContext } from 'botbuilder';
+import type { Middleware, TurnContext } from 'botbuilder';
+import { ActivityTypes, TextFormatTypes } from '../botbuilder.js';
 import { stripControls } from '../cards/inert-text.js';
 
 /**

@@ -1,4 +1,5 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory } from '../botbuilder.js';
 import type { Delivery, Notification, Notifier } from '../app/notifier.port.js';
 import type { CardRenderer } from '../cards/renderer.js';
 import { translator, type Locale, type Translate } from '../i18n/catalog.js';

@@ -1,4 +1,5 @@
-import { CardFactory, StatusCodes, type Activity, type Attachment, type InvokeResponse, type SignInUrlResponse, type TokenResponse, type TurnContext } from 'botbuilder';
+import type { Activity, Attachment, InvokeResponse, SignInUrlResponse, TokenResponse, TurnContext } from 'botbuilder';
+import { CardFactory, StatusCodes } from '../botbuilder.js';
 import type { OnceStore } from '../app/ports.js';
 import type { Logger } from '../log.js';
 import { withConnectorDeadline } from './connector-deadline.js';

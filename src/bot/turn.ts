@@ -1,4 +1,5 @@
-import { CardFactory, MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory } from '../botbuilder.js';
 import type { Actor } from '../domain/actor.js';
 import type { DomainError } from '../domain/result.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../i18n/catalog.js';

@@ -1,4 +1,5 @@
-import { BotState, PrivateConversationState, UserState, type Storage, type StoreItems, type TurnContext } from 'botbuilder';
+import type { Storage, StoreItems, TurnContext } from 'botbuilder';
+import { BotState, PrivateConversationState, UserState } from '../botbuilder.js';
 
 /** A state object as this turn read it, with its JSON then (empty after `clear`: always saved). */
 type Cached = { state: StoreItems; json: string };
