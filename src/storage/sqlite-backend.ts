@@ -2,9 +2,13 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 
 import { dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { CasStore, EntriesOf, IndexedCasStore, IndexedStorageBackend, IndexHit, IndexRef, IndexScan } from './cas-store.js';
 import { cleanSort, entryChanges, safeEntries } from './index-support.js';
+
+/** better-sqlite3 (CommonJS) through require: importing it by name has Node scan its sources for export names first. */
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 /** How long, in all, an operation waits for a lock another connection (another process) holds on the file. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -71,7 +75,7 @@ function rowKey(prefix: string, key: string): string {
   return key.startsWith(prefix) ? key : prefix + key;
 }
 
-type Statement = Database.Statement<unknown[]>;
+type Statement = BetterSqlite3.Statement<unknown[]>;
 
 /**
  * The backend's one connection and its statements, each prepared once. Every statement runs
@@ -94,13 +98,13 @@ class Connection {
   readonly addCount: Statement;
   readonly count: Statement;
   readonly countPrefix: Statement;
-  private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>;
+  private readonly transaction: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
   private readonly begin: Statement;
   private readonly commit: Statement;
   /** Whether the read transaction of this turn of the event loop is open (see `read`). */
   private reading = false;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: BetterSqlite3.Database) {
     this.value = db.prepare('SELECT value FROM keyv WHERE key = ?').pluck();
     this.insert = db.prepare('INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING');
     this.updateIf = db.prepare('UPDATE keyv SET value = ? WHERE key = ? AND value = ?');
@@ -501,7 +505,7 @@ export class SqliteBackend implements IndexedStorageBackend {
   private async connect(): Promise<Connection> {
     const file = this.file;
     if (file !== ':memory:') for (const name of [file, `${file}-wal`, `${file}-shm`]) privateFile(name, name === file);
-    let db: Database.Database;
+    let db: BetterSqlite3.Database;
     try {
       db = new Database(file, { timeout: SQLITE_BUSY_WAIT_MS });
     } catch (error) {

@@ -3,9 +3,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Nlp } from '@nlpjs/nlp';
-import { LangEn } from '@nlpjs/lang-en-min';
-import { LangIt } from '@nlpjs/lang-it';
+import type { Nlp as NlpClass } from '@nlpjs/nlp';
+import type { LangEn as LangEnClass } from '@nlpjs/lang-en-min';
+import type { LangIt as LangItClass } from '@nlpjs/lang-it';
 import { LOCALES, type Locale } from '../i18n/catalog.js';
 import { NO_INTENT, OUT_OF_SCOPE, type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
 import { isQuestion } from '../bot/understanding/intents.js';
@@ -16,7 +16,13 @@ import type { TrainingData } from './utterances.js';
 /** The intent of asking for help. */
 const HELP = 'menu.help';
 
-const NLP_VERSION = (createRequire(import.meta.url)('@nlpjs/nlp/package.json') as { version: string }).version;
+// nlp.js is CommonJS: required, not imported by name, which would make Node scan it and the
+// packages it re-exports for their export names first (20 ms of a start, BENCHMARKS.md round 9).
+const requireHere = createRequire(import.meta.url);
+const { Nlp } = requireHere('@nlpjs/nlp') as { Nlp: typeof NlpClass };
+const { LangEn } = requireHere('@nlpjs/lang-en-min') as { LangEn: typeof LangEnClass };
+const { LangIt } = requireHere('@nlpjs/lang-it') as { LangIt: typeof LangItClass };
+const NLP_VERSION = (requireHere('@nlpjs/nlp/package.json') as { version: string }).version;
 /** Changes whenever the way the model is set up or trained changes, so older saved models are never read. */
 const MODEL_VERSION = '4';
 /**
@@ -79,7 +85,7 @@ export interface ModelFiles {
 
 /** The two models that read a sentence: nlp.js's neural network, and a linear model of each language. */
 interface Models {
-  readonly nlp: Nlp;
+  readonly nlp: NlpClass;
   readonly linear: Readonly<Record<Locale, LinearModel>>;
 }
 
@@ -167,7 +173,7 @@ export class EmbeddedClassifier implements TextClassifier {
 }
 
 /** The linear model's features of a sentence: its stems by nlp.js's stemmer of the language, accents folded. */
-function sentenceFeatures(nlp: Nlp, language: Locale, sentence: string): Features {
+function sentenceFeatures(nlp: NlpClass, language: Locale, sentence: string): Features {
   const stemmer = nlp.container.get(`stemmer-${language}`) as { tokenizeAndStem(text: string, keepStops: boolean): string[] };
   const folded = sentence.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   return featuresOf(stemmer.tokenizeAndStem(folded, true), words(folded));
@@ -270,7 +276,7 @@ async function save(models: Models, hash: string, file: string, mode: number): P
   await rename(partial, file);
 }
 
-function newNlp(): Nlp {
+function newNlp(): NlpClass {
   const nlp = new Nlp({ languages: [...LOCALES], autoSave: false, autoLoad: false, log: false, forceNER: false, nlu: { log: false, useNoneFeature: true } });
   nlp.container.use(LangEn);
   nlp.container.use(LangIt);

@@ -2,11 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Activity, CloudAdapter } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import { WebSocketServer } from 'ws';
+import { createRequire } from 'node:module';
+import type * as Ws from 'ws';
 import type { Logger } from '../../log.js';
 import { activityFieldProblem, dropNulls, sendError } from '../server.js';
 import { DirectLineChannel, type DlActivity, type DlIdentity } from './channel.js';
 import { WEB_USER_KEY } from '../../bot/identity.js';
+
+/** ws (CommonJS; botbuilder has already loaded it) through require: its ES wrapper imports each of its files, which Node scans for export names. */
+const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof Ws;
 
 /** What the built-in Direct Line needs from the rest of the assistant. */
 export interface DirectLineDeps {
