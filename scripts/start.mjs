@@ -1,6 +1,7 @@
 // `npm start`: builds (npm run build) only when dist/ is missing or older than a source, then runs
-// the server in this same process. Starting a built, unchanged checkout costs a few milliseconds
-// here instead of the TypeScript compiler's up-to-date check and a second Node.js process.
+// the server in this same process, as the bundle the build makes of it (dist/server/main.js,
+// scripts/bundle.mjs). Starting a built, unchanged checkout costs a few milliseconds here instead
+// of the TypeScript compiler's up-to-date check and a second Node.js process.
 // Plain JavaScript: it runs before anything is compiled.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,10 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'dist', '.build-stamp');
 // What `npm run build` reads: tsconfig.json's include, the compiler options, the dependencies
-// (types), and the Web Chat bundle it copies.
-const inputs = ['src', 'test', 'bench', 'manifest'];
+// (types), the Web Chat bundle it copies, and the scripts (the bundle's among them).
+const inputs = ['src', 'test', 'bench', 'manifest', 'scripts'];
 const files = ['tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/botframework-webchat/dist/webchat.js'];
-const outputs = ['dist/src/main.js', 'dist/public/webchat.js', 'dist/understanding-model.json'];
+const outputs = ['dist/server/main.js', 'dist/public/webchat.js', 'dist/understanding-model.json'];
 
 /** The newest modification time under `path`: files, and folders too (a deleted or renamed file changes its folder's). */
 function newest(path) {
@@ -43,4 +44,4 @@ if (stale()) {
   utimesSync(stamp, new Date(started), new Date(started));
 }
 
-await import(pathToFileURL(join(root, 'dist', 'src', 'main.js')).href);
+await import(pathToFileURL(join(root, 'dist', 'server', 'main.js')).href);

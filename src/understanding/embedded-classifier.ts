@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Nlp as NlpClass } from '@nlpjs/nlp';
 import type { LangEn as LangEnClass } from '@nlpjs/lang-en-min';
 import type { LangIt as LangItClass } from '@nlpjs/lang-it';
 import { LOCALES, type Locale } from '../i18n/catalog.js';
+import { builtModelFile } from '../paths.js';
 import { NO_INTENT, OUT_OF_SCOPE, type Classification, type TextClassifier } from '../bot/understanding/classifier.port.js';
 import { isQuestion } from '../bot/understanding/intents.js';
 import { featuresOf, LinearModel, type Features } from './linear-model.js';
@@ -73,7 +73,7 @@ const CUES: readonly { readonly applies: (intent: string) => boolean; readonly w
 ];
 
 /** The model trained at build time (`dist/understanding-model.json`, written by `train.ts`). */
-export const BUILT_MODEL = fileURLToPath(new URL('../../understanding-model.json', import.meta.url));
+export const BUILT_MODEL = builtModelFile;
 
 /** Where a trained model may be read from and written to. */
 export interface ModelFiles {

@@ -36,7 +36,7 @@ describe('npm run bench --quick', function () {
       'RSS after 300 conversations:',
       'SQLite bytes per conversation:',
       'start time, npm start:',
-      'start time, node dist/src/main.js alone:',
+      'start time, node dist/server/main.js alone:',
     ];
     for (const line of lines) expect(out, line).to.include(line);
     expect(out).to.not.match(/failed requests|found no pending request|NaN/);

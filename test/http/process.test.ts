@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { projectRoot } from '../../src/paths.js';
+import { projectRoot, serverEntry } from '../../src/paths.js';
 
-const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
+/** The server as `npm start` runs it (the bundle), and as `tsc` compiles it. */
+const MAIN = serverEntry;
+const UNBUNDLED = join(projectRoot, 'dist', 'src', 'main.js');
 
-/** Starts `node dist/src/main.js` and resolves with the port from its "listening" log line. */
-function startProcess(env: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, [...execArgv, MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the server (`node dist/server/main.js` unless told) and resolves with the port from its "listening" log line. */
+function startProcess(env: Record<string, string>, execArgv: string[] = [], main = MAIN): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null>; output: () => string }> {
+  const child = spawn(process.execPath, [...execArgv, main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -31,28 +33,37 @@ describe('The assistant process', () => {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts without the modules of sign-in, tokens and stores it does not use (they load with their first use)', async () => {
-    const trace = join(dataDir, 'modules.txt');
-    const tracer = pathToFileURL(join(projectRoot, 'dist', 'test', 'support', 'module-trace.js')).href;
-    const { child, port, exited } = await startProcess({ PORT: '0', DATA_DIR: dataDir, MODULE_TRACE_FILE: trace }, ['--import', tracer]);
-    try {
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).to.equal(200);
-      const modules = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-      // The trace works: the server's own modules and zod are in it.
-      expect(modules.some((url) => url.endsWith('/dist/src/http/server.js'))).to.equal(true);
-      expect(modules.some((url) => url.includes('/node_modules/zod/'))).to.equal(true);
-      const packageOf = (url: string) => /\/node_modules\/((@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
-      const packages = new Set(modules.map(packageOf));
-      for (const lazy of ['jose', 'openid-client', 'oauth4webapi', 'oidc-provider', 'nodemailer', 'keyv', '@keyv/redis', '@azure/msal-node']) expect(packages, lazy).to.not.include(lazy);
-      // restify and rate-limiter-flexible: only the parts used, never the package's main module with all its plugins and stores.
-      expect(modules.filter((url) => /\/node_modules\/(restify|rate-limiter-flexible)\/(lib\/)?index\.js$/.test(url))).to.deep.equal([]);
-      // botbuilder is required (src/botbuilder.ts), not imported by name: Node would scan it and all it re-exports for names first.
-      expect(modules.filter((url) => url.includes('/node_modules/botbuilder'))).to.deep.equal([]);
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  for (const [what, main, ownModule] of [
+    ['the bundle npm start runs', MAIN, '/dist/server/main.js'],
+    ['the compiled modules', UNBUNDLED, '/dist/src/http/server.js'],
+  ] as const) {
+    it(`starts without the modules of sign-in, tokens and stores it does not use (they load with their first use): ${what}`, async () => {
+      const trace = join(dataDir, 'modules.txt');
+      const tracer = pathToFileURL(join(projectRoot, 'dist', 'test', 'support', 'module-trace.js')).href;
+      const { child, port, exited } = await startProcess({ PORT: '0', DATA_DIR: dataDir, MODULE_TRACE_FILE: trace }, ['--import', tracer], main);
+      try {
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).to.equal(200);
+        const modules = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+        // The trace works: the server's own code and pino (imported by name) are in it.
+        expect(modules.some((url) => url.endsWith(ownModule))).to.equal(true);
+        expect(modules.some((url) => url.includes('/node_modules/pino/'))).to.equal(true);
+        // The bundle carries zod; the compiled modules import it from node_modules.
+        expect(modules.some((url) => url.includes('/node_modules/zod/'))).to.equal(main === UNBUNDLED);
+        const packageOf = (url: string) => /\/node_modules\/((@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+        const packages = new Set(modules.map(packageOf));
+        for (const lazy of ['jose', 'openid-client', 'oauth4webapi', 'oidc-provider', 'nodemailer', 'keyv', '@keyv/redis', '@azure/msal-node']) expect(packages, lazy).to.not.include(lazy);
+        // Nor the bundle's chunks of them (the Redis and memory stores, Partner Center).
+        expect(modules.filter((url) => /\/dist\/server\/(keyv-backend|redis-backend|partner-center)/.test(url))).to.deep.equal([]);
+        // restify and rate-limiter-flexible: only the parts used, never the package's main module with all its plugins and stores.
+        expect(modules.filter((url) => /\/node_modules\/(restify|rate-limiter-flexible)\/(lib\/)?index\.js$/.test(url))).to.deep.equal([]);
+        // botbuilder is required (src/botbuilder.ts), not imported by name: Node would scan it and all it re-exports for names first.
+        expect(modules.filter((url) => url.includes('/node_modules/botbuilder'))).to.deep.equal([]);
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    });
+  }
 
   it('stops with one line naming a bad variable and exit code 1', async () => {
     const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty', DATA_DIR: dataDir } });

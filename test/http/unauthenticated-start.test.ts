@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { projectRoot } from '../../src/paths.js';
+import { serverEntry } from '../../src/paths.js';
 
-const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
+/** The server as `npm start` runs it. */
+const MAIN = serverEntry;
 
-/** Runs `node dist/src/main.js` until it exits or logs "listening" (then stops it). */
+/** Runs `node dist/server/main.js` until it exits or logs "listening" (then stops it). */
 function run(env: Record<string, string>): Promise<{ code: number | null; stderr: string; listening: boolean }> {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -22,7 +22,7 @@ import {
   type EnrollmentApplication,
 } from '../../src/domain/enrollment/enrollment.js';
 import type { Result } from '../../src/domain/result.js';
-import { projectRoot } from '../../src/paths.js';
+import { serverEntry } from '../../src/paths.js';
 import { KeyvBackend, SQLITE_BUSY_TIMEOUT_MS } from '../../src/storage/keyv-backend.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import { startAssistant } from '../support/assistant.js';
@@ -224,9 +224,9 @@ describe('SQLite across processes', () => {
   });
 });
 
-/** `node dist/src/main.js` on `dataDir`: a second assistant process; resolves once it listens. */
+/** `node dist/server/main.js` (the bundle `npm start` runs) on `dataDir`: a second assistant process; resolves once it listens. */
 function startSecondProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'main.js')], { env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [serverEntry], { env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
