@@ -14,6 +14,14 @@ class Recorded {
   send(body?: unknown) {
     this.body = body;
   }
+  /** An answer sent as bytes is recorded as the JSON they hold, with its headers. */
+  headers: Record<string, string> = {};
+  sendRaw(code: number, body: Buffer, headers: Record<string, string>) {
+    this.code = code;
+    this.body = JSON.parse(body.toString('utf8'));
+    this.headers = headers;
+    this.ended = true;
+  }
   end() {
     this.ended = true;
   }
@@ -57,16 +65,38 @@ describe("The assistant's adapter", () => {
   it('answers an expectReplies turn as CloudAdapter.process does, timestamps read as dates', async () => {
     const { viaProcess, viaChecked, seen } = await both(activity, async (context) => {
       await context.sendActivity('hello');
+      await context.sendActivity('Perché è già qui… → 日本');
     });
     expect(viaChecked.code).to.equal(200).and.to.equal(viaProcess.code);
     expect(viaChecked.ended).to.equal(true);
     const texts = (r: Recorded) => (r.body as { activities: Activity[] }).activities.map((a) => a.text);
-    expect(texts(viaChecked)).to.deep.equal(['hello']).and.to.deep.equal(texts(viaProcess));
+    expect(texts(viaChecked)).to.deep.equal(['hello', 'Perché è già qui… → 日本']).and.to.deep.equal(texts(viaProcess));
+    // Sent as UTF-8 bytes: the length counts bytes, not characters.
+    expect(viaChecked.headers).to.deep.equal({
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(JSON.stringify(viaChecked.body))),
+    });
     for (const a of seen) {
       expect(a.timestamp).to.be.instanceOf(Date);
       expect((a as Activity & { rawTimestamp?: string }).rawTimestamp).to.equal('2026-12-05T14:00:00.000Z');
       expect(a.localTimestamp).to.be.instanceOf(Date);
     }
+  });
+
+  it('sends every answer as its own bytes: many at once, and one larger than the pieces answers are cut from', async () => {
+    const sent: { bytes: Buffer; text: string }[] = [];
+    const texts = [...Array.from({ length: 120 }, (_, i) => `${i} ${'è→'.repeat(1500 + i)}`), 'x'.repeat(300_000)];
+    await Promise.all(
+      texts.map((text) => {
+        const raw = { status() {}, send() {}, end() {}, sendRaw: (_code: number, bytes: Buffer) => sent.push({ bytes, text }) };
+        return adapter.processChecked(activity(), '', raw, async (context) => {
+          await context.sendActivity(text);
+        });
+      }),
+    );
+    expect(sent).to.have.length(texts.length);
+    // Read only after all were made: no answer's bytes were written over by a later one.
+    for (const { bytes, text } of sent) expect((JSON.parse(bytes.toString('utf8')) as { activities: Activity[] }).activities[0].text).to.equal(text);
   });
 
   it('answers an invoke with its invoke response, and a failed turn with a 500, as CloudAdapter.process does', async () => {
