@@ -110,8 +110,12 @@ export type Claim = { readonly first: true } | { readonly first: false; readonly
  * activity or a second click of the same button is recognized and changes nothing.
  */
 export interface OnceStore {
-  /** Claims `key` for `ttlMs`; within that time only the first caller gets `first: true`. */
-  claim(key: string, ttlMs: number): Promise<Claim>;
+  /**
+   * Claims `key` for `ttlMs`; within that time only the first caller gets `first: true`.
+   * `final`: the claim is all there will be (a message's delivery): it is never settled, only
+   * released if the work fails, so the store keeps nothing of it for later.
+   */
+  claim(key: string, ttlMs: number, options?: { readonly final?: boolean }): Promise<Claim>;
   /** Records the winner's answer, which later claimants of the key receive, and keeps it for `ttlMs` from now. */
   settle(key: string, result: string, ttlMs: number): Promise<void>;
   /** Gives up an unsettled claim (the work failed), so that a retry may claim the key again. */

@@ -123,7 +123,8 @@ export class AssistantBot extends ActivityHandler {
     // both. (A redelivery read it for nothing; its failure is the turn's, met when the turn awaits it.)
     const loading = this.loadStates(context);
     loading?.catch(() => undefined);
-    const claim = await once.claim(key, invoke ? IN_PROGRESS_TTL_MS : ONCE_TTL_MS);
+    // Only an invoke's claim is settled with its answer; a message's is final.
+    const claim = await once.claim(key, invoke ? IN_PROGRESS_TTL_MS : ONCE_TTL_MS, { final: !invoke });
     if (!claim.first) return this.answerRedelivery(context, claim.result);
     try {
       await this.runTurn(context, loading);

@@ -31,18 +31,21 @@ export class CasOnceStore implements OnceStore {
     this.lastSweep = now();
   }
 
-  async claim(key: string, ttlMs: number): Promise<Claim> {
+  async claim(key: string, ttlMs: number, options: { readonly final?: boolean } = {}): Promise<Claim> {
     const id = storageKey(key);
     if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) this.sweepSoon();
     // Most keys are new: one conditional insert claims them without reading first.
     const first = JSON.stringify({ until: this.now() + ttlMs } satisfies Entry);
-    if (await this.store.compareAndSet(id, undefined, first)) return this.hold(id, first);
+    // A final claim is not held: a turn per message would keep its value here until 10,000 later
+    // turns pushed it out, every one of them outliving the young generation. A release after a
+    // failure reads it back first.
+    if (await this.store.compareAndSet(id, undefined, first)) return options.final ? { first: true } : this.hold(id, first);
     for (let attempt = 0; attempt < 8; attempt++) {
       const raw = await this.store.get(id);
       const current = parse(raw);
       if (current && current.until > this.now()) return current.result === undefined ? { first: false } : { first: false, result: current.result };
       const next = JSON.stringify({ until: this.now() + ttlMs } satisfies Entry);
-      if (await this.store.compareAndSet(id, raw, next)) return this.hold(id, next);
+      if (await this.store.compareAndSet(id, raw, next)) return options.final ? { first: true } : this.hold(id, next);
     }
     throw new Error(`Claim ${id} kept changing under 8 attempts to take it`);
   }

@@ -88,6 +88,28 @@ for (const backend of backends) {
       expect(await once.claim(done, 60_000)).to.deep.equal({ first: false, result: 'answer' });
     });
 
+    it('keeps nothing of a final claim in the process, and still frees it for a retry when released', async () => {
+      const namespace = storage.namespace(unique('final'));
+      let reads = 0;
+      const counted = { ...namespace, get: (id: string) => (reads++, namespace.get(id)), compareAndSet: namespace.compareAndSet.bind(namespace), entries: namespace.entries.bind(namespace) };
+      once = new CasOnceStore(counted, () => now);
+      const keys = Array.from({ length: 50 }, () => unique('message'));
+      for (const key of keys) expect(await once.claim(key, 60_000, { final: true })).to.deep.equal({ first: true });
+      expect(await once.claim(keys[0], 60_000, { final: true })).to.deep.equal({ first: false });
+      expect((once as unknown as { held: Map<string, string> }).held.size).to.equal(0);
+      // Released after a failure: read back first, since nothing was kept.
+      reads = 0;
+      await once.release(keys[1]);
+      expect(reads).to.equal(1);
+      expect(await once.claim(keys[1], 60_000, { final: true })).to.deep.equal({ first: true });
+      // A claim that will be settled is held, and settled without a read.
+      const settled = unique('invoke');
+      await once.claim(settled, 60_000);
+      reads = 0;
+      await once.settle(settled, 'answer', 60_000);
+      expect(reads).to.equal(0);
+    });
+
     it('forgets a claim after its time, and a sweep removes what expired', async () => {
       const namespace = storage.namespace(unique('expiry'));
       once = new CasOnceStore(namespace, () => now);
