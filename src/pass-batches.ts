@@ -9,7 +9,8 @@
  * requests and replies, and each answer's write wakes its reader by itself; the kernel's share of a
  * turn (in profiles of the list turn, the answers' socket writes took 15 µs a turn together and
  * 40–60 µs not) and the processor's caches pay for it. Let go together, the turns' commands go out
- * in one write (node-redis writes everything asked before its next pass in one write; SQLite
+ * in one write (node-redis writes everything asked in a pass in one write, at the end of that
+ * pass when told the turns are coming: RedisBackend.sendWithThisPass; SQLite
  * commits the claims of one pass in one transaction), the turns run to their end one after another,
  * and the answers leave in a burst.
  *

@@ -58,6 +58,7 @@ export function countingStorage(backend: StorageBackend): { backend: StorageBack
     namespace: (name) => indexed.get(name) ?? count(backend.namespace(name), name),
     ping: () => backend.ping(),
     close: () => backend.close(),
+    ...(backend.sendWithThisPass ? { sendWithThisPass: () => backend.sendWithThisPass!() } : {}),
   };
   if ('indexedNamespace' in backend) {
     const inner = backend as IndexedStorageBackend;

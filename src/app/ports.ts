@@ -176,4 +176,10 @@ export async function mutate<T>(
 export interface StorageHealth {
   readonly kind: string;
   ping(): Promise<void>;
+  /**
+   * Called while requests are read, once their turns are queued to start together at the end of
+   * this pass of the event loop (pass-batches.ts): a store whose client sends commands at the end
+   * of a pass sends what those turns ask of it at the end of this one (Redis).
+   */
+  sendWithThisPass?(): void;
 }

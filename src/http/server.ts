@@ -107,8 +107,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; inFlight: ()
     }
     if (deps.botAuth && !(await deps.botAuth(req, res))) return;
     dropNulls(req.body as Record<string, unknown>);
-    // Checked and authenticated: the turn starts with the others that arrived with it (pass-batches.ts).
-    await batches.next();
+    // Checked and authenticated: the turn starts with the others that arrived with it (pass-batches.ts),
+    // and what they ask of the store goes out as soon as they have asked it.
+    const started = batches.next();
+    deps.storage.sendWithThisPass?.();
+    await started;
     const logic = (context: TurnContext) => deps.bot.run(context);
     // The body was checked above: the assistant's adapter takes it without checking its shape again.
     if (deps.adapter instanceof AssistantAdapter) {

@@ -18,6 +18,8 @@ export interface StorageBackend {
   /** Resolves when the database answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** See StorageHealth.sendWithThisPass (app/ports.ts): only a backend whose client writes at the end of a pass has it. */
+  sendWithThisPass?(): void;
 }
 
 /** An entry of a record (the store's key) in a secondary index of its namespace. */

@@ -256,6 +256,8 @@ export class RedisBackend implements IndexedStorageBackend {
   private sweeper?: NodeJS.Timeout;
   /** Called when the last call in flight settles while close() waits for it. */
   private drained?: () => void;
+  /** Requests and replies announced to sendWithThisPass in this pass of the event loop. */
+  private announced = 0;
 
   private constructor(
     private readonly client: Client,
@@ -299,6 +301,24 @@ export class RedisBackend implements IndexedStorageBackend {
     await this.call(this.client.ping(), 'PING');
   }
 
+  /**
+   * Makes node-redis write, at the end of this pass of the event loop, the commands of the work let
+   * go together then (pass-batches.ts): the turns of the requests read in this pass, and what goes
+   * on after the replies read in it. node-redis writes the commands asked in a pass at once, from a
+   * setImmediate of its own that the first of them schedules. When that first command comes from
+   * work let go in the check phase, its setImmediate runs in the next pass, after that pass has read
+   * and parsed the next requests and replies, and every turn waits a pass longer for its round trip:
+   * longer in flight, its objects survive more young-generation collections. Called during the poll
+   * phase, after the caller's batch is queued: one PING puts node-redis's write behind that batch,
+   * in this pass. It goes with the second request or reply of a pass: a lone one (an idle server)
+   * has no other work in its pass to wait behind, and node-redis's next pass comes at once.
+   */
+  sendWithThisPass(): void {
+    if (++this.announced === 1) setImmediate(() => (this.announced = 0));
+    if (this.announced !== 2 || !this.client.isReady) return;
+    this.client.ping().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     if (!this.client.isOpen) return;
     // Every call settles within the time limit, so this wait is bounded even when Redis stalls.
@@ -323,7 +343,9 @@ export class RedisBackend implements IndexedStorageBackend {
       work.then(
         // The replies read in one pass go on together at its end (pass-batches.ts); a failure at once.
         (value) => {
-          if (this.land(flight)) this.replies.later(() => resolve(value));
+          if (!this.land(flight)) return;
+          this.replies.later(() => resolve(value));
+          this.sendWithThisPass();
         },
         (error: unknown) => this.land(flight) && reject(error as Error),
       );

@@ -21,6 +21,8 @@ import { cardsDir } from '../../src/paths.js';
 import { KeyvBackend } from '../../src/storage/keyv-backend.js';
 import { CasRecordStore } from '../../src/storage/record-store.js';
 import { CloudAdapter } from 'botbuilder';
+import { AssistantAdapter } from '../../src/bot/adapter.js';
+import { ConnectorClientsAuthentication } from '../../src/bot/connector-clients.js';
 import { startAssistant, type RunningAssistant } from '../support/assistant.js';
 import { Chat } from '../support/chat.js';
 import { snapshot } from '../support/records.js';
@@ -322,6 +324,26 @@ describe('An unexpected failure in a route', () => {
       expect(body.code).to.equal('Internal');
       expect(JSON.stringify(body)).not.to.include('trim');
       expect(JSON.stringify(logged)).to.include('raw.trim is not a function');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('Turns and the store', () => {
+  it('tells the store, once per activity, that its turn is queued to start at the end of the pass, before it starts', async () => {
+    const events: string[] = [];
+    const storage = Object.assign(KeyvBackend.memory(), { sendWithThisPass: () => events.push('store told') });
+    const bot = { run: async (context: TurnContext) => void (events.push('turn runs'), await context.sendActivity('hi')) };
+    const adapter = new AssistantAdapter(new ConnectorClientsAuthentication({}, undefined));
+    const { server } = createHttpServer({ adapter, bot: bot as never, storage, log: pino({ level: 'silent' }) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const activity = { type: 'message', text: 'hi', channelId: 'emulator', deliveryMode: 'expectReplies', from: { id: 'u' }, recipient: { id: 'bot' }, conversation: { id: 'c' } };
+      const res = await fetch(`http://127.0.0.1:${server.address().port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      expect(res.status).to.equal(200);
+      expect(((await res.json()) as { activities: Activity[] }).activities.map((a) => a.text)).to.deep.equal(['hi']);
+      expect(events).to.deep.equal(['store told', 'turn runs']);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
