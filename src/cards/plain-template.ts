@@ -278,10 +278,32 @@ function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within
   if (!Array.isArray(value) && !isPlainObject(value)) return finishUserText(String(value), place, run.cap, run.longest);
   // A list of ids (a refresh's userIds): each is user text in a data place, as `shape` would finish it.
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => finishUserText(item, DATA, run.cap, run.longest));
+  // A button's data (strings, numbers, booleans): each string finished where it sits, as `shape` would.
+  const flat = Array.isArray(value) ? undefined : finishFlatData(value, run, within);
+  if (flat !== undefined) return flat;
   // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
   const marked = markUserText(value);
   if (marked === undefined) throw UNSURE;
   return shape(marked, run.how, run.cap, run.longest, within, run.adapt);
+}
+
+/**
+ * A flat object of a view (a button's data: a page, a search, a cursor) finished as `shape` finishes
+ * it once its strings are marked, without marking them. Marking would put each string between
+ * private-use characters and take it out again, and what V8 takes out of a string with such a
+ * character is stored two bytes a character: one such string (a list's cursor) made the whole
+ * answer's JSON twice its size in memory. Undefined for anything else (an element, nested values).
+ */
+function finishFlatData(value: object, run: ShapeRun, within: Within): Json | undefined {
+  if (typeof (value as { type?: unknown }).type === 'string') return undefined;
+  const out: { [key: string]: Json } = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') out[key] = finishUserText(item, placeOf(undefined, key, within), run.cap, run.longest);
+    else if (typeof item === 'number' || typeof item === 'boolean' || item === null) out[key] = item;
+    else if (item !== undefined) return undefined;
+  }
+  return out;
 }
 
 /** An element's label as expansion makes it, with user text marked (what a required input's error message quotes); '' when not a string. */
