@@ -14,7 +14,7 @@
  * expression is not compiled at all (`compilePlain` returns undefined).
  */
 
-import { DATA, finishElement, finishUserText, isPlainObject, markedText, markUserText, placeOf, shape, Trusted, withinOf, type Json, type Longest, type Place, type Shaping, type Within } from './shaping.js';
+import { ACTION_NONCE, DATA, finishElement, finishUserText, isPlainObject, jsonBytes, markedText, markUserText, placeOf, shape, stringBytes, textBytes, Trusted, withinOf, type Json, type Longest, type Place, type Shaping, type Size, type Within } from './shaping.js';
 
 /** A reference to a value: where it starts and the property names after that. */
 interface PathRef {
@@ -22,14 +22,17 @@ interface PathRef {
   readonly parts: readonly string[];
 }
 
+// Each node knows the JSON bytes of the template's own text in it (a literal; a sentence's fixed
+// parts and quotes; a key with its colon and comma), so that shaping counts only what the view adds.
 type Node =
-  | { readonly kind: 'literal'; readonly value: unknown }
+  | { readonly kind: 'literal'; readonly value: unknown; readonly bytes: number }
   | { readonly kind: 'path'; readonly ref: PathRef }
-  | { readonly kind: 'concat'; readonly parts: readonly (string | PathRef)[] }
+  | { readonly kind: 'concat'; readonly parts: readonly (string | PathRef)[]; readonly bytes: number }
   | { readonly kind: 'array'; readonly items: readonly Node[] }
   | {
       readonly kind: 'object';
-      readonly entries: readonly (readonly [string, Node])[];
+      /** Each field: its key, its value and the bytes of `"key":` and a comma. */
+      readonly entries: readonly (readonly [string, Node, number])[];
       /** Absent: no `$data`. */
       readonly data?: Node;
       /** Absent: no `$when`; 'drop': a `$when` that is not a binding (the engine drops the element). */
@@ -64,14 +67,14 @@ export function compilePlain(payload: unknown): PlainTemplate | undefined {
 function compile(node: unknown): Node {
   if (typeof node === 'string') return compileString(node);
   if (Array.isArray(node)) return { kind: 'array', items: node.map(compile) };
-  if (node === null || typeof node !== 'object') return { kind: 'literal', value: node };
+  if (node === null || typeof node !== 'object') return { kind: 'literal', value: node, bytes: jsonBytes(node as Json) };
   const record = node as Record<string, unknown>;
-  const entries: (readonly [string, Node])[] = [];
+  const entries: (readonly [string, Node, number])[] = [];
   const fields: Partial<Record<'type' | 'label' | 'style' | 'isMultiSelect', Node>> = {};
   for (const key of Object.keys(record)) {
     if (RESERVED.has(key)) continue;
     const compiled = compile(record[key]);
-    entries.push([key, compiled]);
+    entries.push([key, compiled, stringBytes(key) + 2]);
     if (key === 'type' || key === 'label' || key === 'style' || key === 'isMultiSelect') fields[key] = compiled;
   }
   const compiled: { kind: 'object'; entries: typeof entries; data?: Node; when?: PathRef | 'drop'; fields: typeof fields } = { kind: 'object', entries, fields };
@@ -93,7 +96,7 @@ function compile(node: unknown): Node {
 }
 
 function compileString(text: string): Extract<Node, { kind: 'literal' | 'path' | 'concat' }> {
-  if (!text.includes('${')) return { kind: 'literal', value: text };
+  if (!text.includes('${')) return { kind: 'literal', value: text, bytes: stringBytes(text) };
   // The engine parses the string as an expression's template literal: escapes and backticks mean something there.
   if (text.includes('\\') || text.includes('`')) throw new NotPlain();
   const parts: (string | PathRef)[] = [];
@@ -106,7 +109,8 @@ function compileString(text: string): Extract<Node, { kind: 'literal' | 'path' |
   if (last < text.length) parts.push(text.slice(last));
   if (parts.some((p) => typeof p === 'string' && p.includes('${'))) throw new NotPlain();
   if (parts.length === 1 && typeof parts[0] !== 'string') return { kind: 'path', ref: parts[0] };
-  return { kind: 'concat', parts };
+  // The quotes and the fixed parts: a part's bytes alone are never fewer than within the sentence.
+  return { kind: 'concat', parts, bytes: parts.reduce((n, p) => (typeof p === 'string' ? n + stringBytes(p) - 2 : n), 2) };
 }
 
 function pathOf(expression: string): PathRef {
@@ -155,6 +159,8 @@ interface ShapeRun {
   readonly longest: Longest;
   /** False inside a `refresh`, which Teams gets as written. */
   readonly adapt: boolean;
+  /** Counts, as it is made, at least as many bytes as the card's JSON will have (see `count`). */
+  readonly size: Size;
 }
 
 /**
@@ -164,9 +170,10 @@ interface ShapeRun {
  * too). Undefined when the engine must do it, as for expandPlain, and when the template's element
  * types or choice styles are bindings (shaping reads them).
  */
-export function expandShaped(template: PlainTemplate, root: unknown, how: Shaping, cap: number, longest: Longest): Json | undefined {
+export function expandShaped(template: PlainTemplate, root: unknown, how: Shaping, cap: number, longest: Longest, size: Size = { bytes: 0 }): Json | undefined {
+  size.bytes = 0;
   try {
-    return expand(template.root, { root, data: undefined, index: undefined }, { how, cap, longest, adapt: true }, DATA, undefined) as Json;
+    return expand(template.root, { root, data: undefined, index: undefined }, { how, cap, longest, adapt: true, size }, DATA, undefined) as Json;
   } catch (error) {
     if (error === UNSURE) return undefined;
     throw error;
@@ -177,6 +184,7 @@ export function expandShaped(template: PlainTemplate, root: unknown, how: Shapin
 function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Place, within: Within): unknown {
   switch (node.kind) {
     case 'literal':
+      if (run) run.size.bytes += node.bytes;
       return node.value;
     case 'path': {
       const value = present(resolve(node.ref, scope));
@@ -184,6 +192,7 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
     }
     case 'concat': {
       let out = '';
+      let bytes = node.bytes;
       for (const part of node.parts) {
         if (typeof part === 'string') {
           out += part;
@@ -191,11 +200,24 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
         }
         const value = present(resolve(part, scope));
         // The engine writes a value into a sentence with its toString(): the same for these.
-        if (typeof value === 'string') out += run ? finishUserText(value, place, run.cap, run.longest) : value;
-        else if (typeof value === 'number' || typeof value === 'boolean') out += String(value);
-        else if (run && value instanceof Trusted) out += value.markdown;
-        else throw UNSURE;
+        if (typeof value === 'string') {
+          if (!run) {
+            out += value;
+            continue;
+          }
+          const finished = finishUserText(value, place, run.cap, run.longest);
+          out += finished;
+          bytes += stringBytes(finished) - 2;
+        } else if (typeof value === 'number' || typeof value === 'boolean') {
+          const text = String(value);
+          out += text;
+          bytes += text.length;
+        } else if (run && value instanceof Trusted) {
+          out += value.markdown;
+          bytes += textBytes(value.markdown) - 2;
+        } else throw UNSURE;
       }
+      if (run) run.size.bytes += bytes;
       return out;
     }
     case 'array': {
@@ -206,6 +228,8 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
         if (Array.isArray(expanded)) out.push(...(expanded as unknown[]));
         else out.push(expanded);
       }
+      // The brackets and commas (the items counted themselves).
+      if (run) run.size.bytes += out.length > 0 ? out.length + 1 : 2;
       return out;
     }
     case 'object': {
@@ -223,6 +247,8 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
         const element = expandElement(node, { root: scope.root, data: context, index: i }, run, within);
         if (element !== null) out.push(element);
       }
+      // A list where a field holds it (in a list, its items join that list's: counted twice, never too few).
+      if (run && out.length > 1) run.size.bytes += out.length + 1;
       return out.length === 0 ? null : out.length === 1 ? out[0] : out;
     }
   }
@@ -245,18 +271,38 @@ function expandElement(node: Extract<Node, { kind: 'object' }>, inner: Scope, ru
   const type = typeof literal === 'string' ? literal : undefined;
   const style = type === 'Input.ChoiceSet' ? literalOf(node.fields.style) : undefined;
   const isMultiSelect = type === 'Input.ChoiceSet' ? literalOf(node.fields.isMultiSelect) : undefined;
-  for (const [key, value] of node.entries) {
+  const size = run.size;
+  // The braces.
+  const start = (size.bytes += 2) - 2;
+  for (const [key, value, keyBytes] of node.entries) {
     let expanded: unknown;
     if (key === 'refresh' && run.adapt) {
       // A Universal Actions refresh is a Teams feature: as written for Teams, dropped elsewhere.
       if (run.how.channel !== 'msteams') continue;
       expanded = expand(value, inner, { ...run, adapt: false }, DATA, undefined);
     } else expanded = expand(value, inner, run, placeOf(type, key, within), withinOf(type, key, style, isMultiSelect));
-    if (expanded !== undefined) object[key] = expanded;
+    if (expanded !== undefined) {
+      object[key] = expanded;
+      size.bytes += keyBytes;
+    }
   }
   if (!run.adapt || type === undefined) return object;
-  return finishElement(object as { [key: string]: Json }, type, within, type.startsWith('Input.') ? () => markedLabel(node.fields.label, inner) : noLabel, run.how, run.cap, run.longest);
+  const hadError = object.errorMessage !== undefined;
+  const finished = finishElement(object as { [key: string]: Json }, type, within, type.startsWith('Input.') ? () => markedLabel(node.fields.label, inner) : noLabel, run.how, run.cap, run.longest);
+  if (!hadError && typeof object.errorMessage === 'string') size.bytes += ERROR_MESSAGE_BYTES + stringBytes(object.errorMessage);
+  if (type === 'Action.Execute') {
+    // The nonce in its data, and in Teams an Action.Submit fallback with the element's fields,
+    // data and verb: at most the element again, with the nonce twice and a few keys.
+    const nonce = stringBytes(ACTION_NONCE) + stringBytes(run.how.nonce) + 2;
+    size.bytes += run.how.channel === 'msteams' ? size.bytes - start + 2 * nonce + EXECUTE_SLACK : nonce + EXECUTE_SLACK;
+  }
+  return finished;
 }
+
+/** `"errorMessage":` and a comma. */
+const ERROR_MESSAGE_BYTES = stringBytes('errorMessage') + 2;
+/** What an Action.Execute's shape adds besides its fields and nonces: the fallback's and data's keys and braces, the Submit's type, a null verb. */
+const EXECUTE_SLACK = 96;
 
 const noLabel = () => '';
 
@@ -269,22 +315,40 @@ function literalOf(node: Node | undefined): string | boolean | undefined {
 
 /** A bound value as shaping finishes it in `place`: user text made inert and cut, the assistant's own text as written. */
 function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within): unknown {
-  if (typeof value === 'string') return finishUserText(value, place, run.cap, run.longest);
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Trusted) return value.markdown;
+  const size = run.size;
+  if (typeof value === 'string') {
+    const finished = finishUserText(value, place, run.cap, run.longest);
+    size.bytes += stringBytes(finished);
+    return finished;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    size.bytes += jsonBytes(value);
+    return value;
+  }
+  if (value instanceof Trusted) {
+    size.bytes += textBytes(value.markdown);
+    return value.markdown;
+  }
   if (typeof value !== 'object' || value === null) throw UNSURE;
+  let out: Json;
   // A Date, a URL or another class instance shows as its own text, like any other user text.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  if (!Array.isArray(value) && !isPlainObject(value)) return finishUserText(String(value), place, run.cap, run.longest);
+  if (!Array.isArray(value) && !isPlainObject(value)) out = finishUserText(String(value), place, run.cap, run.longest);
   // A list of ids (a refresh's userIds): each is user text in a data place, as `shape` would finish it.
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => finishUserText(item, DATA, run.cap, run.longest));
-  // A button's data (strings, numbers, booleans): each string finished where it sits, as `shape` would.
-  const flat = Array.isArray(value) ? undefined : finishFlatData(value, run, within);
-  if (flat !== undefined) return flat;
-  // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
-  const marked = markUserText(value);
-  if (marked === undefined) throw UNSURE;
-  return shape(marked, run.how, run.cap, run.longest, within, run.adapt);
+  else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) out = value.map((item: string) => finishUserText(item, DATA, run.cap, run.longest));
+  else {
+    // A button's data (strings, numbers, booleans): each string finished where it sits, as `shape` would.
+    const flat = Array.isArray(value) ? undefined : finishFlatData(value, run, within);
+    if (flat !== undefined) out = flat;
+    else {
+      // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
+      const marked = markUserText(value);
+      if (marked === undefined) throw UNSURE;
+      out = shape(marked, run.how, run.cap, run.longest, within, run.adapt);
+    }
+  }
+  size.bytes += jsonBytes(out);
+  return out;
 }
 
 /**

@@ -97,7 +97,7 @@ export class CardRenderer {
       // Expanded and shaped in one walk; the view's strings are user text, the catalog's Trusted.
       const plain = loaded.plain;
       const root = { ...view, t: trustedCatalog(target.locale) };
-      const card = fitCard((cap, longest) => expandShaped(plain, root, how, cap, longest), name);
+      const card = fitCard((cap, longest, size) => expandShaped(plain, root, how, cap, longest, size), name);
       if (card !== undefined) return card as AdaptiveCardJson;
     }
     // The engine's path: user text marked in the view, expanded, then shaped.

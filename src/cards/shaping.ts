@@ -197,23 +197,33 @@ export function finishUserText(text: string, place: Place, cap: number, longest:
   return place.markdown ? escapeStripped(shown) : shown;
 }
 
+/** An upper bound of the JSON bytes of a card, counted while it was made; Infinity when it was not counted. */
+export interface Size {
+  bytes: number;
+}
+
 /**
  * A card shaped within the size budget: `build` shapes it with user text cut to `cap` characters;
  * when users' text makes it too big, the longest pieces are cut (halving the allowance each round)
  * until it fits. A card that cannot fit even then is a template or paging bug, and fails loudly
  * rather than being refused by Teams. Undefined when `build` gives up the first time.
+ * A `build` that counts (the plain expander) sets `size` to a bound of the card's bytes: a card
+ * under the budget by that bound is not walked again to count them exactly.
  */
-export function fitCard(build: (cap: number, longest: Longest) => Json | undefined, name: string): Json | undefined {
+export function fitCard(build: (cap: number, longest: Longest, size: Size) => Json | undefined, name: string): Json | undefined {
   // No single text longer than the whole budget can fit: start there rather than escape it all.
   const longest = { chars: 0 };
-  let done = build(CARD_BUDGET_BYTES, longest);
-  if (done === undefined) return undefined;
+  const size = { bytes: Infinity };
+  let done = build(CARD_BUDGET_BYTES, longest, size);
+  if (done === undefined || size.bytes <= CARD_BUDGET_BYTES) return done;
   let cap = Math.min(longest.chars, CARD_BUDGET_BYTES);
   while (jsonBytes(done) > CARD_BUDGET_BYTES) {
     if (cap <= MIN_DISPLAY_CHARS) throw new Error(`Card ${name} exceeds ${CARD_BUDGET_BYTES} bytes even with user text cut short`);
     cap = Math.max(MIN_DISPLAY_CHARS, Math.floor(cap / 2));
-    done = build(cap, { chars: 0 });
+    size.bytes = Infinity;
+    done = build(cap, { chars: 0 }, size);
     if (done === undefined) throw new Error(`Card ${name} expanded once and then not again`);
+    if (size.bytes <= CARD_BUDGET_BYTES) return done;
   }
   return done;
 }
@@ -267,8 +277,13 @@ export function rememberBytes(value: unknown): void {
 }
 for (const key of ['type', 'data', 'fallback', 'verb', 'id', 'errorMessage', ACTION_NONCE, 'Action.Submit']) rememberBytes(key);
 
+/** The JSON bytes of a string: remembered for the templates' and catalogs' text, counted for the rest. */
+export function textBytes(text: string): number {
+  return knownBytes.get(text) ?? stringBytes(text);
+}
+
 /** The UTF-8 bytes of a string as JSON writes it: quotes, escapes (\n and the like, \u00XX for other controls and lone surrogates). */
-function stringBytes(text: string): number {
+export function stringBytes(text: string): number {
   let bytes = 2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -23,8 +23,16 @@ function twoWalks(plain: PlainTemplate, view: object, locale: Locale, how: Shapi
   return fitCard((cap, longest) => shape(expanded as Json, how, cap, longest), 'card');
 }
 
+/** As the renderer does: the bytes counted while expanding spare the exact count when they are under the budget. */
 function oneWalk(plain: PlainTemplate, view: object, locale: Locale, how: Shaping): Json | undefined {
-  return fitCard((cap, longest) => expandShaped(plain, { ...view, t: trustedCatalog(locale) }, how, cap, longest), 'card');
+  return fitCard((cap, longest, size) => expandShaped(plain, { ...view, t: trustedCatalog(locale) }, how, cap, longest, size), 'card');
+}
+
+/** The card in one walk without fitting, with the bytes counted while it was made. */
+function counted(plain: PlainTemplate, view: object, locale: Locale, how: Shaping, cap = 26 * 1024): { card: Json | undefined; bytes: number } {
+  const size = { bytes: 0 };
+  const card = expandShaped(plain, { ...view, t: trustedCatalog(locale) }, how, cap, { chars: 0 }, size);
+  return { card, bytes: size.bytes };
 }
 
 /** The view with every string (user text, not the assistant's Trusted text) replaced by `text(i)`. */
@@ -119,8 +127,45 @@ describe('Cards expanded and shaped in one walk', () => {
         const expected = twoWalks(plain, view, locale, how);
         expect(expected).to.not.equal(undefined);
         expect(oneWalk(plain, view, locale, how)).to.deep.equal(expected);
+        const { card, bytes } = counted(plain, view, locale, how);
+        expect(bytes).to.be.at.least(jsonBytes(card));
       }
     }
+  });
+
+  it('counts while expanding at least the bytes of the card it makes, close enough to spare the exact count of every fixture', () => {
+    let compared = 0;
+    for (const { name, plain } of templates) {
+      for (const view of fixtures[name] ?? []) {
+        for (const locale of LOCALES) {
+          for (const channel of ['msteams', 'other'] as const) {
+            const { card, bytes } = counted(plain, view, locale, shapingFor(locale, channel));
+            const exact = jsonBytes(card);
+            expect(bytes, `${name} ${locale} ${channel}`).to.be.at.least(exact);
+            // Within half again: a card whose bound passes the budget is counted exactly, so a loose bound only costs time.
+            expect(bytes, `${name} ${locale} ${channel}`).to.be.at.most(exact * 1.5);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).to.be.greaterThan(150);
+  });
+
+  it('never counts fewer bytes than the card has, whatever users typed (escapes, surrogates, controls, cut text)', () => {
+    const pieces = fc.constantFrom('a', 'Ü', '😀', '\ud83d', '\ude00', ' ', '\n', '\r', '\t', '*', '_', '<b>', '&amp;', '#', '1.', 'x.com', 'http://e.x', '\u202e', '\u0000', '\u0008', '\ue000', '"', '\\', '€');
+    const text = fc.oneof(
+      { weight: 4, arbitrary: fc.array(pieces, { maxLength: 16 }).map((p) => p.join('')) },
+      { weight: 1, arbitrary: fc.tuple(pieces, fc.integer({ min: 50, max: 2000 })).map(([p, n]) => p.repeat(n)) },
+    );
+    const cases = templates.flatMap(({ name, plain }) => (fixtures[name] ?? []).map((view) => ({ name, plain, view })));
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), fc.array(text, { minLength: 1, maxLength: 8 }), fc.constantFrom(...LOCALES), fc.constantFrom('msteams' as const, 'other' as const), fc.integer({ min: 24, max: 26 * 1024 }), ({ name, plain, view }, texts, locale, channel, cap) => {
+        const { card, bytes } = counted(plain, withStrings(view, (i) => texts[i % texts.length]) as object, locale, shapingFor(locale, channel), cap);
+        if (card !== undefined) expect(bytes, name).to.be.at.least(Buffer.byteLength(JSON.stringify(card)));
+      }),
+      { numRuns: 800 },
+    );
   });
 
   it('leaves to the engine an element type or a choice style that is a binding', () => {
