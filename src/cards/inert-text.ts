@@ -45,8 +45,13 @@ function escapeLine(line: string): string {
   // A literal `${` stays literal and can never be taken for a template binding.
   if (out.includes('${')) out = out.replace(/\$\{/g, '$\\{');
   // Headings, lists, quotes and setext underlines start a line; a numbered list is `1.` or `1)`.
+  // A line that starts with a letter (most do) can be neither.
+  if (LINE_START_PLAIN.test(out)) return out;
   return out.replace(/^(\s*)([#+=>-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
+
+/** A first character that is not white space, a digit or one of `#+=>-`: no line start to escape. */
+const LINE_START_PLAIN = /^[A-Za-z\u00c0-\u167f\u1681-\u1fff]/;
 
 const MARKUP = /[\\`*_~[\]<>|]/;
 const MARKUP_ALL = /[\\`*_~[\]<>|]/g;
@@ -60,9 +65,15 @@ const MARKUP_ALL = /[\\`*_~[\]<>|]/g;
 function escapeLinkable(text: string): string {
   let out = '';
   let from = 0;
-  for (let i = 1; i < text.length - 1; i++) {
+  // From one `.` or `:` to the next, rather than character by character.
+  let dot = text.indexOf('.', 1);
+  let colon = text.indexOf(':', 1);
+  for (;;) {
+    const i = dot === -1 ? colon : colon === -1 || dot < colon ? dot : colon;
+    if (i === -1 || i >= text.length - 1) break;
     const c = text.charCodeAt(i);
-    if (c !== 0x2e && c !== 0x3a) continue;
+    if (c === 0x2e) dot = text.indexOf('.', i + 1);
+    else colon = text.indexOf(':', i + 1);
     const before = codePointBefore(text, i);
     const after = text.codePointAt(i + 1)!;
     const linkable = c === 0x2e ? isLetterOrNumber(before) && isLetterOrNumber(after) : isLetter(before) && (after === 0x2f || isLetterOrNumber(after));

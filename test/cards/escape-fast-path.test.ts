@@ -22,7 +22,9 @@ describe('escapeMarkdown fast path', () => {
   it('gives exactly what every replacement gives, on any text', () => {
     const pieces = fc.constantFrom('a', 'Z', 'é', '1', '9', ' ', '\t', '\n', '\r', '.', ':', '/', '$', '{', '}', '&', '#', ';', '+', '=', '>', '-', ')', '*', '_', '`', '~', '[', ']', '<', '|', '\\', '\u202e', '\u0007', 'amp', 'www', 'x.com', '12:30', 'https:',
       // Letters and numbers beyond ASCII, astral ones (a surrogate pair), lone surrogates and marks: the dot and colon rule goes by code point.
-      'ß', '中', 'Ж', '٣', '²', '\u{1D400}', '\u{1D7CE}', '\u{1F600}', '\ud835', '\udc00', '\u0301', 'ـ', 'é.fr', 'ä:ö');
+      'ß', '中', 'Ж', '٣', '²', '\u{1D400}', '\u{1D7CE}', '\u{1F600}', '\ud835', '\udc00', '\u0301', 'ـ', 'é.fr', 'ä:ö',
+      // White space beyond ASCII before a line's first sign (the line-start rule's \s): no-break, Ogham, ideographic.
+      '\u00a0', '\u1680', '\u3000', '\u2007');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 30 }).map((p) => p.join('')), (text) => {
         expect(escapeMarkdown(text)).to.equal(reference(text));
