@@ -79,13 +79,15 @@ let used = 0;
  * never written again, and the slab lives until the last slice sent from it is let go.
  */
 function utf8(text: string): Buffer {
-  const length = Buffer.byteLength(text);
-  if (length > SLAB / 4) return Buffer.from(text);
-  if (used + length > SLAB) {
+  // A UTF-16 unit is at most three bytes: room for that much is room enough, without counting them first.
+  const most = text.length * 3;
+  if (most > SLAB / 4) return Buffer.from(text);
+  if (used + most > SLAB) {
     slab = Buffer.allocUnsafeSlow(SLAB);
     used = 0;
   }
-  const bytes = slab.subarray(used, used + slab.write(text, used));
+  const length = slab.write(text, used);
+  const bytes = slab.subarray(used, used + length);
   // Eight-byte aligned, as Node aligns its pool.
   used = (used + length + 7) & ~7;
   return bytes;

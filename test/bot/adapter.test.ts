@@ -84,11 +84,12 @@ describe("The assistant's adapter", () => {
   });
 
   it('sends every answer as its own bytes: many at once, and one larger than the pieces answers are cut from', async () => {
-    const sent: { bytes: Buffer; text: string }[] = [];
-    const texts = [...Array.from({ length: 120 }, (_, i) => `${i} ${'è→'.repeat(1500 + i)}`), 'x'.repeat(300_000)];
+    const sent: { bytes: Buffer; text: string; length: string }[] = [];
+    // Two, three and four bytes a character (an emoji is two UTF-16 units), and one answer too large for a slab's share.
+    const texts = [...Array.from({ length: 120 }, (_, i) => `${i} ${'è→😀'.repeat(1000 + i)}`), 'x'.repeat(300_000)];
     await Promise.all(
       texts.map((text) => {
-        const raw = { status() {}, send() {}, end() {}, sendRaw: (_code: number, bytes: Buffer) => sent.push({ bytes, text }) };
+        const raw = { status() {}, send() {}, end() {}, sendRaw: (_code: number, bytes: Buffer, headers: Record<string, string>) => sent.push({ bytes, text, length: headers['Content-Length'] }) };
         return adapter.processChecked(activity(), '', raw, async (context) => {
           await context.sendActivity(text);
         });
@@ -96,7 +97,10 @@ describe("The assistant's adapter", () => {
     );
     expect(sent).to.have.length(texts.length);
     // Read only after all were made: no answer's bytes were written over by a later one.
-    for (const { bytes, text } of sent) expect((JSON.parse(bytes.toString('utf8')) as { activities: Activity[] }).activities[0].text).to.equal(text);
+    for (const { bytes, text, length } of sent) {
+      expect((JSON.parse(bytes.toString('utf8')) as { activities: Activity[] }).activities[0].text).to.equal(text);
+      expect(length).to.equal(String(bytes.length));
+    }
   });
 
   it('answers an invoke with its invoke response, and a failed turn with a 500, as CloudAdapter.process does', async () => {
