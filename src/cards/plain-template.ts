@@ -330,25 +330,31 @@ function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within
     return value.markdown;
   }
   if (typeof value !== 'object' || value === null) throw UNSURE;
-  let out: Json;
   // A Date, a URL or another class instance shows as its own text, like any other user text.
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  if (!Array.isArray(value) && !isPlainObject(value)) out = finishUserText(String(value), place, run.cap, run.longest);
-  // A list of ids (a refresh's userIds): each is user text in a data place, as `shape` would finish it.
-  else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) out = value.map((item: string) => finishUserText(item, DATA, run.cap, run.longest));
-  else {
-    // A button's data (strings, numbers, booleans): each string finished where it sits, as `shape` would.
-    const flat = Array.isArray(value) ? undefined : finishFlatData(value, run, within);
-    if (flat !== undefined) out = flat;
-    else {
-      // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
-      const marked = markUserText(value);
-      if (marked === undefined) throw UNSURE;
-      out = shape(marked, run.how, run.cap, run.longest, within, run.adapt);
-    }
+  if (!Array.isArray(value) && !isPlainObject(value)) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    const finished = finishUserText(String(value), place, run.cap, run.longest);
+    size.bytes += stringBytes(finished);
+    return finished;
   }
-  size.bytes += jsonBytes(out);
-  return out;
+  // A list of ids (a refresh's userIds): each is user text in a data place, as `shape` would finish it.
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    size.bytes += value.length > 0 ? value.length + 1 : 2;
+    return value.map((item: string) => {
+      const finished = finishUserText(item, DATA, run.cap, run.longest);
+      size.bytes += stringBytes(finished);
+      return finished;
+    });
+  }
+  // A button's data (strings, numbers, booleans): each string finished where it sits, as `shape` would.
+  const flat = Array.isArray(value) ? undefined : finishFlatData(value, run, within);
+  if (flat !== undefined) return flat;
+  // Another object or list from the view (rare: templates bind strings): shaped as the engine's path shapes it.
+  const marked = markUserText(value);
+  if (marked === undefined) throw UNSURE;
+  const shaped = shape(marked, run.how, run.cap, run.longest, within, run.adapt);
+  size.bytes += jsonBytes(shaped);
+  return shaped;
 }
 
 /**
@@ -361,12 +367,23 @@ function finishValue(value: unknown, run: ShapeRun, place: Place, within: Within
 function finishFlatData(value: object, run: ShapeRun, within: Within): Json | undefined {
   if (typeof (value as { type?: unknown }).type === 'string') return undefined;
   const out: { [key: string]: Json } = {};
+  // The braces, and each field's key, colon and comma; counted as it goes (given up halfway, the
+  // shaped object is counted again: too many, never too few).
+  let bytes = 2;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    if (typeof item === 'string') out[key] = finishUserText(item, placeOf(undefined, key, within), run.cap, run.longest);
-    else if (typeof item === 'number' || typeof item === 'boolean' || item === null) out[key] = item;
-    else if (item !== undefined) return undefined;
+    let finished: Json;
+    if (typeof item === 'string') finished = finishUserText(item, placeOf(undefined, key, within), run.cap, run.longest);
+    else if (typeof item === 'number' || typeof item === 'boolean' || item === null) finished = item;
+    else if (item === undefined) continue;
+    else {
+      run.size.bytes += bytes;
+      return undefined;
+    }
+    out[key] = finished;
+    bytes += textBytes(key) + 2 + jsonBytes(finished);
   }
+  run.size.bytes += bytes;
   return out;
 }
 
