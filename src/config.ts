@@ -80,7 +80,7 @@ export const Env = z.object({
     .optional(),
   MAIL_FROM: z.string().trim().email().default('csp-assistant@localhost.example'),
   REVIEWER_IDS: UserIdList.default([]),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(75),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
   UNDERSTANDING: z.enum(['embedded', 'azure-clu', 'azure-openai']).default('embedded'),
