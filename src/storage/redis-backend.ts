@@ -96,29 +96,35 @@ class RedisCasStore implements CasStore {
     protected readonly call: Call,
   ) {}
 
-  /** Runs a script by its digest, sending the script itself when the server's cache does not have it (a restart, a new server). */
-  protected async script(source: string, sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown> {
+  /**
+   * Runs a script by its digest, sending the script itself when the server's cache does not have it
+   * (a restart, a new server). The hot commands (this, GET and SET NX) go out as raw arguments
+   * through sendCommand: node-redis's typed commands build a parser and run an async wrapper with a
+   * reply transform per command, work the replies here do not need.
+   */
+  protected async script(source: string, sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const count = String(keys.length);
     try {
-      return await this.call(this.client.evalSha(sha, options), 'EVALSHA');
+      return await this.call(this.client.sendCommand(['EVALSHA', sha, count, ...keys, ...args]), 'EVALSHA');
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return this.call(this.client.eval(source, options), 'EVAL');
+      return this.call(this.client.sendCommand(['EVAL', source, count, ...keys, ...args]), 'EVAL');
     }
   }
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.call(this.client.get(this.prefix + key), 'GET');
-    return value ?? undefined;
+    const value = await this.call(this.client.sendCommand(['GET', this.prefix + key]), 'GET');
+    return typeof value === 'string' ? value : undefined;
   }
 
   async compareAndSet(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
     // Set where absent (a once-only claim, a new record) is Redis's own SET NX: no script to run.
-    if (expected === undefined && next !== undefined) return (await this.call(this.client.set(this.prefix + key, next, { NX: true }), 'SET')) === 'OK';
-    const options = {
-      keys: [this.prefix + key],
-      arguments: [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? ''],
-    };
-    return Number(await this.script(CAS_SCRIPT, CAS_SHA, options)) === 1;
+    if (expected === undefined && next !== undefined) {
+      const reply: unknown = await this.call(this.client.sendCommand(['SET', this.prefix + key, next, 'NX']), 'SET');
+      return reply === 'OK';
+    }
+    const args = [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? ''];
+    return Number(await this.script(CAS_SCRIPT, CAS_SHA, [this.prefix + key], args)) === 1;
   }
 
   async *entries(): AsyncIterable<[string, string]> {
@@ -165,11 +171,9 @@ class RedisIndexedStore extends RedisCasStore implements IndexedCasStore {
 
   private async compareAndSetIndexed(key: string, expected: string | undefined, next: string | undefined, remove: readonly IndexRef[], add: readonly IndexRef[]): Promise<boolean> {
     const entries = [...remove, ...add];
-    const options = {
-      keys: [this.prefix + key, ...entries.map((r) => this.setOf(r.index, r.key))],
-      arguments: [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? '', String(remove.length), ...entries.map((r) => member(r.sort, key))],
-    };
-    return Number(await this.script(INDEXED_CAS_SCRIPT, INDEXED_CAS_SHA, options)) === 1;
+    const keys = [this.prefix + key, ...entries.map((r) => this.setOf(r.index, r.key))];
+    const args = [expected === undefined ? '1' : '0', expected ?? '', next === undefined ? '1' : '0', next ?? '', String(remove.length), ...entries.map((r) => member(r.sort, key))];
+    return Number(await this.script(INDEXED_CAS_SCRIPT, INDEXED_CAS_SHA, keys, args)) === 1;
   }
 
   async scan(q: IndexScan): Promise<IndexHit[]> {
@@ -199,7 +203,7 @@ class RedisIndexedStore extends RedisCasStore implements IndexedCasStore {
 
   async count(index: string, key: string, prefix?: string): Promise<number> {
     const set = this.setOf(index, key);
-    if (!prefix) return Number(await this.call(this.client.zCard(set), 'ZCARD'));
+    if (!prefix) return Number(await this.call(this.client.sendCommand(['ZCARD', set]), 'ZCARD'));
     const clean = cleanSort(prefix);
     const members = (await this.call(
       this.client.sendCommand(['ZRANGE', set, `[${clean}`, Buffer.concat([Buffer.from(`[${clean}`), Buffer.from([0xff])]), 'BYLEX']),
@@ -213,7 +217,7 @@ class RedisIndexedStore extends RedisCasStore implements IndexedCasStore {
     for await (const [key, raw] of this.entries()) {
       const add = safeEntries(this.entriesOf, raw);
       if (!add.length) continue;
-      batch.push(this.script(BACKFILL_SCRIPT, BACKFILL_SHA, { keys: [this.prefix + key, ...add.map((r) => this.setOf(r.index, r.key))], arguments: [raw, ...add.map((r) => member(r.sort, key))] }));
+      batch.push(this.script(BACKFILL_SCRIPT, BACKFILL_SHA, [this.prefix + key, ...add.map((r) => this.setOf(r.index, r.key))], [raw, ...add.map((r) => member(r.sort, key))]));
       if (batch.length >= 200) await Promise.all(batch.splice(0));
     }
     await Promise.all(batch);
@@ -316,7 +320,7 @@ export class RedisBackend implements IndexedStorageBackend {
   sendWithThisPass(): void {
     if (++this.announced === 1) setImmediate(() => (this.announced = 0));
     if (this.announced !== 2 || !this.client.isReady) return;
-    this.client.ping().catch(() => undefined);
+    this.client.sendCommand(['PING']).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -299,4 +299,27 @@ describe('Secondary indexes on Redis: round trips', function () {
     expect(again.ok && again.value.records.map((r) => r.value.name)).to.deep.equal(['Contoso', 'Fabrikam']);
     expect(await commandsSince()).to.deep.equal({ evalsha: 1, eval: 1, zrange: 1 });
   });
+
+  it('writes by compare-and-set, with and without indexes, on a server that lost its scripts', async () => {
+    const plain = backend.namespace(unique('plain'));
+    expect(await plain.get('k')).to.equal(undefined);
+    expect(await plain.compareAndSet('k', undefined, 'a'), 'an insert').to.equal(true);
+    expect(await plain.compareAndSet('k', undefined, 'z'), 'a second insert').to.equal(false);
+    const store = IndexedCasRecordStore.open<Thing, 'byGroup' | 'search'>(backend, unique('flushed'), INDEXES);
+    await store.compareAndSet('Contoso', 0, { group: 'g', name: 'Contoso' });
+    const read = await store.get('Contoso');
+    await watcher.scriptFlush();
+    await watcher.configResetStat();
+    // The script is sent itself once, after the server said it does not know its digest.
+    expect(await plain.compareAndSet('k', 'a', 'b'), 'an update').to.equal(true);
+    const commands = await commandsSince();
+    expect([commands.evalsha, commands.eval]).to.deep.equal([1, 1]);
+    expect(await plain.compareAndSet('k', 'a', 'c'), 'an update from a stale value').to.equal(false);
+    expect(await plain.get('k')).to.equal('b');
+    expect(await plain.compareAndSet('k', 'b', undefined), 'a delete').to.equal(true);
+    expect(await plain.get('k')).to.equal(undefined);
+    expect(await store.compareAndSet('Contoso', read!, { group: 'h', name: 'Contoso' }), 'an indexed update').to.not.equal(undefined);
+    const [moved, left] = await Promise.all([store.page('byGroup', 'h', { limit: 5 }), store.page('byGroup', 'g', { limit: 5 })]);
+    expect([moved.ok && moved.value.records.map((r) => r.value.name), left.ok && left.value.records.length]).to.deep.equal([['Contoso'], 0]);
+  });
 });
