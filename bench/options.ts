@@ -4,6 +4,13 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Seconds per system per round. */
   readonly seconds: number;
+  /**
+   * Seconds each system is driven, unmeasured, just before its measured run in every round. Every
+   * system sits idle while the others run (about 70 s in a full run); V8 then gives its heap back
+   * and the first seconds of the next burst pay to grow it again. These seconds are printed apart,
+   * as "after idle", so the measured run compares steady turns. 0 measures from the first request.
+   */
+  readonly warmup: number;
   /** Concurrent autocannon connections, each its own user and conversation. */
   readonly connections: number;
   /** Distinct conversations for the memory measurement. */
@@ -23,23 +30,23 @@ export interface BenchOptions {
   readonly turns: readonly string[];
 }
 
-const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, connections: 10, conversations: 300, starts: 1 };
-const FULL: typeof QUICK = { rounds: 5, seconds: 10, connections: 50, conversations: 100_000, starts: 3 };
+const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, warmup: 1, connections: 10, conversations: 300, starts: 1 };
+const FULL: typeof QUICK = { rounds: 5, seconds: 10, warmup: 3, connections: 50, conversations: 100_000, starts: 3 };
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --connections=N --conversations=N --starts=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
+    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --warmup=N --connections=N --conversations=N --starts=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
     flags.set(match[1], match[2] ?? 'true');
   }
   const quick = flags.get('quick') === 'true' || env.BENCH_QUICK === 'true';
   const base = quick ? QUICK : FULL;
-  const number = (flag: string, fallback: number) => {
+  const number = (flag: string, fallback: number, least = 1) => {
     const raw = flags.get(flag) ?? env[`BENCH_${flag.toUpperCase()}`];
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a whole number of at least 1, not ${raw}`);
+    if (!Number.isInteger(value) || value < least) throw new Error(`--${flag} must be a whole number of at least ${least}, not ${raw}`);
     return value;
   };
   const only = (flags.get('only') ?? env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -47,6 +54,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   return {
     rounds: number('rounds', base.rounds),
     seconds: number('seconds', base.seconds),
+    warmup: number('warmup', base.warmup, 0),
     connections: number('connections', base.connections),
     conversations: number('conversations', base.conversations),
     starts: number('starts', base.starts),

@@ -60,6 +60,8 @@ function teams(base: Record<string, unknown>, userId: string, tenantId: string, 
 /** One timed run of one turn against one server. */
 interface Sample {
   readonly turnsPerSecond: number;
+  /** Turns per second in the warm-up just before, the first seconds after the server sat idle (NaN without one). */
+  readonly afterIdle: number;
   readonly p50: number;
   readonly p99: number;
   readonly cpuMsPerTurn: number;
@@ -81,25 +83,16 @@ interface Target {
   readonly samples: Sample[];
 }
 
-async function drive(target: Target, options: BenchOptions, run: string): Promise<Sample> {
+/** Drives one server with one turn for `seconds`: each connection is one user in one conversation for the whole run. */
+function load(target: Target, options: BenchOptions, run: string, seconds: number): ReturnType<typeof autocannon> {
   const pool = target.pool;
-  if (pool) {
-    // Each Approve decides a request still pending: seed enough for this run, outside the timed part.
-    const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 2000) * options.seconds * 1.5) + options.connections;
-    if (wanted > pool.seeded) {
-      await target.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
-      pool.seeded = wanted;
-    }
-  }
   let connections = 0;
-  const before = await target.server.stats();
-  const result = await autocannon({
+  return autocannon({
     url: target.server.url,
     connections: options.connections,
-    duration: options.seconds,
+    duration: seconds,
     timeout: 30,
-    // Each connection is one user in one conversation for the whole run (autocannon's request
-    // context is reset before every request, so the identity is fixed per client here).
+    // autocannon's request context is reset before every request, so the identity is fixed per client here.
     setupClient: (client) => {
       const sender: Sender = { run, connection: connections++, request: () => (pool ? pool.next++ : 0) };
       client.setRequests([
@@ -112,18 +105,35 @@ async function drive(target: Target, options: BenchOptions, run: string): Promis
       ]);
     },
   });
+}
+
+async function drive(target: Target, options: BenchOptions, run: string): Promise<Sample> {
+  const pool = target.pool;
+  if (pool) {
+    // Each Approve decides a request still pending: seed enough for this run, outside the timed part.
+    const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 2000) * (options.seconds + options.warmup) * 1.5) + options.connections;
+    if (wanted > pool.seeded) {
+      await target.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
+      pool.seeded = wanted;
+    }
+  }
+  // The first seconds after the server sat idle, printed apart (see BenchOptions.warmup).
+  const resumed = options.warmup ? await load(target, options, run, options.warmup) : undefined;
+  const before = await target.server.stats();
+  const result = await load(target, options, run, options.seconds);
   const after = await target.server.stats();
   const turns = result.requests.total;
   const per = (n: number) => (turns ? n / turns : 0);
   const sample: Sample = {
     turnsPerSecond: turns / result.duration,
+    afterIdle: resumed ? resumed.requests.total / resumed.duration : Number.NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMsPerTurn: per((after.cpuMicros - before.cpuMicros) / 1000),
     readsPerTurn: per(after.reads - before.reads),
     writesPerTurn: per(after.writes - before.writes),
     scansPerTurn: per(after.scans - before.scans),
-    failed: result.non2xx + result.errors + result.timeouts,
+    failed: result.non2xx + result.errors + result.timeouts + (resumed ? resumed.non2xx + resumed.errors + resumed.timeouts : 0),
     detail: Object.entries(after.byNamespace ?? {})
       .map(([name, ops]) => {
         const was = before.byNamespace?.[name] ?? { reads: 0, writes: 0, scans: 0 };
@@ -211,7 +221,7 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       const problem = await probe(target, run);
       if (problem) throw new Error(`${target.label}: the probe turn ${problem}`);
     }
-    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians`);
+    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians${options.warmup ? `; each run follows ${options.warmup} s of the same turns, unmeasured but for the "after idle" turns/s, as every system has sat idle while the others ran` : ''}`);
     for (let round = 0; round < options.rounds; round++) {
       // Systems alternate within each round, starting one further along each round.
       for (let i = 0; i < targets.length; i++) {
@@ -221,7 +231,8 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
     }
     const echoRate = median(targets[1].samples.map((s) => s.turnsPerSecond));
     const echoP99 = median(targets[1].samples.map((s) => s.p99));
-    const header = `  ${'turn'.padEnd(64)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'vs echo'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'reads'.padStart(6)} ${'writes'.padStart(7)} ${'scans'.padStart(6)}`;
+    const echoAfterIdle = median(targets[1].samples.map((s) => s.afterIdle));
+    const header = `  ${'turn'.padEnd(64)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'vs echo'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'reads'.padStart(6)} ${'writes'.padStart(7)} ${'scans'.padStart(6)}${options.warmup ? ` ${'after idle'.padStart(13)}` : ''}`;
     console.log(header);
     for (const target of targets) {
       const m = (pick: (s: Sample) => number) => median(target.samples.map(pick));
@@ -230,20 +241,23 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       const ratio = target === targets[0] ? '—' : isEcho ? '1.00' : (rate / echoRate).toFixed(2);
       const ops = target.server === targets[0].server || target.server === targets[1].server ? ['—', '—', '—'] : [m((s) => s.readsPerTurn).toFixed(1), m((s) => s.writesPerTurn).toFixed(1), m((s) => s.scansPerTurn).toFixed(1)];
       const failed = target.samples.reduce((n, s) => n + s.failed, 0);
+      const afterIdle = m((s) => s.afterIdle);
+      const idle = options.warmup ? ` ${`${afterIdle.toFixed(0)}${target === targets[0] ? '' : ` (${(afterIdle / echoAfterIdle).toFixed(2)})`}`.padStart(13)}` : '';
       const notes = [
         failed ? `${failed} failed requests` : '',
         target.pool?.missed ? `${target.pool.missed} approves found no pending request` : '',
         !isEcho && target !== targets[0] ? `p99 ${m((s) => s.p99) <= echoP99 ? '≤' : '>'} echo's` : '',
       ].filter(Boolean);
       console.log(
-        `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${notes.length ? `  (${notes.join('; ')})` : ''}`,
+        `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${idle}${notes.length ? `  (${notes.join('; ')})` : ''}`,
       );
     }
     if (options.detail) {
       console.log('  store operations per turn by namespace (r reads, w writes, s scans; last round):');
       for (const target of targets) if (target.samples.at(-1)?.detail) console.log(`    ${target.label}: ${target.samples.at(-1)!.detail}`);
     }
-    console.log('  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo\'s; Approve ≥ 0.80 ×; reads, writes and scans are store operations per turn, background work a turn starts included)');
+    const idleNote = options.warmup ? `; "after idle" is turns/s in the first ${options.warmup} s after the server sat idle, and its ratio to the echo bot's` : '';
+    console.log(`  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo's; Approve ≥ 0.80 ×; reads, writes and scans are store operations per turn, background work a turn starts included${idleNote})`);
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
