@@ -196,6 +196,12 @@ describe('jsonBytes', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary-ascii' }), (value) => jsonBytes(value) === Buffer.byteLength(JSON.stringify(value))), { numRuns: 1000 });
     expect(jsonBytes({ a: undefined, b: [undefined, 1] } as unknown as Json)).to.equal(Buffer.byteLength(JSON.stringify({ a: undefined, b: [undefined, 1] })));
     expect(jsonBytes('\ud800x\udc00')).to.equal(Buffer.byteLength(JSON.stringify('\ud800x\udc00')));
+    // Any UTF-16 units: lone and paired surrogates, controls, quotes, text with nothing to escape.
+    const units = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+    fc.assert(fc.property(units, (value) => jsonBytes(value) === Buffer.byteLength(JSON.stringify(value))), { numRuns: 3000 });
+    for (const text of ['', 'città', 'Approvato da Anna — 5 € 💼', 'a "quote"', 'back\\slash', 'tab\there', '\u0000', '\udbff', '\udfff\ud800']) {
+      expect(jsonBytes(text), JSON.stringify(text)).to.equal(Buffer.byteLength(JSON.stringify(text)));
+    }
   });
 
   it("keeps a list's answer one byte a character: its buttons' data (the cursor) is not taken out of marked text", () => {
