@@ -127,10 +127,17 @@ function pathOf(expression: string): PathRef {
 }
 
 /** Where bindings are resolved: the root view, the current `$data` (the root when unset) and `$index`. */
-interface Scope {
-  readonly root: unknown;
-  readonly data: unknown;
-  readonly index: unknown;
+class Scope {
+  // Declared, not defined, and set by the constructor only: one object shape (see ShapeRun).
+  declare readonly root: unknown;
+  declare readonly data: unknown;
+  declare readonly index: unknown;
+
+  constructor(root: unknown, data: unknown, index: unknown) {
+    this.root = root;
+    this.data = data;
+    this.index = index;
+  }
 }
 
 /** Signals a case the engine must decide; caught by expandPlain. */
@@ -145,22 +152,38 @@ const MISSING = Symbol('missing');
 /** Expands a compiled template with `$root`; undefined when the engine must do it (see the module comment). */
 export function expandPlain(template: PlainTemplate, root: unknown): unknown {
   try {
-    return expand(template.root, { root, data: undefined, index: undefined }, undefined, DATA, undefined);
+    return expand(template.root, new Scope(root, undefined, undefined), undefined, DATA, undefined);
   } catch (error) {
     if (error === UNSURE) return undefined;
     throw error;
   }
 }
 
-/** Shaping while expanding: the rules of shaping.ts, and the allowance for each piece of user text. */
-interface ShapeRun {
-  readonly how: Shaping;
-  readonly cap: number;
-  readonly longest: Longest;
+/**
+ * Shaping while expanding: the rules of shaping.ts, and the allowance for each piece of user text.
+ * A class, made by its constructor only: one object shape from the first render on. Made as an
+ * object literal and as a spread copy of one (inside a `refresh`), the same renders ran at 0.10 ms
+ * or at 0.16–0.21 ms a card from one process to the next, depending on whether V8 had compiled
+ * expandShaped with TurboFan on its own (BENCHMARKS.md, round 13).
+ */
+class ShapeRun {
+  // Declared, not defined: a class field would first be set to undefined, and each field's first
+  // value is what V8 builds the shape on.
+  declare readonly how: Shaping;
+  declare readonly cap: number;
+  declare readonly longest: Longest;
   /** False inside a `refresh`, which Teams gets as written. */
-  readonly adapt: boolean;
+  declare readonly adapt: boolean;
   /** Counts, as it is made, at least as many bytes as the card's JSON will have (see `count`). */
-  readonly size: Size;
+  declare readonly size: Size;
+
+  constructor(how: Shaping, cap: number, longest: Longest, adapt: boolean, size: Size) {
+    this.how = how;
+    this.cap = cap;
+    this.longest = longest;
+    this.adapt = adapt;
+    this.size = size;
+  }
 }
 
 /**
@@ -173,7 +196,7 @@ interface ShapeRun {
 export function expandShaped(template: PlainTemplate, root: unknown, how: Shaping, cap: number, longest: Longest, size: Size = { bytes: 0 }): Json | undefined {
   size.bytes = 0;
   try {
-    return expand(template.root, { root, data: undefined, index: undefined }, { how, cap, longest, adapt: true, size }, DATA, undefined) as Json;
+    return expand(template.root, new Scope(root, undefined, undefined), new ShapeRun(how, cap, longest, true, size), DATA, undefined) as Json;
   } catch (error) {
     if (error === UNSURE) return undefined;
     throw error;
@@ -238,13 +261,13 @@ function expand(node: Node, scope: Scope, run: ShapeRun | undefined, place: Plac
       const data = expand(node.data, scope, undefined, DATA, undefined);
       if (!Array.isArray(data)) {
         if (data === undefined || data === null) throw UNSURE;
-        return expandElement(node, { root: scope.root, data, index: scope.index }, run, within);
+        return expandElement(node, new Scope(scope.root, data, scope.index), run, within);
       }
       const out: unknown[] = [];
       for (let i = 0; i < data.length; i++) {
         const context: unknown = data[i];
         if (context === undefined || context === null) throw UNSURE;
-        const element = expandElement(node, { root: scope.root, data: context, index: i }, run, within);
+        const element = expandElement(node, new Scope(scope.root, context, i), run, within);
         if (element !== null) out.push(element);
       }
       // A list where a field holds it (in a list, its items join that list's: counted twice, never too few).
@@ -279,7 +302,7 @@ function expandElement(node: Extract<Node, { kind: 'object' }>, inner: Scope, ru
     if (key === 'refresh' && run.adapt) {
       // A Universal Actions refresh is a Teams feature: as written for Teams, dropped elsewhere.
       if (run.how.channel !== 'msteams') continue;
-      expanded = expand(value, inner, { ...run, adapt: false }, DATA, undefined);
+      expanded = expand(value, inner, new ShapeRun(run.how, run.cap, run.longest, false, run.size), DATA, undefined);
     } else expanded = expand(value, inner, run, placeOf(type, key, within), withinOf(type, key, style, isMultiSelect));
     if (expanded !== undefined) {
       object[key] = expanded;
