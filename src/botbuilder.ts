@@ -18,6 +18,7 @@ export const {
   CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  INVOKE_RESPONSE_KEY,
   MessageFactory,
   PrivateConversationState,
   StatusCodes,

@@ -37,6 +37,15 @@ describe('AssistantBot: welcome, help and the main menu', () => {
     expect(help.fallback).to.deep.include({ type: 'Action.Submit', title: 'Help' });
   });
 
+  it('welcomes again after an upgrade of the app, and says nothing when the app is removed or a member leaves', async () => {
+    const chat = new Chat(app.baseUrl, { id: '29:teams-upgrader', aadObjectId: 'aad-2', tenantId: 'tenant-1', channelId: 'msteams' });
+    const [card] = cardsOf(await chat.post({ type: 'installationUpdate', action: 'add-upgrade' }));
+    expect(textOf(card)).to.include('Welcome to the CSP Partner Assistant');
+    expect(await chat.post({ type: 'installationUpdate', action: 'remove' })).to.deep.equal([]);
+    expect(await chat.post({ type: 'conversationUpdate', membersRemoved: [{ id: '29:teams-upgrader' }] })).to.deep.equal([]);
+    expect(await chat.post({ type: 'messageReaction', reactionsAdded: [{ type: 'like' }] })).to.deep.equal([]);
+  });
+
   it('does not welcome the bot itself when only the bot is added', async () => {
     const chat = new Chat(app.baseUrl, { id: 'u-bot-added' });
     const replies = await chat.post({ type: 'conversationUpdate', membersAdded: [{ id: 'assistant' }] });
