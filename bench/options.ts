@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly conversations: number;
   /** Starts of `npm start` to time (the median is printed). */
   readonly starts: number;
+  /** New processes the card expansion is measured in, one after the other (medians over them are printed). */
+  readonly cardProcesses: number;
   /** Whether to include Redis when redis-server is installed. */
   readonly redis: boolean;
   /** Profiles each server with `node --cpu-prof` into this folder. */
@@ -30,20 +32,20 @@ export interface BenchOptions {
   readonly turns: readonly string[];
 }
 
-const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, warmup: 1, connections: 10, conversations: 300, starts: 1 };
-const FULL: typeof QUICK = { rounds: 5, seconds: 10, warmup: 3, connections: 50, conversations: 100_000, starts: 3 };
+const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, warmup: 1, connections: 10, conversations: 300, starts: 1, cardProcesses: 1 };
+const FULL: typeof QUICK = { rounds: 5, seconds: 10, warmup: 3, connections: 50, conversations: 100_000, starts: 3, cardProcesses: 5 };
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --warmup=N --connections=N --conversations=N --starts=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
+    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --warmup=N --connections=N --conversations=N --starts=N --card-processes=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
     flags.set(match[1], match[2] ?? 'true');
   }
   const quick = flags.get('quick') === 'true' || env.BENCH_QUICK === 'true';
   const base = quick ? QUICK : FULL;
   const number = (flag: string, fallback: number, least = 1) => {
-    const raw = flags.get(flag) ?? env[`BENCH_${flag.toUpperCase()}`];
+    const raw = flags.get(flag) ?? env[`BENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < least) throw new Error(`--${flag} must be a whole number of at least ${least}, not ${raw}`);
@@ -58,6 +60,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     connections: number('connections', base.connections),
     conversations: number('conversations', base.conversations),
     starts: number('starts', base.starts),
+    cardProcesses: number('card-processes', base.cardProcesses),
     redis: flags.get('no-redis') !== 'true' && env.BENCH_REDIS !== 'false',
     ...(profileDir ? { profileDir } : {}),
     only,

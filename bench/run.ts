@@ -17,7 +17,7 @@ let redis: RedisServer | undefined;
 try {
   if (options.redis && hasRedisServer() && (runs(options, 'turns') || runs(options, 'storage'))) redis = await startRedis();
   if (runs(options, 'turns')) await benchTurns(options, redis?.url, (name) => join(root, `turns-${name}`));
-  if (runs(options, 'cards')) await benchCards(options.quick ? 30 : 300, options.quick ? 20 : 1000);
+  if (runs(options, 'cards')) await benchCards(options.quick ? 30 : 300, options.quick ? 20 : 1000, options.cardProcesses);
   if (runs(options, 'storage')) await benchStorage(options.quick ? 200 : 2000, redis?.url);
   if (runs(options, 'lists')) {
     console.log('list scaling (bench/lists.ts):');
