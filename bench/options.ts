@@ -11,6 +11,12 @@ export interface BenchOptions {
    * as "after idle", so the measured run compares steady turns. 0 measures from the first request.
    */
   readonly warmup: number;
+  /**
+   * Processes each system of the turns part runs in, taking its rounds in turn (round r in process
+   * r mod N). One process can be slower than another of the same build from its start to its end;
+   * with one process per system, that process alone decided its line (round 14).
+   */
+  readonly processes: number;
   /** Concurrent autocannon connections, each its own user and conversation. */
   readonly connections: number;
   /** Distinct conversations for the memory measurement. */
@@ -32,14 +38,14 @@ export interface BenchOptions {
   readonly turns: readonly string[];
 }
 
-const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, warmup: 1, connections: 10, conversations: 300, starts: 1, cardProcesses: 1 };
-const FULL: typeof QUICK = { rounds: 5, seconds: 10, warmup: 3, connections: 50, conversations: 100_000, starts: 3, cardProcesses: 5 };
+const QUICK: Omit<BenchOptions, 'profileDir' | 'only' | 'quick' | 'redis' | 'detail' | 'turns'> = { rounds: 1, seconds: 1, warmup: 1, processes: 1, connections: 10, conversations: 300, starts: 1, cardProcesses: 1 };
+const FULL: typeof QUICK = { rounds: 5, seconds: 10, warmup: 3, processes: 3, connections: 50, conversations: 100_000, starts: 3, cardProcesses: 5 };
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --warmup=N --connections=N --conversations=N --starts=N --card-processes=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
+    if (!match) throw new Error(`unknown argument ${arg} (flags: --quick --rounds=N --seconds=N --warmup=N --processes=N --connections=N --conversations=N --starts=N --card-processes=N --no-redis --detail --turns=help,customers,approve --profile=DIR --only=turns,cards,storage,lists,memory,start)`);
     flags.set(match[1], match[2] ?? 'true');
   }
   const quick = flags.get('quick') === 'true' || env.BENCH_QUICK === 'true';
@@ -57,6 +63,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     rounds: number('rounds', base.rounds),
     seconds: number('seconds', base.seconds),
     warmup: number('warmup', base.warmup, 0),
+    processes: number('processes', base.processes),
     connections: number('connections', base.connections),
     conversations: number('conversations', base.conversations),
     starts: number('starts', base.starts),

@@ -11,6 +11,13 @@ type TurnKind = 'echo' | 'help' | 'customers' | 'approve';
 /** Customers seeded for the list turn. */
 export const LIST_ROWS = 20;
 
+/** The assistant's turns, each in processes and databases of its own. */
+const ASSISTANT_TURNS: readonly { readonly kind: TurnKind; readonly label: (store: string) => string }[] = [
+  { kind: 'help', label: (store) => `assistant help (${store})` },
+  { kind: 'customers', label: (store) => `assistant customers, ${LIST_ROWS} records, page of 5 (${store})` },
+  { kind: 'approve', label: (store) => `assistant Approve, Action.Execute + compare-and-set (${store})` },
+];
+
 /** Where a turn comes from: the connection (its user and conversation) and, for Approve, which request it decides. */
 interface Sender {
   readonly run: string;
@@ -73,22 +80,28 @@ interface Sample {
   readonly detail: string;
 }
 
-/** A line of the table: a server and the turn sent to it. */
+/** One process of a system: its server and, for Approve, the requests seeded in its store so far and the next one to decide. */
+interface Instance {
+  readonly server: BenchServer;
+  readonly pool?: { seeded: number; next: number; lastRate: number; missed: number };
+}
+
+/** A line of the table: a system (in one or more processes) and the turn sent to it. */
 interface Target {
   readonly label: string;
-  readonly server: BenchServer;
+  readonly instances: readonly Instance[];
   readonly kind: TurnKind;
-  /** Approve only: the requests seeded so far and the next one to decide. */
-  pool?: { seeded: number; next: number; lastRate: number; missed: number };
   readonly samples: Sample[];
+  /** The process of each sample, by its index in `instances`. */
+  readonly sampledBy: number[];
 }
 
 /** Drives one server with one turn for `seconds`: each connection is one user in one conversation for the whole run. */
-function load(target: Target, options: BenchOptions, run: string, seconds: number): ReturnType<typeof autocannon> {
-  const pool = target.pool;
+function load(target: Target, instance: Instance, options: BenchOptions, run: string, seconds: number): ReturnType<typeof autocannon> {
+  const pool = instance.pool;
   let connections = 0;
   return autocannon({
-    url: target.server.url,
+    url: instance.server.url,
     connections: options.connections,
     duration: seconds,
     timeout: 30,
@@ -107,21 +120,21 @@ function load(target: Target, options: BenchOptions, run: string, seconds: numbe
   });
 }
 
-async function drive(target: Target, options: BenchOptions, run: string): Promise<Sample> {
-  const pool = target.pool;
+async function drive(target: Target, instance: Instance, options: BenchOptions, run: string): Promise<Sample> {
+  const pool = instance.pool;
   if (pool) {
     // Each Approve decides a request still pending: seed enough for this run, outside the timed part.
     const wanted = pool.next + Math.ceil(Math.max(pool.lastRate, 2000) * (options.seconds + options.warmup) * 1.5) + options.connections;
     if (wanted > pool.seeded) {
-      await target.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
+      await instance.server.command('seedRequests', { from: pool.seeded, count: wanted - pool.seeded });
       pool.seeded = wanted;
     }
   }
   // The first seconds after the server sat idle, printed apart (see BenchOptions.warmup).
-  const resumed = options.warmup ? await load(target, options, run, options.warmup) : undefined;
-  const before = await target.server.stats();
-  const result = await load(target, options, run, options.seconds);
-  const after = await target.server.stats();
+  const resumed = options.warmup ? await load(target, instance, options, run, options.warmup) : undefined;
+  const before = await instance.server.stats();
+  const result = await load(target, instance, options, run, options.seconds);
+  const after = await instance.server.stats();
   const turns = result.requests.total;
   const per = (n: number) => (turns ? n / turns : 0);
   const sample: Sample = {
@@ -153,9 +166,9 @@ async function drive(target: Target, options: BenchOptions, run: string): Promis
 }
 
 /** Sends one turn of each kind and checks the answer is what a user gets (a card, the list, the decided request), so the timed runs measure real turns. */
-async function probe(target: Target, run: string): Promise<string | undefined> {
-  const sender: Sender = { run: `${run}-probe`, connection: 0, request: () => target.pool!.next++ };
-  const response = await fetch(`${target.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(target.kind, sender)) });
+async function probe(target: Target, instance: Instance, run: string): Promise<string | undefined> {
+  const sender: Sender = { run: `${run}-probe`, connection: 0, request: () => instance.pool!.next++ };
+  const response = await fetch(`${instance.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(target.kind, sender)) });
   const body = (await response.json().catch(() => ({}))) as { activities?: { type?: string; text?: string; attachments?: unknown[]; value?: { status?: number } }[] };
   const json = JSON.stringify(body);
   if (response.status !== 200) return `answered ${response.status}: ${json.slice(0, 200)}`;
@@ -182,51 +195,69 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Starts the servers side by side, runs every target once per round (rotating the order), and prints the medians. */
+/** Starts the servers side by side, runs every target once per round (rotating the order and, for each target, its process), and prints the medians. */
 export async function benchTurns(options: BenchOptions, redisUrl: string | undefined, dataDir: (name: string) => string): Promise<void> {
+  // One Redis database per assistant process, database 0 left alone; a redis-server has 16.
+  if (redisUrl && ASSISTANT_TURNS.length * options.processes > 15) {
+    throw new Error(`--processes=${options.processes} needs ${ASSISTANT_TURNS.length * options.processes} Redis databases; at most ${Math.floor(15 / ASSISTANT_TURNS.length)} processes fit in one redis-server`);
+  }
   const run = randomUUID().slice(0, 8);
   const servers: BenchServer[] = [];
   const profile = (name: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  // Every system runs in the same number of processes, started one after the other.
+  const processes = async (start: (i: number) => Promise<BenchServer>): Promise<BenchServer[]> => {
+    const started: BenchServer[] = [];
+    for (let i = 0; i < options.processes; i++) {
+      const server = await start(i);
+      servers.push(server);
+      started.push(server);
+    }
+    return started;
+  };
   try {
-    const bare = await startServer('bare restify route', 'bare', { execArgv: profile('bare') });
-    const echo = await startServer('stock echo bot', 'echo', { execArgv: profile('echo') });
-    servers.push(bare, echo);
+    const bare = await processes((i) => startServer('bare restify route', 'bare', { execArgv: profile(`bare-${i}`) }));
+    const echo = await processes((i) => startServer('stock echo bot', 'echo', { execArgv: profile(`echo-${i}`) }));
     const targets: Target[] = [
-      { label: 'bare restify route', server: bare, kind: 'echo', samples: [] },
-      { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', server: echo, kind: 'echo', samples: [] },
+      { label: 'bare restify route', instances: bare.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [] },
+      { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', instances: echo.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [] },
     ];
     const stores: [string, string | undefined][] = [['SQLite', undefined]];
     if (redisUrl) stores.push(['Redis', redisUrl]);
-    const kinds: { kind: TurnKind; label: (store: string) => string }[] = [
-      { kind: 'help', label: (store) => `assistant help (${store})` },
-      { kind: 'customers', label: (store) => `assistant customers, ${LIST_ROWS} records, page of 5 (${store})` },
-      { kind: 'approve', label: (store) => `assistant Approve, Action.Execute + compare-and-set (${store})` },
-    ];
     for (const [store, url] of stores) {
-      // One assistant per turn, each with its own database (a SQLite file, a Redis database number):
-      // what one turn leaves in the store (once-only marks, seeded requests) does not slow another's listing.
-      for (const [n, { kind, label }] of kinds.entries()) {
+      // One assistant per turn and process, each with its own database (a SQLite file, a Redis database
+      // number): what one turn leaves in the store (once-only marks, seeded requests) does not slow another's listing.
+      for (const [n, { kind, label }] of ASSISTANT_TURNS.entries()) {
         if (options.turns.length && !options.turns.includes(kind)) continue;
-        const env: Record<string, string> = { DATA_DIR: dataDir(`${store}-${kind}`), ...(url ? { STORAGE_URL: `${url}/${n + 1}` } : {}) };
-        const assistant = await startServer(label(store), 'assistant', { env, execArgv: profile(`assistant-${store}-${kind}`) });
-        servers.push(assistant);
-        if (kind === 'customers') await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
-        if (kind === 'approve') await assistant.command('seedApprovers', { approvers: options.connections });
-        targets.push({ label: label(store), server: assistant, kind, samples: [], ...(kind === 'approve' ? { pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 } } : {}) });
+        const started = await processes(async (i) => {
+          const env: Record<string, string> = { DATA_DIR: dataDir(`${store}-${kind}-${i}`), ...(url ? { STORAGE_URL: `${url}/${n * options.processes + i + 1}` } : {}) };
+          const assistant = await startServer(label(store), 'assistant', { env, execArgv: profile(`assistant-${store}-${kind}-${i}`) });
+          if (kind === 'customers') await assistant.command('seedCustomers', { customers: LIST_ROWS, agents: options.connections });
+          if (kind === 'approve') await assistant.command('seedApprovers', { approvers: options.connections });
+          return assistant;
+        });
+        const instances = started.map((server) => ({ server, ...(kind === 'approve' ? { pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 } } : {}) }));
+        targets.push({ label: label(store), instances, kind, samples: [], sampledBy: [] });
       }
     }
     for (const target of targets) {
-      if (target.pool) await target.server.command('seedRequests', { from: 0, count: 1 });
-      if (target.pool) target.pool.seeded = 1;
-      const problem = await probe(target, run);
-      if (problem) throw new Error(`${target.label}: the probe turn ${problem}`);
+      for (const instance of target.instances) {
+        if (instance.pool) await instance.server.command('seedRequests', { from: 0, count: 1 });
+        if (instance.pool) instance.pool.seeded = 1;
+        const problem = await probe(target, instance, run);
+        if (problem) throw new Error(`${target.label}: the probe turn ${problem}`);
+      }
     }
-    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians${options.warmup ? `; each run follows ${options.warmup} s of the same turns, unmeasured but for the "after idle" turns/s, as every system has sat idle while the others ran` : ''}`);
+    const each = options.processes > 1 ? `; each system runs in ${options.processes} processes, which take the rounds in turn` : '';
+    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians${each}${options.warmup ? `; each run follows ${options.warmup} s of the same turns, unmeasured but for the "after idle" turns/s, as every system has sat idle while the others ran` : ''}`);
     for (let round = 0; round < options.rounds; round++) {
-      // Systems alternate within each round, starting one further along each round.
+      // Systems alternate within each round, starting one further along each round; a system's
+      // processes take its rounds in turn, so one process slow from its start to its end (round 14)
+      // decides no median.
       for (let i = 0; i < targets.length; i++) {
         const target = targets[(i + round) % targets.length];
-        target.samples.push(await drive(target, options, run));
+        const which = round % target.instances.length;
+        target.samples.push(await drive(target, target.instances[which], options, run));
+        target.sampledBy.push(which);
       }
     }
     const echoRate = median(targets[1].samples.map((s) => s.turnsPerSecond));
@@ -239,18 +270,26 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       const rate = m((s) => s.turnsPerSecond);
       const isEcho = target === targets[1];
       const ratio = target === targets[0] ? '—' : isEcho ? '1.00' : (rate / echoRate).toFixed(2);
-      const ops = target.server === targets[0].server || target.server === targets[1].server ? ['—', '—', '—'] : [m((s) => s.readsPerTurn).toFixed(1), m((s) => s.writesPerTurn).toFixed(1), m((s) => s.scansPerTurn).toFixed(1)];
+      const ops = target.kind === 'echo' ? ['—', '—', '—'] : [m((s) => s.readsPerTurn).toFixed(1), m((s) => s.writesPerTurn).toFixed(1), m((s) => s.scansPerTurn).toFixed(1)];
       const failed = target.samples.reduce((n, s) => n + s.failed, 0);
+      const missed = target.instances.reduce((n, instance) => n + (instance.pool?.missed ?? 0), 0);
       const afterIdle = m((s) => s.afterIdle);
       const idle = options.warmup ? ` ${`${afterIdle.toFixed(0)}${target === targets[0] ? '' : ` (${(afterIdle / echoAfterIdle).toFixed(2)})`}`.padStart(13)}` : '';
       const notes = [
         failed ? `${failed} failed requests` : '',
-        target.pool?.missed ? `${target.pool.missed} approves found no pending request` : '',
+        missed ? `${missed} approves found no pending request` : '',
         !isEcho && target !== targets[0] ? `p99 ${m((s) => s.p99) <= echoP99 ? '≤' : '>'} echo's` : '',
       ].filter(Boolean);
       console.log(
         `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${idle}${notes.length ? `  (${notes.join('; ')})` : ''}`,
       );
+    }
+    if (options.processes > 1) {
+      console.log('  each round: turns/s and CPU ms a turn, and the process that served it (#1…)');
+      for (const target of targets) {
+        const rounds = target.samples.map((s, i) => `${s.turnsPerSecond.toFixed(0)} ${s.cpuMsPerTurn.toFixed(3)} #${target.sampledBy[i] + 1}`);
+        console.log(`    ${target.label}: ${rounds.join(' | ')}`);
+      }
     }
     if (options.detail) {
       console.log('  store operations per turn by namespace (r reads, w writes, s scans; last round):');

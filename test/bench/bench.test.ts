@@ -41,4 +41,15 @@ describe('npm run bench --quick', function () {
     for (const line of lines) expect(out, line).to.include(line);
     expect(out).to.not.match(/failed requests|found no pending request|NaN/);
   });
+
+  it('runs each system in several processes that take the rounds in turn', async () => {
+    const { code, out } = await bench(['--quick', '--only=turns', '--turns=customers', '--processes=2', '--rounds=2']);
+    expect(code, out).to.equal(0);
+    expect(out).to.include('each system runs in 2 processes');
+    const rounds = out.split('\n').filter((line) => /^ {4}(bare restify route|stock echo bot|assistant customers)/.test(line));
+    expect(rounds, out).to.have.length(hasRedisServer() ? 4 : 3);
+    // Round 1 in the first process, round 2 in the second, for every system.
+    for (const line of rounds) expect(line, out).to.match(/#1 \| .* #2$/);
+    expect(out).to.not.match(/failed requests|NaN/);
+  });
 });
