@@ -94,6 +94,8 @@ interface Target {
   readonly samples: Sample[];
   /** The process of each sample, by its index in `instances`. */
   readonly sampledBy: number[];
+  /** An assistant's runs against the echo bot's run next to each: turns/s and p99 as ratios to the echo bot's. */
+  readonly paired: { readonly rate: number; readonly p99: number }[];
 }
 
 /** Drives one server with one turn for `seconds`: each connection is one user in one conversation for the whole run. */
@@ -218,8 +220,8 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
     const bare = await processes((i) => startServer('bare restify route', 'bare', { execArgv: profile(`bare-${i}`) }));
     const echo = await processes((i) => startServer('stock echo bot', 'echo', { execArgv: profile(`echo-${i}`) }));
     const targets: Target[] = [
-      { label: 'bare restify route', instances: bare.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [] },
-      { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', instances: echo.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [] },
+      { label: 'bare restify route', instances: bare.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [], paired: [] },
+      { label: 'stock echo bot (CloudAdapter, MemoryStorage, ConversationState)', instances: echo.map((server) => ({ server })), kind: 'echo', samples: [], sampledBy: [], paired: [] },
     ];
     const stores: [string, string | undefined][] = [['SQLite', undefined]];
     if (redisUrl) stores.push(['Redis', redisUrl]);
@@ -236,7 +238,7 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
           return assistant;
         });
         const instances = started.map((server) => ({ server, ...(kind === 'approve' ? { pool: { seeded: 0, next: 0, lastRate: 0, missed: 0 } } : {}) }));
-        targets.push({ label: label(store), instances, kind, samples: [], sampledBy: [] });
+        targets.push({ label: label(store), instances, kind, samples: [], sampledBy: [], paired: [] });
       }
     }
     for (const target of targets) {
@@ -248,44 +250,63 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       }
     }
     const each = options.processes > 1 ? `; each system runs in ${options.processes} processes, which take the rounds in turn` : '';
-    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians${each}${options.warmup ? `; each run follows ${options.warmup} s of the same turns, unmeasured but for the "after idle" turns/s, as every system has sat idle while the others ran` : ''}`);
+    console.log(`turns side by side: ${options.connections} connections (each its own user and conversation), expectReplies, ${options.rounds} round(s) × ${options.seconds} s per system, medians; each assistant run next to a run of the echo bot, "vs echo" the median of their ratios${each}${options.warmup ? `; each run follows ${options.warmup} s of the same turns, unmeasured but for the "after idle" turns/s, as every system has sat idle while the others ran` : ''}`);
+    const [bareTarget, echoTarget, ...assistants] = targets;
+    const measure = async (target: Target, which: number): Promise<Sample> => {
+      const sample = await drive(target, target.instances[which], options, run);
+      target.samples.push(sample);
+      target.sampledBy.push(which);
+      return sample;
+    };
+    let echoRuns = 0;
     for (let round = 0; round < options.rounds; round++) {
-      // Systems alternate within each round, starting one further along each round; a system's
-      // processes take its rounds in turn, so one process slow from its start to its end (round 14)
-      // decides no median.
-      for (let i = 0; i < targets.length; i++) {
-        const target = targets[(i + round) % targets.length];
+      // The bare route and the assistant's turns alternate within each round, starting one further
+      // along each round. Each assistant run is paired with a run of the echo bot just before it
+      // (even rounds) or just after it (odd rounds), and compared with that run: this machine's
+      // speed drifts by up to half for minutes at a time (round 15: the bare route at 8,600 turns/s
+      // for two rounds, 14,000–17,500 in the others), and a ratio of medians taken minutes apart
+      // measured the drift. A system's processes take its rounds in turn, so one process slow from
+      // its start to its end (round 14) decides no median.
+      const slots = [bareTarget, ...assistants];
+      for (let i = 0; i < slots.length; i++) {
+        const target = slots[(i + round) % slots.length];
         const which = round % target.instances.length;
-        target.samples.push(await drive(target, target.instances[which], options, run));
-        target.sampledBy.push(which);
+        if (target === bareTarget) {
+          await measure(target, which);
+          continue;
+        }
+        const echo = () => measure(echoTarget, echoRuns++ % echoTarget.instances.length);
+        const before = round % 2 === 0 ? await echo() : undefined;
+        const own = await measure(target, which);
+        const next = before ?? (await echo());
+        target.paired.push({ rate: own.turnsPerSecond / next.turnsPerSecond, p99: own.p99 / next.p99 });
       }
     }
-    const echoRate = median(targets[1].samples.map((s) => s.turnsPerSecond));
-    const echoP99 = median(targets[1].samples.map((s) => s.p99));
     const echoAfterIdle = median(targets[1].samples.map((s) => s.afterIdle));
     const header = `  ${'turn'.padEnd(64)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'vs echo'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'reads'.padStart(6)} ${'writes'.padStart(7)} ${'scans'.padStart(6)}${options.warmup ? ` ${'after idle'.padStart(13)}` : ''}`;
     console.log(header);
     for (const target of targets) {
       const m = (pick: (s: Sample) => number) => median(target.samples.map(pick));
       const rate = m((s) => s.turnsPerSecond);
-      const isEcho = target === targets[1];
-      const ratio = target === targets[0] ? '—' : isEcho ? '1.00' : (rate / echoRate).toFixed(2);
+      const isEcho = target === echoTarget;
+      const paired = (pick: (pair: Target['paired'][number]) => number) => median(target.paired.map(pick));
+      const ratio = target === bareTarget ? '—' : isEcho ? '1.00' : paired((pair) => pair.rate).toFixed(2);
       const ops = target.kind === 'echo' ? ['—', '—', '—'] : [m((s) => s.readsPerTurn).toFixed(1), m((s) => s.writesPerTurn).toFixed(1), m((s) => s.scansPerTurn).toFixed(1)];
       const failed = target.samples.reduce((n, s) => n + s.failed, 0);
       const missed = target.instances.reduce((n, instance) => n + (instance.pool?.missed ?? 0), 0);
       const afterIdle = m((s) => s.afterIdle);
-      const idle = options.warmup ? ` ${`${afterIdle.toFixed(0)}${target === targets[0] ? '' : ` (${(afterIdle / echoAfterIdle).toFixed(2)})`}`.padStart(13)}` : '';
+      const idle = options.warmup ? ` ${`${afterIdle.toFixed(0)}${target === bareTarget ? '' : ` (${(afterIdle / echoAfterIdle).toFixed(2)})`}`.padStart(13)}` : '';
       const notes = [
         failed ? `${failed} failed requests` : '',
         missed ? `${missed} approves found no pending request` : '',
-        !isEcho && target !== targets[0] ? `p99 ${m((s) => s.p99) <= echoP99 ? '≤' : '>'} echo's` : '',
+        target.paired.length ? `p99 ${paired((pair) => pair.p99) <= 1 ? '≤' : '>'} echo's: ${paired((pair) => pair.p99).toFixed(2)}×` : '',
       ].filter(Boolean);
       console.log(
         `  ${target.label.padEnd(64)} ${rate.toFixed(0).padStart(8)} ${m((s) => s.p50).toFixed(0).padStart(7)} ${m((s) => s.p99).toFixed(0).padStart(7)} ${ratio.padStart(8)} ${m((s) => s.cpuMsPerTurn).toFixed(3).padStart(12)} ${ops[0].padStart(6)} ${ops[1].padStart(7)} ${ops[2].padStart(6)}${idle}${notes.length ? `  (${notes.join('; ')})` : ''}`,
       );
     }
     if (options.processes > 1) {
-      console.log('  each round: turns/s and CPU ms a turn, and the process that served it (#1…)');
+      console.log('  each run, in order: turns/s and CPU ms a turn, and the process that served it (#1…)');
       for (const target of targets) {
         const rounds = target.samples.map((s, i) => `${s.turnsPerSecond.toFixed(0)} ${s.cpuMsPerTurn.toFixed(3)} #${target.sampledBy[i] + 1}`);
         console.log(`    ${target.label}: ${rounds.join(' | ')}`);
@@ -296,7 +317,7 @@ export async function benchTurns(options: BenchOptions, redisUrl: string | undef
       for (const target of targets) if (target.samples.at(-1)?.detail) console.log(`    ${target.label}: ${target.samples.at(-1)!.detail}`);
     }
     const idleNote = options.warmup ? `; "after idle" is turns/s in the first ${options.warmup} s after the server sat idle, and its ratio to the echo bot's` : '';
-    console.log(`  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo's; Approve ≥ 0.80 ×; reads, writes and scans are store operations per turn, background work a turn starts included${idleNote})`);
+    console.log(`  (targets: help and the list ≥ 1.00 × echo with p99 ≤ echo's; Approve ≥ 0.80 ×; p99 is compared as the median over the rounds of p99 ÷ the echo bot's p99 in the run next to it; reads, writes and scans are store operations per turn, background work a turn starts included${idleNote})`);
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
